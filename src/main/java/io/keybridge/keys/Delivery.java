@@ -1,0 +1,20 @@
+package io.keybridge.keys;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What keybridge knows of one key version at one destination.
+ *
+ * @param remoteVersion the destination's own version id of the write (Vault KV version number)
+ * @param createdPath whether this write created the secret at the destination (so cleanup may remove it whole)
+ */
+public record Delivery(
+        UUID versionId,
+        UUID destinationId,
+        DeliveryState state,
+        @Nullable String remoteVersion,
+        boolean createdPath,
+        @Nullable String error,
+        Instant updatedAt) {}

@@ -1,0 +1,144 @@
+package io.keybridge.keys;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The stored versions of keys' secrets (as hashes) and their deliveries. */
+@Repository
+public class KeyVersions {
+
+    private final JdbcClient jdbc;
+
+    public KeyVersions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores a version and a {@code PENDING} delivery for each destination. */
+    public void add(KeyVersion version, List<KeyDestination> destinations, Instant now) {
+        jdbc.sql(
+                        """
+                INSERT INTO key_versions (id, key_id, version, key_hash, display_prefix, state, created_at, expires_at)
+                VALUES (:id, :keyId, :version, :hash, :displayPrefix, :state, :createdAt, :expiresAt)""")
+                .param("id", version.id())
+                .param("keyId", version.keyId())
+                .param("version", version.version())
+                .param("hash", version.hash().hex())
+                .param("displayPrefix", version.displayPrefix())
+                .param("state", version.state().name())
+                .param("createdAt", Sql.timestamp(version.createdAt()))
+                .param("expiresAt", Sql.timestamp(version.expiresAt()))
+                .update();
+        for (KeyDestination destination : destinations) {
+            jdbc.sql(
+                            """
+                    INSERT INTO deliveries (version_id, destination_id, state, updated_at)
+                    VALUES (:versionId, :destinationId, 'PENDING', :now)""")
+                    .param("versionId", version.id())
+                    .param("destinationId", destination.id())
+                    .param("now", Sql.timestamp(now))
+                    .update();
+        }
+    }
+
+    /** All versions of a key, oldest first. */
+    public List<KeyVersion> ofKey(UUID keyId) {
+        return ofKeys(List.of(keyId));
+    }
+
+    /** All versions of several keys, by key and then oldest first. */
+    public List<KeyVersion> ofKeys(Collection<UUID> keyIds) {
+        if (keyIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM key_versions WHERE key_id IN (:ids) ORDER BY key_id, version")
+                .param("ids", new ArrayList<>(keyIds))
+                .query(KeyVersions::version)
+                .list();
+    }
+
+    /** Every version of every key, for the verifier's in-memory index. */
+    public List<KeyVersion> all() {
+        return jdbc.sql("SELECT * FROM key_versions").query(KeyVersions::version).list();
+    }
+
+    /** Moves a version to a new state. */
+    public void changeState(UUID versionId, VersionState state, Instant at) {
+        jdbc.sql(
+                        """
+                UPDATE key_versions SET state = :state,
+                       revoked_at = CASE WHEN :state = 'REVOKED' THEN :at ELSE revoked_at END
+                WHERE id = :id""")
+                .param("id", versionId)
+                .param("state", state.name())
+                .param("at", Sql.timestamp(at))
+                .update();
+    }
+
+    /** Records a delivery's progress. */
+    public void updateDelivery(
+            UUID versionId,
+            UUID destinationId,
+            DeliveryState state,
+            @Nullable String remoteVersion,
+            boolean createdPath,
+            @Nullable String error,
+            Instant at) {
+        jdbc.sql(
+                        """
+                UPDATE deliveries SET state = :state, remote_version = COALESCE(:remoteVersion, remote_version),
+                       created_path = :createdPath, error = :error, updated_at = :at
+                WHERE version_id = :versionId AND destination_id = :destinationId""")
+                .param("versionId", versionId)
+                .param("destinationId", destinationId)
+                .param("state", state.name())
+                .param("remoteVersion", remoteVersion)
+                .param("createdPath", createdPath)
+                .param("error", error == null ? null : truncate(error, 1000))
+                .param("at", Sql.timestamp(at))
+                .update();
+    }
+
+    /** Deliveries of the given versions. */
+    public List<Delivery> deliveriesOf(Collection<UUID> versionIds) {
+        if (versionIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM deliveries WHERE version_id IN (:ids)")
+                .param("ids", new ArrayList<>(versionIds))
+                .query((rs, n) -> new Delivery(
+                        rs.getObject("version_id", UUID.class),
+                        rs.getObject("destination_id", UUID.class),
+                        DeliveryState.valueOf(rs.getString("state")),
+                        rs.getString("remote_version"),
+                        rs.getBoolean("created_path"),
+                        rs.getString("error"),
+                        Sql.instant(rs, "updated_at")))
+                .list();
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static KeyVersion version(ResultSet rs, int row) throws SQLException {
+        return new KeyVersion(
+                rs.getObject("id", UUID.class),
+                rs.getObject("key_id", UUID.class),
+                rs.getInt("version"),
+                new KeyHash(rs.getString("key_hash")),
+                rs.getString("display_prefix"),
+                VersionState.valueOf(rs.getString("state")),
+                Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "expires_at"),
+                Sql.instant(rs, "revoked_at"));
+    }
+
+}

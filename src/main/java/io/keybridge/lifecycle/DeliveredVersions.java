@@ -1,0 +1,88 @@
+package io.keybridge.lifecycle;
+
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.Destinations;
+import io.keybridge.destination.Intent;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.Delivery;
+import io.keybridge.keys.DeliveryState;
+import io.keybridge.keys.KeyDestination;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.keys.KeyVersions;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Removes revoked versions from their destinations, so that no secret store keeps material that no longer verifies.
+ * Used after a failed issuance, after a revocation and when recovering an interrupted issuance; each removal is
+ * recorded, and removing what is already gone succeeds, so it can be repeated safely.
+ */
+@Component
+class DeliveredVersions {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveredVersions.class);
+    /** States in which something of the version may be at the destination. */
+    private static final Set<DeliveryState> MAY_BE_PRESENT =
+            EnumSet.of(DeliveryState.PENDING, DeliveryState.WRITTEN, DeliveryState.CONFIRMED, DeliveryState.REMOVAL_FAILED);
+
+    private final ApiKeys keys;
+    private final KeyVersions versions;
+    private final Destinations destinations;
+    private final Clock clock;
+
+    DeliveredVersions(ApiKeys keys, KeyVersions versions, Destinations destinations, Clock clock) {
+        this.keys = keys;
+        this.versions = versions;
+        this.destinations = destinations;
+        this.clock = clock;
+    }
+
+    /**
+     * Removes every version of the key from every destination it may have reached.
+     *
+     * @return the destinations where removal failed, with the error
+     */
+    Map<String, String> removeAll(UUID keyId) {
+        Map<UUID, KeyDestination> byId = keys.destinationsOf(keyId).stream()
+                .collect(Collectors.toMap(KeyDestination::id, Function.identity()));
+        List<UUID> versionIds = versions.ofKey(keyId).stream().map(KeyVersion::id).toList();
+        Map<String, String> failures = new java.util.LinkedHashMap<>();
+        for (Delivery delivery : versions.deliveriesOf(versionIds)) {
+            if (!MAY_BE_PRESENT.contains(delivery.state()) || delivery.remoteVersion() == null) {
+                continue; // nothing was ever planned there, or it is gone already
+            }
+            KeyDestination destination = byId.get(delivery.destinationId());
+            Intent intent = new Intent(delivery.remoteVersion(), delivery.createdPath());
+            try {
+                destinations.of(destination.type()).remove(destination.path(), intent);
+                record(delivery, DeliveryState.REMOVED, null);
+            } catch (DestinationException e) {
+                log.warn("could not remove key {} version {} from {}: {}", keyId, intent.remoteVersion(),
+                        destination.ref(), e.getMessage());
+                record(delivery, DeliveryState.REMOVAL_FAILED, e.getMessage());
+                failures.put(destination.ref(), e.getMessage());
+            }
+        }
+        return failures;
+    }
+
+    private void record(Delivery delivery, DeliveryState state, String error) {
+        versions.updateDelivery(
+                delivery.versionId(),
+                delivery.destinationId(),
+                state,
+                null,
+                delivery.createdPath(),
+                error,
+                clock.instant());
+    }
+}

@@ -1,0 +1,246 @@
+package io.keybridge.lifecycle;
+
+import io.keybridge.audit.AuditLog;
+import io.keybridge.audit.Outcome;
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.Destinations;
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.SecretDestination;
+import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.DeliveryState;
+import io.keybridge.keys.KeyDestination;
+import io.keybridge.keys.KeyFormat;
+import io.keybridge.keys.KeyMaterial;
+import io.keybridge.keys.KeyProperties;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.keys.KeyVersions;
+import io.keybridge.keys.VersionState;
+import io.keybridge.verification.VerificationIndex;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Issues a key straight into its destinations.
+ *
+ * <p>The key is recorded {@code PENDING} before any external call. Just before the first write it starts to verify,
+ * since a consumer may read it the instant it lands. Each destination is prepared, written and confirmed, with each
+ * step's outcome committed before the next call. When every destination has confirmed, the key is {@code ACTIVE}. If
+ * any destination fails, the key is revoked and whatever was written is removed before the caller hears of it, so no
+ * valid key exists that nobody holds. The material exists only in memory, for the time of the push.
+ */
+@Service
+public class KeyIssuer {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyIssuer.class);
+
+    private final KeyFormat format;
+    private final KeyProperties properties;
+    private final ApiKeys keys;
+    private final KeyVersions versions;
+    private final Destinations destinations;
+    private final DeliveredVersions delivered;
+    private final VerificationIndex index;
+    private final AuditLog audit;
+    private final TransactionTemplate transactions;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public KeyIssuer(
+            KeyFormat format,
+            KeyProperties properties,
+            ApiKeys keys,
+            KeyVersions versions,
+            Destinations destinations,
+            DeliveredVersions delivered,
+            VerificationIndex index,
+            AuditLog audit,
+            TransactionTemplate transactions,
+            SecureRandom random,
+            Clock clock) {
+        this.format = format;
+        this.properties = properties;
+        this.keys = keys;
+        this.versions = versions;
+        this.destinations = destinations;
+        this.delivered = delivered;
+        this.index = index;
+        this.audit = audit;
+        this.transactions = transactions;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /**
+     * Issues the key and delivers it to every destination.
+     *
+     * @return the key's id
+     * @throws InvalidKeyRequestException if the request breaks a rule (nothing changed)
+     * @throws io.keybridge.keys.DuplicateKeyNameException if the owner has a live key of that name (nothing changed)
+     * @throws io.keybridge.keys.DestinationInUseException if a destination belongs to another live key
+     * @throws DeliveryFailedException if a destination failed (the key is revoked, written versions removed)
+     */
+    public UUID issue(NewKey request, String actor) {
+        Instant now = clock.instant();
+        validate(request, now);
+        UUID keyId = UUID.randomUUID();
+        List<KeyDestination> targets = resolveDestinations(keyId, request.destinations());
+
+        try (KeyMaterial material = format.generate(request.environment(), random)) {
+            ApiKey key = ApiKey.pending(
+                    keyId,
+                    request.name(),
+                    request.owner(),
+                    request.environment(),
+                    new TreeSet<>(request.scopes()),
+                    request.description(),
+                    now,
+                    request.expiresAt());
+            KeyVersion version = new KeyVersion(
+                    UUID.randomUUID(),
+                    keyId,
+                    1,
+                    material.hash(),
+                    material.displayPrefix(),
+                    VersionState.PENDING,
+                    now,
+                    request.expiresAt(),
+                    null);
+            transactions.executeWithoutResult(status -> {
+                keys.add(key, targets);
+                versions.add(version, targets, now);
+                audit.record(actor, "key.issue.started", keyId, Outcome.SUCCESS, describe(key, targets));
+            });
+
+            SecretPayload payload = new SecretPayload(
+                    keyId,
+                    version.id(),
+                    key.owner(),
+                    material.displayPrefix(),
+                    key.environment(),
+                    key.scopes(),
+                    now,
+                    key.expiresAt());
+            index.accept(key, version);
+            for (KeyDestination target : targets) {
+                deliver(target, version, payload, material, actor);
+            }
+            transactions.executeWithoutResult(status -> {
+                keys.activate(keyId);
+                versions.changeState(version.id(), VersionState.ACTIVE, clock.instant());
+                audit.record(actor, "key.issue", keyId, Outcome.SUCCESS, "delivered to " + refs(targets));
+            });
+            log.info("issued key {} ({}) for {}, delivered to {}", keyId, material.displayPrefix(), key.owner(),
+                    refs(targets));
+            return keyId;
+        }
+    }
+
+    private void deliver(
+            KeyDestination target, KeyVersion version, SecretPayload payload, KeyMaterial material, String actor) {
+        SecretDestination destination = destinations.of(target.type());
+        Intent intent = null;
+        try {
+            intent = destination.prepare(target.path(), payload);
+            record(version, target, DeliveryState.PENDING, intent, null);
+            destination.write(target.path(), intent, payload, material);
+            record(version, target, DeliveryState.WRITTEN, intent, null);
+            destination.confirm(target.path(), intent, payload);
+            record(version, target, DeliveryState.CONFIRMED, intent, null);
+        } catch (DestinationException e) {
+            if (intent == null || e.nothingWritten()) {
+                record(version, target, DeliveryState.FAILED, intent, e.getMessage());
+            }
+            failIssuance(version, target, e, actor);
+        }
+    }
+
+    /** Revokes the key first (so it stops verifying), then removes whatever reached a destination. */
+    private void failIssuance(KeyVersion version, KeyDestination target, DestinationException cause, String actor) {
+        UUID keyId = version.keyId();
+        index.revoke(version.hash());
+        transactions.executeWithoutResult(status -> {
+            keys.revoke(keyId, clock.instant(), "issuance failed: " + cause.getMessage());
+            versions.changeState(version.id(), VersionState.REVOKED, clock.instant());
+        });
+        var leftovers = delivered.removeAll(keyId);
+        String detail = "delivery to " + cause.ref() + " failed: " + cause.getMessage()
+                + (leftovers.isEmpty() ? "" : "; could not remove from " + leftovers.keySet());
+        transactions.executeWithoutResult(
+                status -> audit.record(actor, "key.issue", keyId, Outcome.FAILURE, detail));
+        log.warn("issuance of key {} failed; key revoked: {}", keyId, detail);
+        throw new DeliveryFailedException(keyId, cause.ref(), cause.getMessage());
+    }
+
+    private void record(
+            KeyVersion version, KeyDestination target, DeliveryState state, Intent intent, String error) {
+        transactions.executeWithoutResult(status -> versions.updateDelivery(
+                version.id(),
+                target.id(),
+                state,
+                intent == null ? null : intent.remoteVersion(),
+                intent != null && intent.createsPath(),
+                error,
+                clock.instant()));
+    }
+
+    private void validate(NewKey request, Instant now) {
+        int i = 0;
+        for (String scope : request.scopes()) {
+            if (!properties.scopes().containsKey(scope)) {
+                throw new InvalidKeyRequestException(
+                        "scopes[" + i + "]",
+                        "unknown-scope",
+                        "unknown scope '" + scope + "'; known scopes: "
+                                + String.join(", ", new TreeSet<>(properties.scopes().keySet())));
+            }
+            i++;
+        }
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+            throw new InvalidKeyRequestException("expiresAt", "future", "expiresAt must be in the future");
+        }
+    }
+
+    private List<KeyDestination> resolveDestinations(UUID keyId, List<NewKey.Target> requested) {
+        List<KeyDestination> resolved = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
+            NewKey.Target target = requested.get(i);
+            String ref;
+            try {
+                ref = destinations.of(target.type()).refFor(target.path());
+            } catch (InvalidDestinationException e) {
+                String field = "destination-type".equals(e.rule()) ? "type" : "path";
+                throw new InvalidKeyRequestException("destinations[" + i + "]." + field, e.rule(), e.getMessage());
+            }
+            if (!seen.add(target.type() + ":" + ref)) {
+                throw new InvalidKeyRequestException(
+                        "destinations[" + i + "]", "unique-destination", "destination " + ref + " is listed twice");
+            }
+            resolved.add(new KeyDestination(UUID.randomUUID(), keyId, i, target.type(), target.path(), ref));
+        }
+        return resolved;
+    }
+
+    private static String refs(List<KeyDestination> targets) {
+        return String.join(", ", targets.stream().map(KeyDestination::ref).toList());
+    }
+
+    private static String describe(ApiKey key, List<KeyDestination> targets) {
+        return "name=" + key.name() + " owner=" + key.owner() + " environment=" + key.environment().label()
+                + " scopes=" + String.join(" ", key.scopes()) + " destinations=" + refs(targets);
+    }
+}

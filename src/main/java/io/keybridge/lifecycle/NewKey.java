@@ -1,0 +1,21 @@
+package io.keybridge.lifecycle;
+
+import io.keybridge.keys.Environment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** A request to issue a key, as given by a client (checked by {@link KeyIssuer}). */
+public record NewKey(
+        String name,
+        Environment environment,
+        Set<String> scopes,
+        String owner,
+        @Nullable String description,
+        @Nullable Instant expiresAt,
+        List<Target> destinations) {
+
+    /** Where to deliver the key: a destination type and a path below keybridge's root there. */
+    public record Target(String type, String path) {}
+}

@@ -1,0 +1,112 @@
+package io.keybridge.lifecycle.web;
+
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyProperties;
+import io.keybridge.keys.KeyQuery;
+import io.keybridge.keys.KeyStatus;
+import io.keybridge.lifecycle.KeyCatalog;
+import io.keybridge.lifecycle.KeyIssuer;
+import io.keybridge.lifecycle.KeyRenamer;
+import io.keybridge.lifecycle.KeyRevoker;
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Issue, list, rename and revoke keys. */
+@RestController
+@RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
+class KeyController {
+
+    private final KeyIssuer issuer;
+    private final KeyRenamer renamer;
+    private final KeyRevoker revoker;
+    private final KeyCatalog catalog;
+    private final KeyProperties properties;
+
+    KeyController(
+            KeyIssuer issuer, KeyRenamer renamer, KeyRevoker revoker, KeyCatalog catalog, KeyProperties properties) {
+        this.issuer = issuer;
+        this.renamer = renamer;
+        this.revoker = revoker;
+        this.catalog = catalog;
+        this.properties = properties;
+    }
+
+    /** Issues a key and delivers it; the response says where it went, never what it is. */
+    @PostMapping(path = "/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<KeyResponse> create(@Valid @RequestBody CreateKeyRequest request, Authentication caller) {
+        UUID id = issuer.issue(request.toNewKey(), caller.getName());
+        return ResponseEntity.created(URI.create("/api/v1/keys/" + id)).body(KeyResponse.of(catalog.find(id)));
+    }
+
+    @GetMapping("/keys")
+    Page<KeyResponse> list(
+            @RequestParam(required = false) @Nullable String status,
+            @RequestParam(required = false) @Nullable String owner,
+            @RequestParam(required = false) @Nullable String scope,
+            @RequestParam(required = false) @Nullable String environment,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        KeyQuery query = new KeyQuery(
+                status == null ? null : status(status),
+                owner,
+                scope,
+                environment == null ? null : Environment.of(environment));
+        return catalog.search(query, new PageRequest(page, size)).map(KeyResponse::of);
+    }
+
+    @GetMapping("/keys/{id}")
+    KeyResponse get(@PathVariable UUID id) {
+        return KeyResponse.of(catalog.find(id));
+    }
+
+    /** Renames a key; only {@code name} may be changed here. */
+    @PatchMapping(
+            path = "/keys/{id}",
+            consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
+    KeyResponse rename(@PathVariable UUID id, @Valid @RequestBody RenameKeyRequest request, Authentication caller) {
+        renamer.rename(id, request.name(), caller.getName());
+        return KeyResponse.of(catalog.find(id));
+    }
+
+    /** Revokes a key at once and for good, then destroys its versions at the destinations. */
+    @PostMapping(path = "/keys/{id}/revoke", consumes = MediaType.APPLICATION_JSON_VALUE)
+    KeyResponse revoke(@PathVariable UUID id, @Valid @RequestBody RevokeKeyRequest request, Authentication caller) {
+        revoker.revoke(id, request.reason(), caller.getName());
+        return KeyResponse.of(catalog.find(id));
+    }
+
+    /** The scopes a key may be given. */
+    @GetMapping("/scopes")
+    List<Scope> scopes() {
+        return properties.scopes().entrySet().stream()
+                .map(entry -> new Scope(entry.getKey(), entry.getValue()))
+                .toList();
+    }
+
+    private static KeyStatus status(String value) {
+        try {
+            return KeyStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("status must be one of pending, active, revoked");
+        }
+    }
+
+    record Scope(String name, String description) {}
+}

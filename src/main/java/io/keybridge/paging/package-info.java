@@ -1,0 +1,5 @@
+/** Pagination values shared by the listing endpoints. */
+@NullMarked
+package io.keybridge.paging;
+
+import org.jspecify.annotations.NullMarked;

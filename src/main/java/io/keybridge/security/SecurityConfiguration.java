@@ -1,0 +1,75 @@
+package io.keybridge.security;
+
+import io.keybridge.audit.AuditLog;
+import io.keybridge.web.ProblemResponses;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Who may call what. Stateless: every request carries its bearer token, there are no sessions or cookies, hence no
+ * CSRF exposure. Every refusal is answered with problem+json and counted in the audit log.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String ADMIN = Role.ADMIN.name();
+    private static final String RESPONDER = Role.RESPONDER.name();
+    private static final String AUDITOR = Role.AUDITOR.name();
+    private static final String VERIFIER = Role.VERIFIER.name();
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, ProblemResponses problems, AuditLog audit)
+            throws Exception {
+        AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
+            audit.recordRefusal("anonymous", request.getMethod() + " " + request.getRequestURI(), null,
+                    "unauthenticated");
+            response.setHeader("WWW-Authenticate", "Bearer");
+            problems.write(response, HttpStatus.UNAUTHORIZED, "unauthenticated",
+                    "Authentication required", "Send a valid token in 'Authorization: Bearer <token>'.");
+        };
+        AccessDeniedHandler forbidden = (request, response, e) -> {
+            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+            audit.recordRefusal(who == null ? "anonymous" : who.getName(),
+                    request.getMethod() + " " + request.getRequestURI(), null, "forbidden");
+            problems.write(response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                    "Your token's roles do not allow " + request.getMethod() + " " + request.getRequestURI() + ".");
+        };
+        return http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new BearerTokenFilter(tokens, unauthenticated), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                        .permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/verify")
+                        .hasAnyRole(VERIFIER, ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/v1/keys", "/api/v1/keys/*", "/api/v1/scopes")
+                        .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/revoke")
+                        .hasAnyRole(ADMIN, RESPONDER)
+                        .requestMatchers(HttpMethod.GET, "/api/v1/audit")
+                        .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
+                        .requestMatchers("/actuator/**")
+                        .hasAnyRole(ADMIN, AUDITOR)
+                        .anyRequest()
+                        .hasRole(ADMIN))
+                .build();
+    }
+}

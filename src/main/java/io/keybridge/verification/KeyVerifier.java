@@ -1,0 +1,113 @@
+package io.keybridge.verification;
+
+import io.keybridge.audit.AuditLog;
+import io.keybridge.keys.KeyFormat;
+import io.keybridge.keys.KeyHash;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+/**
+ * Decides whether a presented key is valid for the scopes an endpoint needs.
+ *
+ * <p>Malformed keys and bad checksums are refused before any lookup; everything else is answered from the
+ * {@link VerificationIndex} in memory. Last use is recorded in memory and refusals are counted for the audit log, so a
+ * verification never touches the database. Thread-safe.
+ */
+@Service
+public class KeyVerifier {
+
+    private final KeyFormat format;
+    private final VerificationIndex index;
+    private final LastUseRecorder lastUse;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Map<Verdict.Reason, Counter> refusals = new EnumMap<>(Verdict.Reason.class);
+    private final Counter valid;
+    private final Counter missingScope;
+
+    public KeyVerifier(
+            KeyFormat format,
+            VerificationIndex index,
+            LastUseRecorder lastUse,
+            AuditLog audit,
+            Clock clock,
+            MeterRegistry meters) {
+        this.format = format;
+        this.index = index;
+        this.lastUse = lastUse;
+        this.audit = audit;
+        this.clock = clock;
+        for (Verdict.Reason reason : Verdict.Reason.values()) {
+            refusals.put(reason, counter(meters, "refused", reason.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        this.valid = counter(meters, "valid", "none");
+        this.missingScope = counter(meters, "missing_scope", "none");
+    }
+
+    /**
+     * Verifies a key as presented by a client.
+     *
+     * @param presented the key, or null if the client sent none
+     * @param requiredScopes scopes the endpoint needs; empty for none
+     * @param caller who asks (the gateway), for the audit log
+     */
+    public Verdict verify(@Nullable String presented, Set<String> requiredScopes, String caller) {
+        KeyFormat.Check check = format.check(presented);
+        if (!check.wellFormed()) {
+            return refuse(
+                    check == KeyFormat.Check.BAD_CHECKSUM ? Verdict.Reason.BAD_CHECKSUM : Verdict.Reason.MALFORMED,
+                    null,
+                    caller);
+        }
+        VerifiableVersion version = index.find(KeyHash.of(presented));
+        if (version == null) {
+            return refuse(Verdict.Reason.UNKNOWN, null, caller);
+        }
+        if (version.revoked()) {
+            return refuse(Verdict.Reason.REVOKED, version.keyId(), caller);
+        }
+        Instant now = clock.instant();
+        if (version.expiresAt() != null && !now.isBefore(version.expiresAt())) {
+            return refuse(Verdict.Reason.EXPIRED, version.keyId(), caller);
+        }
+        lastUse.record(version.keyId(), now);
+        if (!version.scopes().containsAll(requiredScopes)) {
+            Set<String> missing = new TreeSet<>(requiredScopes);
+            missing.removeAll(version.scopes());
+            missingScope.increment();
+            audit.recordRefusal(caller, "verify", version.keyId(), "missing scope " + String.join(" ", missing));
+            return new Verdict.MissingScope(version.keyId(), missing);
+        }
+        valid.increment();
+        return new Verdict.Valid(
+                version.keyId(),
+                version.name(),
+                version.owner(),
+                version.environment(),
+                version.scopes(),
+                version.expiresAt());
+    }
+
+    private Verdict refuse(Verdict.Reason reason, @Nullable UUID keyId, String caller) {
+        refusals.get(reason).increment();
+        audit.recordRefusal(caller, "verify", keyId, reason.name().toLowerCase(java.util.Locale.ROOT));
+        return new Verdict.Refused(reason, keyId);
+    }
+
+    private static Counter counter(MeterRegistry meters, String outcome, String reason) {
+        return Counter.builder("keybridge.verifications")
+                .description("Key verifications by outcome")
+                .tag("outcome", outcome)
+                .tag("reason", reason)
+                .register(meters);
+    }
+}

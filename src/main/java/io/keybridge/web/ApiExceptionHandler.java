@@ -1,0 +1,194 @@
+package io.keybridge.web;
+
+import io.keybridge.keys.DestinationInUseException;
+import io.keybridge.keys.DuplicateKeyNameException;
+import io.keybridge.keys.KeyNotFoundException;
+import io.keybridge.lifecycle.DeliveryFailedException;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every error into RFC 9457 problem+json with a stable {@code type}, naming the field and the rule broken where
+ * there is one. Messages are written here, never copied from parsers, so a value sent by a client (which might be a
+ * secret sent in the wrong field) is never echoed back.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidKeyRequestException.class)
+    ProblemDetail invalid(InvalidKeyRequestException e) {
+        return validation(List.of(new FieldProblem(e.field(), e.rule(), e.getMessage())));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail illegalArgument(IllegalArgumentException e) {
+        return validation(List.of(new FieldProblem(null, "invalid", e.getMessage())));
+    }
+
+    @ExceptionHandler(DuplicateKeyNameException.class)
+    ProblemDetail duplicateName(DuplicateKeyNameException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "duplicate-name", "Name already in use", e.getMessage());
+        problem.setProperty("errors", List.of(new FieldProblem("name", "unique-per-owner", e.getMessage())));
+        return problem;
+    }
+
+    @ExceptionHandler(DestinationInUseException.class)
+    ProblemDetail destinationInUse(DestinationInUseException e) {
+        return problem(HttpStatus.CONFLICT, "destination-in-use", "Destination already in use", e.getMessage());
+    }
+
+    @ExceptionHandler(KeyNotFoundException.class)
+    ProblemDetail notFound(KeyNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "key-not-found", "Key not found", e.getMessage());
+    }
+
+    @ExceptionHandler(DeliveryFailedException.class)
+    ProblemDetail deliveryFailed(DeliveryFailedException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_GATEWAY,
+                "delivery-failed",
+                "Delivery failed",
+                e.getMessage() + ". The key was revoked and anything written was removed; nothing verifies.");
+        problem.setProperty("destination", e.destination());
+        problem.setProperty("keyId", e.keyId());
+        return problem;
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "value" : describe(e.getRequiredType());
+        return validation(List.of(new FieldProblem(e.getName(), "type", e.getName() + " must be " + expected)));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "keybridge failed unexpectedly; the log has details under request id " + MDC.get(RequestIdFilter.MDC_KEY));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        for (FieldError error : e.getBindingResult().getFieldErrors()) {
+            problems.add(new FieldProblem(error.getField(), rule(error.getCode()), error.getField() + " "
+                    + error.getDefaultMessage()));
+        }
+        e.getBindingResult().getGlobalErrors().forEach(error ->
+                problems.add(new FieldProblem(null, rule(error.getCode()), error.getDefaultMessage())));
+        return ResponseEntity.badRequest().body(validation(problems));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = e.getCause();
+        while (cause != null) {
+            if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "body-too-large",
+                        "Request body too large",
+                        "Request bodies may be at most " + tooLarge.limit() + " bytes."));
+            }
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                String field = path(unknown);
+                return ResponseEntity.badRequest().body(validation(List.of(new FieldProblem(
+                        field, "unknown-field", "unknown field '" + unknown.getPropertyName() + "'; accepted: "
+                                + unknown.getKnownPropertyIds()))));
+            }
+            if (cause instanceof JacksonException jackson) {
+                String field = path(jackson);
+                String message = cause.getCause() instanceof IllegalArgumentException illegal
+                        ? illegal.getMessage() // our own value types' messages, which never echo the input
+                        : field == null ? "the body is not valid JSON" : field + " has the wrong type or format";
+                return ResponseEntity.badRequest().body(validation(List.of(new FieldProblem(
+                        field, field == null ? "json" : "format", message))));
+            }
+            cause = cause.getCause();
+        }
+        return ResponseEntity.badRequest().body(validation(List.of(
+                new FieldProblem(null, "body-required", "a JSON request body is required"))));
+    }
+
+    private static @Nullable String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? null : path.toString();
+    }
+
+    private static ProblemDetail validation(List<FieldProblem> problems) {
+        String detail = problems.stream().map(FieldProblem::message).reduce((a, b) -> a + "; " + b).orElse("");
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request", detail);
+        problem.setProperty("errors", problems);
+        return problem;
+    }
+
+    static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(ProblemTypes.of(slug));
+        problem.setTitle(title);
+        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        if (requestId != null) {
+            problem.setProperty("requestId", requestId);
+        }
+        return problem;
+    }
+
+    private static String rule(@Nullable String code) {
+        if (code == null) {
+            return "invalid";
+        }
+        // NotBlank -> not-blank
+        return code.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants())
+                    .map(Object::toString)
+                    .map(value -> value.toLowerCase(Locale.ROOT))
+                    .toList());
+        }
+        return Map.of("UUID", "a UUID", "Instant", "an ISO-8601 instant such as 2027-01-31T00:00:00Z", "int",
+                        "a whole number", "Integer", "a whole number")
+                .getOrDefault(type.getSimpleName(), "a " + type.getSimpleName());
+    }
+
+    /** One broken rule: the field (null for the whole body), the rule's stable name, and a message for people. */
+    public record FieldProblem(@Nullable String field, String rule, String message) {}
+}
