@@ -27,7 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>Management actions are written at once, in the caller's transaction. Refused requests (bad keys at
  * {@code /verify}, bad bearer tokens) are counted in memory and written once a second, one row per distinct refusal
- * with its number of occurrences, so that a flood of bad requests cannot turn into a flood of database writes.
+ * with its number of occurrences and the request id of the first, so that a flood of bad requests cannot turn into a flood of database writes.
  */
 @Service
 public class AuditLog {
@@ -39,7 +39,7 @@ public class AuditLog {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Map<Refusal, AtomicInteger> pendingRefusals = new ConcurrentHashMap<>();
-    private final Map<Refusal, Instant> firstSeen = new ConcurrentHashMap<>();
+    private final Map<Refusal, FirstSeen> firstSeen = new ConcurrentHashMap<>();
     private final AtomicLong overflow = new AtomicLong();
 
     public AuditLog(JdbcClient jdbc, Clock clock) {
@@ -61,7 +61,7 @@ public class AuditLog {
                 overflow.incrementAndGet();
                 return;
             }
-            firstSeen.putIfAbsent(refusal, clock.instant());
+            firstSeen.putIfAbsent(refusal, new FirstSeen(clock.instant(), requestId()));
             count = pendingRefusals.computeIfAbsent(refusal, r -> new AtomicInteger());
         }
         count.incrementAndGet();
@@ -74,16 +74,16 @@ public class AuditLog {
         List<AuditEntry> entries = new ArrayList<>();
         for (Refusal refusal : new ArrayList<>(pendingRefusals.keySet())) {
             AtomicInteger count = pendingRefusals.remove(refusal);
-            Instant at = firstSeen.remove(refusal);
+            FirstSeen first = firstSeen.remove(refusal);
             if (count != null && count.get() > 0) {
                 entries.add(new AuditEntry(
                         null,
-                        at == null ? clock.instant() : at,
+                        first == null ? clock.instant() : first.at(),
                         refusal.actor(),
                         refusal.action(),
                         refusal.keyId(),
                         Outcome.REFUSED,
-                        null,
+                        first == null ? null : first.requestId(),
                         refusal.reason(),
                         count.get()));
             }
@@ -177,6 +177,9 @@ public class AuditLog {
     private static String truncate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
+
+    /** When a refusal was first counted, and the request id of that first request. */
+    private record FirstSeen(Instant at, @Nullable String requestId) {}
 
     private record Refusal(String actor, String action, @Nullable UUID keyId, String reason) {}
 }

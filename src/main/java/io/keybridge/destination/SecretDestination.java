@@ -43,10 +43,19 @@ public interface SecretDestination {
     void confirm(String path, Intent intent, SecretPayload payload);
 
     /**
-     * Removes a written version so its material is gone from the destination; removes the secret whole if this
-     * delivery created it. Removing what is not there succeeds.
+     * Removes a written version so its material is gone from the destination. Removing what is not there succeeds.
      *
+     * @param removal whether to keep the secret's history ({@link Removal#DESTROY_VERSION}, after a revocation) or,
+     *     for a version that was never published, to remove the secret whole if this delivery created it
      * @throws DestinationException if the destination refused
      */
-    void remove(String path, Intent intent);
+    void remove(String path, Intent intent, Removal removal);
+
+    /** How much of a secret {@link #remove} takes away. */
+    enum Removal {
+        /** Destroy the version's material; keep the secret, its metadata and other versions. */
+        DESTROY_VERSION,
+        /** The version was never published: leave no trace, removing the secret whole if this delivery created it. */
+        DISCARD
+    }
 }

@@ -3,6 +3,7 @@ package io.keybridge.lifecycle;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.Destinations;
 import io.keybridge.destination.Intent;
+import io.keybridge.destination.SecretDestination;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Delivery;
 import io.keybridge.keys.DeliveryState;
@@ -49,9 +50,11 @@ class DeliveredVersions {
     /**
      * Removes every version of the key from every destination it may have reached.
      *
+     * @param removal {@code DISCARD} for a key that was never handed out (failed or interrupted issuance),
+     *     {@code DESTROY_VERSION} for a revoked key (the secret's history stays at the destination)
      * @return the destinations where removal failed, with the error
      */
-    Map<String, String> removeAll(UUID keyId) {
+    Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
         Map<UUID, KeyDestination> byId = keys.destinationsOf(keyId).stream()
                 .collect(Collectors.toMap(KeyDestination::id, Function.identity()));
         List<UUID> versionIds = versions.ofKey(keyId).stream().map(KeyVersion::id).toList();
@@ -63,7 +66,7 @@ class DeliveredVersions {
             KeyDestination destination = byId.get(delivery.destinationId());
             Intent intent = new Intent(delivery.remoteVersion(), delivery.createdPath());
             try {
-                destinations.of(destination.type()).remove(destination.path(), intent);
+                destinations.of(destination.type()).remove(destination.path(), intent, removal);
                 record(delivery, DeliveryState.REMOVED, null);
             } catch (DestinationException e) {
                 log.warn("could not remove key {} version {} from {}: {}", keyId, intent.remoteVersion(),

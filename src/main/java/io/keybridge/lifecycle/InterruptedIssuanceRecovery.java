@@ -2,6 +2,7 @@ package io.keybridge.lifecycle;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
+import io.keybridge.destination.SecretDestination;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyVersion;
@@ -77,7 +78,7 @@ class InterruptedIssuanceRecovery implements SmartInitializingSingleton, Applica
     @Override
     public void run(ApplicationArguments args) {
         for (UUID keyId : interrupted) {
-            var failures = delivered.removeAll(keyId);
+            var failures = delivered.removeAll(keyId, SecretDestination.Removal.DISCARD);
             if (!failures.isEmpty()) {
                 log.warn("could not remove interrupted key {} from {}", keyId, failures.keySet());
             }

@@ -176,7 +176,7 @@ public class KeyIssuer {
             keys.revoke(keyId, clock.instant(), "issuance failed: " + cause.getMessage());
             versions.changeState(version.id(), VersionState.REVOKED, clock.instant());
         });
-        var leftovers = delivered.removeAll(keyId);
+        var leftovers = delivered.removeAll(keyId, SecretDestination.Removal.DISCARD);
         String detail = "delivery to " + cause.ref() + " failed: " + cause.getMessage()
                 + (leftovers.isEmpty() ? "" : "; could not remove from " + leftovers.keySet());
         transactions.executeWithoutResult(

@@ -2,6 +2,7 @@ package io.keybridge.lifecycle;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
+import io.keybridge.destination.SecretDestination;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyNotFoundException;
@@ -76,7 +77,7 @@ public class KeyRevoker {
         revoked.forEach(version -> index.revoke(version.hash()));
         log.info("revoked key {} ({}); reason: {}", keyId, key.name(), reason);
 
-        Map<String, String> failures = delivered.removeAll(keyId);
+        Map<String, String> failures = delivered.removeAll(keyId, SecretDestination.Removal.DESTROY_VERSION);
         transactions.executeWithoutResult(status -> audit.record(
                 actor,
                 "key.revoke.cleanup",

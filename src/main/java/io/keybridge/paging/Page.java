@@ -1,5 +1,6 @@
 package io.keybridge.paging;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.function.Function;
 
@@ -10,6 +11,7 @@ public record Page<T>(List<T> items, int page, int size, long totalItems) {
         items = List.copyOf(items);
     }
 
+    @JsonProperty
     public long totalPages() {
         return size == 0 ? 0 : (totalItems + size - 1) / size;
     }

@@ -63,6 +63,11 @@ public class VerificationIndex {
         byHash.replaceAll((hash, entry) -> entry.keyId().equals(keyId) ? entry.renamed(name) : entry);
     }
 
+    /** Whether any version of the key verifies now (ignoring expiry). */
+    public boolean accepts(UUID keyId) {
+        return byHash.values().stream().anyMatch(entry -> entry.keyId().equals(keyId) && !entry.revoked());
+    }
+
     @Nullable VerifiableVersion find(KeyHash hash) {
         return byHash.get(hash);
     }

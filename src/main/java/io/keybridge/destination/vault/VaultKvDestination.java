@@ -80,7 +80,7 @@ class VaultKvDestination implements SecretDestination {
         data.put("scopes", String.join(" ", payload.scopes()));
         data.put("issued_at", payload.issuedAt().toString());
         data.put("expires_at", payload.expiresAt() == null ? "" : payload.expiresAt().toString());
-        Map<String, Object> body = Map.of("options", Map.of("cas", version - 1), "data", data);
+        KvWrite body = new KvWrite(Map.of("cas", version - 1), data);
         VaultResponse response = call(path, "write", true, () -> vault.write(dataPath(path), body));
         int written = response == null || response.getData() == null ? -1 : number(response.getData().get("version"));
         if (written != version) {
@@ -116,8 +116,8 @@ class VaultKvDestination implements SecretDestination {
     }
 
     @Override
-    public void remove(String path, Intent intent) {
-        if (intent.createsPath()) {
+    public void remove(String path, Intent intent, Removal removal) {
+        if (removal == Removal.DISCARD && intent.createsPath()) {
             // keybridge created the secret for this key alone: remove it with all its versions and metadata
             call(path, "delete", false, () -> {
                 vault.delete(metadataPath(path));
@@ -201,6 +201,17 @@ class VaultKvDestination implements SecretDestination {
 
     private static boolean hasText(@Nullable Object value) {
         return value instanceof String text && !text.isBlank();
+    }
+
+    /**
+     * The body of a KV v2 write. Its {@code toString()} is redacted because HTTP clients log request bodies that way at
+     * DEBUG level (Spring's RestTemplate does); Jackson still serializes both fields.
+     */
+    record KvWrite(Map<String, Object> options, Map<String, Object> data) {
+        @Override
+        public String toString() {
+            return "KvWrite[options=" + options + ", data=redacted]";
+        }
     }
 
     @FunctionalInterface

@@ -1,0 +1,122 @@
+package io.keybridge.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keybridge.security.ApiTokens;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole application on a random port, against the real OpenBao from {@link OpenBaoExtension} and an in-memory
+ * H2, with a clock tests can move. One Spring context serves every integration test class.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OpenBaoExtension.class)
+@Import(IntegrationTest.TestClock.class)
+public abstract class IntegrationTest {
+
+    protected static final String ADMIN = "it-admin-" + UUID.randomUUID();
+    protected static final String RESPONDER = "it-responder-" + UUID.randomUUID();
+    protected static final String AUDITOR = "it-auditor-" + UUID.randomUUID();
+    protected static final String VERIFIER = "it-gateway-" + UUID.randomUUID();
+    private static volatile JdbcClient sharedJdbc;
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected MutableClock clock;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected Api api;
+    protected OpenBao bao;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        OpenBao server = OpenBaoExtension.server();
+        registry.add("keybridge.vault.uri", server::address);
+        registry.add("keybridge.vault.token", server::keybridgeToken);
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1");
+        registry.add("keybridge.security.admin-token", () -> ADMIN);
+        registry.add("keybridge.security.admin-token-file", () -> "target/it-data/admin-token");
+        List<Map.Entry<String, String>> tokens = List.of(
+                Map.entry("responder", RESPONDER), Map.entry("auditor", AUDITOR), Map.entry("gateway", VERIFIER));
+        String[] roles = {"RESPONDER", "AUDITOR", "VERIFIER"};
+        for (int i = 0; i < tokens.size(); i++) {
+            int index = i;
+            registry.add("keybridge.security.tokens[" + i + "].name", () -> tokens.get(index).getKey());
+            registry.add("keybridge.security.tokens[" + i + "].sha256", () -> ApiTokens.sha256(tokens.get(index).getValue()));
+            registry.add("keybridge.security.tokens[" + i + "].roles", () -> roles[index]);
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+        bao = OpenBaoExtension.server();
+        clock.reset();
+        sharedJdbc = jdbc;
+    }
+
+    @AfterAll
+    static void noKeyLeaked() {
+        if (sharedJdbc != null) {
+            SecretHygiene.assertNoLeaks(sharedJdbc);
+        }
+    }
+
+    /** A name no other test uses. */
+    protected static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Issues a key into one Vault path as ADMIN. */
+    protected Api.Response issue(String name, String owner, String path, List<String> scopes) {
+        return api.post("/api/v1/keys", ADMIN, Map.of(
+                "name", name,
+                "environment", "live",
+                "owner", owner,
+                "scopes", scopes,
+                "destinations", List.of(Map.of("type", "vault", "path", path))));
+    }
+
+    /**
+     * Reads a delivered key as its consumer would: with a token holding only the consumer policy for that path, via
+     * the real {@code bao kv get}.
+     */
+    protected String readKeyAsConsumer(String path) {
+        OpenBao.Cli read = bao.bao(bao.consumerToken(path), "kv", "get", "-format=json", "secret/keybridge/" + path);
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        JsonNode data = read.json().path("data").path("data");
+        String key = data.path("api_key").asString();
+        SecretHygiene.remember(key);
+        return key;
+    }
+
+    /** Replaces the application clock with one tests can move. */
+    @TestConfiguration
+    static class TestClock {
+        @Bean
+        @Primary
+        MutableClock mutableClock() {
+            return new MutableClock();
+        }
+    }
+}

