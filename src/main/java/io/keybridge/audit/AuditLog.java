@@ -155,8 +155,7 @@ public class AuditLog {
     }
 
     private void insert(AuditEntry entry) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                 INSERT INTO audit_events (occurred_at, actor, action, key_id, outcome, request_id, detail, occurrences)
                 VALUES (:at, :actor, :action, :keyId, :outcome, :requestId, :detail, :occurrences)""")
                 .param("at", entry.occurredAt().atOffset(ZoneOffset.UTC))
@@ -181,5 +180,6 @@ public class AuditLog {
     /** When a refusal was first counted, and the request id of that first request. */
     private record FirstSeen(Instant at, @Nullable String requestId) {}
 
-    private record Refusal(String actor, String action, @Nullable UUID keyId, String reason) {}
+    private record Refusal(
+            String actor, String action, @Nullable UUID keyId, String reason) {}
 }

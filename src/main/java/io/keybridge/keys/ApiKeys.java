@@ -1,5 +1,7 @@
 package io.keybridge.keys;
 
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import io.keybridge.paging.Page;
-import io.keybridge.paging.PageRequest;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -38,8 +38,7 @@ public class ApiKeys {
      */
     public void add(ApiKey key, List<KeyDestination> destinations) {
         try {
-            jdbc.sql(
-                            """
+            jdbc.sql("""
                     INSERT INTO api_keys (id, name, owner, environment, scopes, description, status, created_at,
                                           expires_at, live_name)
                     VALUES (:id, :name, :owner, :environment, :scopes, :description, :status, :createdAt,
@@ -55,8 +54,7 @@ public class ApiKeys {
                     .param("expiresAt", Sql.timestamp(key.expiresAt()))
                     .update();
             for (KeyDestination destination : destinations) {
-                jdbc.sql(
-                                """
+                jdbc.sql("""
                         INSERT INTO key_destinations (id, key_id, position, type, path, ref, live_ref)
                         VALUES (:id, :keyId, :position, :type, :path, :ref, :ref)""")
                         .param("id", destination.id())
@@ -72,9 +70,8 @@ public class ApiKeys {
                 throw new DuplicateKeyNameException(key.owner(), key.name());
             }
             if (Sql.violates(e, LIVE_REF_CONSTRAINT)) {
-                throw new DestinationInUseException(destinations.stream()
-                        .map(KeyDestination::ref)
-                        .toList());
+                throw new DestinationInUseException(
+                        destinations.stream().map(KeyDestination::ref).toList());
             }
             throw e;
         }
@@ -112,8 +109,8 @@ public class ApiKeys {
                 .params(params)
                 .query(Long.class)
                 .single();
-        List<ApiKey> items = jdbc.sql("SELECT * FROM api_keys" + where
-                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+        List<ApiKey> items = jdbc.sql(
+                        "SELECT * FROM api_keys" + where + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
                 .params(params)
                 .param("limit", pageRequest.size())
                 .param("offset", pageRequest.offset())
@@ -142,14 +139,9 @@ public class ApiKeys {
      */
     public boolean rename(ApiKey key, String name) {
         try {
-            return jdbc.sql(
-                                    """
+            return jdbc.sql("""
                             UPDATE api_keys SET name = :name, live_name = CASE WHEN status = 'REVOKED' THEN NULL ELSE :name END
-                            WHERE id = :id""")
-                            .param("id", key.id())
-                            .param("name", name)
-                            .update()
-                    == 1;
+                            WHERE id = :id""").param("id", key.id()).param("name", name).update() == 1;
         } catch (DataIntegrityViolationException e) {
             if (Sql.violates(e, LIVE_NAME_CONSTRAINT)) {
                 throw new DuplicateKeyNameException(key.owner(), name);
@@ -171,8 +163,7 @@ public class ApiKeys {
      * @return whether the key was live (false if it was already revoked or does not exist)
      */
     public boolean revoke(UUID id, Instant at, String reason) {
-        int updated = jdbc.sql(
-                        """
+        int updated = jdbc.sql("""
                 UPDATE api_keys SET status = 'REVOKED', revoked_at = :at, revoke_reason = :reason, live_name = NULL
                 WHERE id = :id AND status <> 'REVOKED'""")
                 .param("id", id)
@@ -193,8 +184,7 @@ public class ApiKeys {
     public int recordLastUse(Map<UUID, Instant> lastUse) {
         int updated = 0;
         for (Map.Entry<UUID, Instant> entry : lastUse.entrySet()) {
-            updated += jdbc.sql(
-                            """
+            updated += jdbc.sql("""
                     UPDATE api_keys SET last_used_at = :at
                     WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)""")
                     .param("id", entry.getKey())
@@ -250,5 +240,4 @@ public class ApiKeys {
                 Sql.instant(rs, "revoked_at"),
                 rs.getString("revoke_reason"));
     }
-
 }

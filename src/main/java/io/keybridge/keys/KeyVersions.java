@@ -23,8 +23,7 @@ public class KeyVersions {
 
     /** Stores a version and a {@code PENDING} delivery for each destination. */
     public void add(KeyVersion version, List<KeyDestination> destinations, Instant now) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                 INSERT INTO key_versions (id, key_id, version, key_hash, display_prefix, state, created_at, expires_at)
                 VALUES (:id, :keyId, :version, :hash, :displayPrefix, :state, :createdAt, :expiresAt)""")
                 .param("id", version.id())
@@ -37,8 +36,7 @@ public class KeyVersions {
                 .param("expiresAt", Sql.timestamp(version.expiresAt()))
                 .update();
         for (KeyDestination destination : destinations) {
-            jdbc.sql(
-                            """
+            jdbc.sql("""
                     INSERT INTO deliveries (version_id, destination_id, state, updated_at)
                     VALUES (:versionId, :destinationId, 'PENDING', :now)""")
                     .param("versionId", version.id())
@@ -66,13 +64,14 @@ public class KeyVersions {
 
     /** Every version of every key, for the verifier's in-memory index. */
     public List<KeyVersion> all() {
-        return jdbc.sql("SELECT * FROM key_versions").query(KeyVersions::version).list();
+        return jdbc.sql("SELECT * FROM key_versions")
+                .query(KeyVersions::version)
+                .list();
     }
 
     /** Moves a version to a new state. */
     public void changeState(UUID versionId, VersionState state, Instant at) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                 UPDATE key_versions SET state = :state,
                        revoked_at = CASE WHEN :state = 'REVOKED' THEN :at ELSE revoked_at END
                 WHERE id = :id""")
@@ -91,8 +90,7 @@ public class KeyVersions {
             boolean createdPath,
             @Nullable String error,
             Instant at) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                 UPDATE deliveries SET state = :state, remote_version = COALESCE(:remoteVersion, remote_version),
                        created_path = :createdPath, error = :error, updated_at = :at
                 WHERE version_id = :versionId AND destination_id = :destinationId""")
@@ -140,5 +138,4 @@ public class KeyVersions {
                 Sql.instant(rs, "expires_at"),
                 Sql.instant(rs, "revoked_at"));
     }
-
 }

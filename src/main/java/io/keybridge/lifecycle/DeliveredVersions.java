@@ -32,8 +32,8 @@ class DeliveredVersions {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveredVersions.class);
     /** States in which something of the version may be at the destination. */
-    private static final Set<DeliveryState> MAY_BE_PRESENT =
-            EnumSet.of(DeliveryState.PENDING, DeliveryState.WRITTEN, DeliveryState.CONFIRMED, DeliveryState.REMOVAL_FAILED);
+    private static final Set<DeliveryState> MAY_BE_PRESENT = EnumSet.of(
+            DeliveryState.PENDING, DeliveryState.WRITTEN, DeliveryState.CONFIRMED, DeliveryState.REMOVAL_FAILED);
 
     private final ApiKeys keys;
     private final KeyVersions versions;
@@ -55,9 +55,10 @@ class DeliveredVersions {
      * @return the destinations where removal failed, with the error
      */
     Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
-        Map<UUID, KeyDestination> byId = keys.destinationsOf(keyId).stream()
-                .collect(Collectors.toMap(KeyDestination::id, Function.identity()));
-        List<UUID> versionIds = versions.ofKey(keyId).stream().map(KeyVersion::id).toList();
+        Map<UUID, KeyDestination> byId =
+                keys.destinationsOf(keyId).stream().collect(Collectors.toMap(KeyDestination::id, Function.identity()));
+        List<UUID> versionIds =
+                versions.ofKey(keyId).stream().map(KeyVersion::id).toList();
         Map<String, String> failures = new java.util.LinkedHashMap<>();
         for (Delivery delivery : versions.deliveriesOf(versionIds)) {
             if (!MAY_BE_PRESENT.contains(delivery.state()) || delivery.remoteVersion() == null) {
@@ -69,8 +70,12 @@ class DeliveredVersions {
                 destinations.of(destination.type()).remove(destination.path(), intent, removal);
                 record(delivery, DeliveryState.REMOVED, null);
             } catch (DestinationException e) {
-                log.warn("could not remove key {} version {} from {}: {}", keyId, intent.remoteVersion(),
-                        destination.ref(), e.getMessage());
+                log.warn(
+                        "could not remove key {} version {} from {}: {}",
+                        keyId,
+                        intent.remoteVersion(),
+                        destination.ref(),
+                        e.getMessage());
                 record(delivery, DeliveryState.REMOVAL_FAILED, e.getMessage());
                 failures.put(destination.ref(), e.getMessage());
             }

@@ -52,13 +52,14 @@ public class KeyCatalog {
         List<UUID> ids = page.stream().map(ApiKey::id).toList();
         Map<UUID, KeyVersion> current = versions.ofKeys(ids).stream()
                 .collect(Collectors.toMap(
-                        KeyVersion::keyId,
-                        Function.identity(),
-                        (a, b) -> a.version() >= b.version() ? a : b));
+                        KeyVersion::keyId, Function.identity(), (a, b) -> a.version() >= b.version() ? a : b));
         Map<UUID, List<KeyDestination>> destinations =
                 keys.destinationsOf(ids).stream().collect(Collectors.groupingBy(KeyDestination::keyId));
         Map<UUID, Delivery> deliveries =
-                versions.deliveriesOf(current.values().stream().map(KeyVersion::id).toList()).stream()
+                versions
+                        .deliveriesOf(
+                                current.values().stream().map(KeyVersion::id).toList())
+                        .stream()
                         .collect(Collectors.toMap(Delivery::destinationId, Function.identity()));
         return page.stream()
                 .map(key -> new KeyDetails(

@@ -143,7 +143,11 @@ public class KeyIssuer {
                 versions.changeState(version.id(), VersionState.ACTIVE, clock.instant());
                 audit.record(actor, "key.issue", keyId, Outcome.SUCCESS, "delivered to " + refs(targets));
             });
-            log.info("issued key {} ({}) for {}, delivered to {}", keyId, material.displayPrefix(), key.owner(),
+            log.info(
+                    "issued key {} ({}) for {}, delivered to {}",
+                    keyId,
+                    material.displayPrefix(),
+                    key.owner(),
                     refs(targets));
             return keyId;
         }
@@ -179,14 +183,12 @@ public class KeyIssuer {
         var leftovers = delivered.removeAll(keyId, SecretDestination.Removal.DISCARD);
         String detail = "delivery to " + cause.ref() + " failed: " + cause.getMessage()
                 + (leftovers.isEmpty() ? "" : "; could not remove from " + leftovers.keySet());
-        transactions.executeWithoutResult(
-                status -> audit.record(actor, "key.issue", keyId, Outcome.FAILURE, detail));
+        transactions.executeWithoutResult(status -> audit.record(actor, "key.issue", keyId, Outcome.FAILURE, detail));
         log.warn("issuance of key {} failed; key revoked: {}", keyId, detail);
         throw new DeliveryFailedException(keyId, cause.ref(), cause.getMessage());
     }
 
-    private void record(
-            KeyVersion version, KeyDestination target, DeliveryState state, Intent intent, String error) {
+    private void record(KeyVersion version, KeyDestination target, DeliveryState state, Intent intent, String error) {
         transactions.executeWithoutResult(status -> versions.updateDelivery(
                 version.id(),
                 target.id(),
@@ -205,7 +207,8 @@ public class KeyIssuer {
                         "scopes[" + i + "]",
                         "unknown-scope",
                         "unknown scope '" + scope + "'; known scopes: "
-                                + String.join(", ", new TreeSet<>(properties.scopes().keySet())));
+                                + String.join(
+                                        ", ", new TreeSet<>(properties.scopes().keySet())));
             }
             i++;
         }
@@ -240,7 +243,8 @@ public class KeyIssuer {
     }
 
     private static String describe(ApiKey key, List<KeyDestination> targets) {
-        return "name=" + key.name() + " owner=" + key.owner() + " environment=" + key.environment().label()
-                + " scopes=" + String.join(" ", key.scopes()) + " destinations=" + refs(targets);
+        return "name=" + key.name() + " owner=" + key.owner() + " environment="
+                + key.environment().label() + " scopes=" + String.join(" ", key.scopes()) + " destinations="
+                + refs(targets);
     }
 }

@@ -50,7 +50,8 @@ public class ApiTokens {
         if (StringUtils.hasText(properties.adminToken())) {
             byHash.put(sha256(properties.adminToken()), new Caller("admin", EnumSet.of(Role.ADMIN)));
         } else if (byHash.values().stream().noneMatch(caller -> caller.roles().contains(Role.ADMIN))) {
-            byHash.put(sha256(adminTokenFromFile(properties.adminTokenFile(), random)),
+            byHash.put(
+                    sha256(adminTokenFromFile(properties.adminTokenFile(), random)),
                     new Caller("admin", EnumSet.of(Role.ADMIN)));
         }
     }

@@ -47,7 +47,8 @@ class BearerTokenFilter extends OncePerRequestFilter {
         List<SimpleGrantedAuthority> authorities = caller.get().roles().stream()
                 .map(role -> new SimpleGrantedAuthority("ROLE_" + role.name()))
                 .toList();
-        var authentication = UsernamePasswordAuthenticationToken.authenticated(caller.get().name(), null, authorities);
+        var authentication =
+                UsernamePasswordAuthenticationToken.authenticated(caller.get().name(), null, authorities);
         SecurityContextHolder.getContext().setAuthentication(authentication);
         chain.doFilter(request, response);
     }

@@ -31,17 +31,28 @@ class SecurityConfiguration {
     SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, ProblemResponses problems, AuditLog audit)
             throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
-            audit.recordRefusal("anonymous", request.getMethod() + " " + request.getRequestURI(), null,
-                    "unauthenticated");
+            audit.recordRefusal(
+                    "anonymous", request.getMethod() + " " + request.getRequestURI(), null, "unauthenticated");
             response.setHeader("WWW-Authenticate", "Bearer");
-            problems.write(response, HttpStatus.UNAUTHORIZED, "unauthenticated",
-                    "Authentication required", "Send a valid token in 'Authorization: Bearer <token>'.");
+            problems.write(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthenticated",
+                    "Authentication required",
+                    "Send a valid token in 'Authorization: Bearer <token>'.");
         };
         AccessDeniedHandler forbidden = (request, response, e) -> {
             Authentication who = SecurityContextHolder.getContext().getAuthentication();
-            audit.recordRefusal(who == null ? "anonymous" : who.getName(),
-                    request.getMethod() + " " + request.getRequestURI(), null, "forbidden");
-            problems.write(response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+            audit.recordRefusal(
+                    who == null ? "anonymous" : who.getName(),
+                    request.getMethod() + " " + request.getRequestURI(),
+                    null,
+                    "forbidden");
+            problems.write(
+                    response,
+                    HttpStatus.FORBIDDEN,
+                    "forbidden",
+                    "Forbidden",
                     "Your token's roles do not allow " + request.getMethod() + " " + request.getRequestURI() + ".");
         };
         return http.csrf(csrf -> csrf.disable())
@@ -51,10 +62,10 @@ class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .addFilterBefore(new BearerTokenFilter(tokens, unauthenticated), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(forbidden))
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                .exceptionHandling(errors ->
+                        errors.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/health", "/actuator/health/**", "/actuator/info")
                         .permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error")
                         .permitAll()

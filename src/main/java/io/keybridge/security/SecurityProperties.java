@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("keybridge.security")
 public record SecurityProperties(
-        List<Token> tokens, @Nullable String adminToken, @DefaultValue("data/admin-token") Path adminTokenFile) {
+        List<Token> tokens,
+        @Nullable String adminToken,
+        @DefaultValue("data/admin-token") Path adminTokenFile) {
 
     public SecurityProperties {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);

@@ -41,7 +41,8 @@ public class VerificationIndex {
         int accepted = 0;
         for (KeyVersion version : versions.all()) {
             ApiKey key = keysById.get(version.keyId());
-            boolean revoked = key.status() == KeyStatus.REVOKED || !version.state().verifies();
+            boolean revoked =
+                    key.status() == KeyStatus.REVOKED || !version.state().verifies();
             byHash.put(version.hash(), entry(key, version, revoked));
             accepted += revoked ? 0 : 1;
         }
@@ -68,7 +69,8 @@ public class VerificationIndex {
         return byHash.values().stream().anyMatch(entry -> entry.keyId().equals(keyId) && !entry.revoked());
     }
 
-    @Nullable VerifiableVersion find(KeyHash hash) {
+    @Nullable
+    VerifiableVersion find(KeyHash hash) {
         return byHash.get(hash);
     }
 

@@ -91,7 +91,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal",
                 "Internal error",
-                "keybridge failed unexpectedly; the log has details under request id " + MDC.get(RequestIdFilter.MDC_KEY));
+                "keybridge failed unexpectedly; the log has details under request id "
+                        + MDC.get(RequestIdFilter.MDC_KEY));
     }
 
     @Override
@@ -99,11 +100,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> problems = new ArrayList<>();
         for (FieldError error : e.getBindingResult().getFieldErrors()) {
-            problems.add(new FieldProblem(error.getField(), rule(error.getCode()), error.getField() + " "
-                    + error.getDefaultMessage()));
+            problems.add(new FieldProblem(
+                    error.getField(), rule(error.getCode()), error.getField() + " " + error.getDefaultMessage()));
         }
-        e.getBindingResult().getGlobalErrors().forEach(error ->
-                problems.add(new FieldProblem(null, rule(error.getCode()), error.getDefaultMessage())));
+        e.getBindingResult()
+                .getGlobalErrors()
+                .forEach(error ->
+                        problems.add(new FieldProblem(null, rule(error.getCode()), error.getDefaultMessage())));
         return ResponseEntity.badRequest().body(validation(problems));
     }
 
@@ -113,30 +116,34 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         Throwable cause = e.getCause();
         while (cause != null) {
             if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(
-                        HttpStatus.CONTENT_TOO_LARGE,
-                        "body-too-large",
-                        "Request body too large",
-                        "Request bodies may be at most " + tooLarge.limit() + " bytes."));
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                        .body(problem(
+                                HttpStatus.CONTENT_TOO_LARGE,
+                                "body-too-large",
+                                "Request body too large",
+                                "Request bodies may be at most " + tooLarge.limit() + " bytes."));
             }
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 String field = path(unknown);
-                return ResponseEntity.badRequest().body(validation(List.of(new FieldProblem(
-                        field, "unknown-field", "unknown field '" + unknown.getPropertyName() + "'; accepted: "
-                                + unknown.getKnownPropertyIds()))));
+                return ResponseEntity.badRequest()
+                        .body(validation(List.of(new FieldProblem(
+                                field,
+                                "unknown-field",
+                                "unknown field '" + unknown.getPropertyName() + "'; accepted: "
+                                        + unknown.getKnownPropertyIds()))));
             }
             if (cause instanceof JacksonException jackson) {
                 String field = path(jackson);
                 String message = cause.getCause() instanceof IllegalArgumentException illegal
                         ? illegal.getMessage() // our own value types' messages, which never echo the input
                         : field == null ? "the body is not valid JSON" : field + " has the wrong type or format";
-                return ResponseEntity.badRequest().body(validation(List.of(new FieldProblem(
-                        field, field == null ? "json" : "format", message))));
+                return ResponseEntity.badRequest()
+                        .body(validation(List.of(new FieldProblem(field, field == null ? "json" : "format", message))));
             }
             cause = cause.getCause();
         }
-        return ResponseEntity.badRequest().body(validation(List.of(
-                new FieldProblem(null, "body-required", "a JSON request body is required"))));
+        return ResponseEntity.badRequest()
+                .body(validation(List.of(new FieldProblem(null, "body-required", "a JSON request body is required"))));
     }
 
     private static @Nullable String path(JacksonException e) {
@@ -152,7 +159,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ProblemDetail validation(List<FieldProblem> problems) {
-        String detail = problems.stream().map(FieldProblem::message).reduce((a, b) -> a + "; " + b).orElse("");
+        String detail = problems.stream()
+                .map(FieldProblem::message)
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("");
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request", detail);
         problem.setProperty("errors", problems);
         return problem;
@@ -179,13 +189,23 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static String describe(Class<?> type) {
         if (type.isEnum()) {
-            return "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants())
-                    .map(Object::toString)
-                    .map(value -> value.toLowerCase(Locale.ROOT))
-                    .toList());
+            return "one of "
+                    + String.join(
+                            ", ",
+                            java.util.Arrays.stream(type.getEnumConstants())
+                                    .map(Object::toString)
+                                    .map(value -> value.toLowerCase(Locale.ROOT))
+                                    .toList());
         }
-        return Map.of("UUID", "a UUID", "Instant", "an ISO-8601 instant such as 2027-01-31T00:00:00Z", "int",
-                        "a whole number", "Integer", "a whole number")
+        return Map.of(
+                        "UUID",
+                        "a UUID",
+                        "Instant",
+                        "an ISO-8601 instant such as 2027-01-31T00:00:00Z",
+                        "int",
+                        "a whole number",
+                        "Integer",
+                        "a whole number")
                 .getOrDefault(type.getSimpleName(), "a " + type.getSimpleName());
     }
 

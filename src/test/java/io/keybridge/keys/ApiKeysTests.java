@@ -45,7 +45,8 @@ class ApiKeysTests {
         assertThat(names(new KeyQuery(null, "team", null, null))).containsExactlyInAnyOrder("a", "b", "c");
         assertThat(names(new KeyQuery(null, "team", "leads:write", null))).containsExactlyInAnyOrder("b", "c");
         assertThat(names(new KeyQuery(null, "team", "leads", null))).isEmpty();
-        assertThat(names(new KeyQuery(null, null, "lists:read", Environment.LIVE))).containsExactlyInAnyOrder("a", "b");
+        assertThat(names(new KeyQuery(null, null, "lists:read", Environment.LIVE)))
+                .containsExactlyInAnyOrder("a", "b");
         assertThat(names(new KeyQuery(KeyStatus.ACTIVE, null, null, null))).isEmpty();
     }
 
@@ -80,6 +81,8 @@ class ApiKeysTests {
     }
 
     private List<String> names(KeyQuery query) {
-        return keys.search(query, new PageRequest(0, 50)).items().stream().map(ApiKey::name).toList();
+        return keys.search(query, new PageRequest(0, 50)).items().stream()
+                .map(ApiKey::name)
+                .toList();
     }
 }

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Every bad input gets a clear problem+json naming the field and rule, and changes nothing. */
@@ -28,31 +28,61 @@ class BadInputIntegrationTests extends IntegrationTest {
                 bad("name too long", "name", "size", body -> body.put("name", "n".repeat(101))),
                 bad("missing owner", "owner", "not-blank", body -> body.remove("owner")),
                 bad("no scopes", "scopes", "not-empty", body -> body.put("scopes", List.of())),
-                bad("unknown scope", "scopes[1]", "unknown-scope", body -> body.put("scopes", List.of("lists:read", "admin:*"))),
+                bad(
+                        "unknown scope",
+                        "scopes[1]",
+                        "unknown-scope",
+                        body -> body.put("scopes", List.of("lists:read", "admin:*"))),
                 bad("scopes not a list", "scopes", "format", body -> body.put("scopes", Map.of("a", 1))),
                 bad("expiry in the past", "expiresAt", "future", body -> body.put("expiresAt", "2020-01-01T00:00:00Z")),
                 bad("expiry not a date", "expiresAt", "format", body -> body.put("expiresAt", "next tuesday")),
                 bad("no destinations", "destinations", "not-empty", body -> body.put("destinations", List.of())),
-                bad("unknown destination type", "destinations[0].type", "destination-type",
+                bad(
+                        "unknown destination type",
+                        "destinations[0].type",
+                        "destination-type",
                         body -> body.put("destinations", List.of(Map.of("type", "s3", "path", "a/b")))),
-                bad("path escaping the root", "destinations[0].path", "path-segment",
+                bad(
+                        "path escaping the root",
+                        "destinations[0].path",
+                        "path-segment",
                         body -> body.put("destinations", List.of(Map.of("type", "vault", "path", "../../sys/x")))),
-                bad("path with an empty segment", "destinations[0].path", "path-segment",
+                bad(
+                        "path with an empty segment",
+                        "destinations[0].path",
+                        "path-segment",
                         body -> body.put("destinations", List.of(Map.of("type", "vault", "path", "a//b")))),
-                bad("absolute path", "destinations[0].path", "path-segment",
+                bad(
+                        "absolute path",
+                        "destinations[0].path",
+                        "path-segment",
                         body -> body.put("destinations", List.of(Map.of("type", "vault", "path", "/a/b")))),
-                bad("path with a space", "destinations[0].path", "path-segment",
+                bad(
+                        "path with a space",
+                        "destinations[0].path",
+                        "path-segment",
                         body -> body.put("destinations", List.of(Map.of("type", "vault", "path", "a b/c")))),
-                bad("same destination twice", "destinations[1]", "unique-destination",
-                        body -> body.put("destinations", List.of(
-                                Map.of("type", "vault", "path", "twice/k"), Map.of("type", "vault", "path", "twice/k")))),
-                bad("unknown destination field", "destinations[0].mount", "unknown-field",
-                        body -> body.put("destinations", List.of(Map.of("type", "vault", "path", "a/b", "mount", "sys")))));
+                bad(
+                        "same destination twice",
+                        "destinations[1]",
+                        "unique-destination",
+                        body -> body.put(
+                                "destinations",
+                                List.of(
+                                        Map.of("type", "vault", "path", "twice/k"),
+                                        Map.of("type", "vault", "path", "twice/k")))),
+                bad(
+                        "unknown destination field",
+                        "destinations[0].mount",
+                        "unknown-field",
+                        body -> body.put(
+                                "destinations", List.of(Map.of("type", "vault", "path", "a/b", "mount", "sys")))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badKeyRequests")
-    void aBadKeyRequestIsRefusedAndChangesNothing(String description, String field, String rule, Consumer<Map<String, Object>> change) {
+    void aBadKeyRequestIsRefusedAndChangesNothing(
+            String description, String field, String rule, Consumer<Map<String, Object>> change) {
         Map<String, Object> body = validBody();
         change.accept(body);
         long keysBefore = count("api_keys");
@@ -66,7 +96,9 @@ class BadInputIntegrationTests extends IntegrationTest {
         assertThat(problem.path("type").asString()).isEqualTo("urn:keybridge:problem:validation");
         assertThat(problem.path("status").asInt()).isEqualTo(400);
         List<String> broken = new java.util.ArrayList<>();
-        problem.path("errors").forEach(error -> broken.add(error.path("field").asString() + " " + error.path("rule").asString()));
+        problem.path("errors")
+                .forEach(error -> broken.add(error.path("field").asString() + " "
+                        + error.path("rule").asString()));
         assertThat(broken).contains(field + " " + rule);
         assertThat(problem.path("detail").asString()).isNotBlank();
         assertThat(count("api_keys")).isEqualTo(keysBefore);
@@ -78,7 +110,8 @@ class BadInputIntegrationTests extends IntegrationTest {
         Api.Response response = api.post("/api/v1/keys", ADMIN, "{\"name\": \"ee_live_sneaky\", ");
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().path("errors").get(0).path("rule").asString()).isEqualTo("json");
+        assertThat(response.json().path("errors").get(0).path("rule").asString())
+                .isEqualTo("json");
         assertThat(response.body()).doesNotContain("sneaky");
     }
 
@@ -110,13 +143,26 @@ class BadInputIntegrationTests extends IntegrationTest {
         assertThat(badId.status()).isEqualTo(400);
         assertThat(badId.json().path("errors").get(0).path("field").asString()).isEqualTo("id");
 
-        assertThat(api.get("/api/v1/keys/00000000-0000-0000-0000-000000000000", ADMIN).status()).isEqualTo(404);
-        assertThat(api.get("/api/v1/keys?status=sleeping", ADMIN).json().path("detail").asString())
+        assertThat(api.get("/api/v1/keys/00000000-0000-0000-0000-000000000000", ADMIN)
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/keys?status=sleeping", ADMIN)
+                        .json()
+                        .path("detail")
+                        .asString())
                 .contains("status must be one of");
         assertThat(api.get("/api/v1/keys?environment=prod", ADMIN).status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/keys?size=100000", ADMIN).json().path("detail").asString())
+        assertThat(api.get("/api/v1/keys?size=100000", ADMIN)
+                        .json()
+                        .path("detail")
+                        .asString())
                 .contains("size must be between");
-        assertThat(api.get("/api/v1/audit?from=yesterday", ADMIN).json().path("errors").get(0).path("field").asString())
+        assertThat(api.get("/api/v1/audit?from=yesterday", ADMIN)
+                        .json()
+                        .path("errors")
+                        .get(0)
+                        .path("field")
+                        .asString())
                 .isEqualTo("from");
     }
 
@@ -124,12 +170,21 @@ class BadInputIntegrationTests extends IntegrationTest {
     void renameAndRevokeRefuseBadBodiesAndChangeNothing() {
         String path = unique("stable") + "/k";
         String name = unique("stable");
-        String id = issue(name, "ops", path, List.of("lists:read")).json().path("id").asString();
+        String id = issue(name, "ops", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
 
-        assertThat(api.patch("/api/v1/keys/" + id, ADMIN, Map.of("name", "x", "owner", "mallory")).status()).isEqualTo(400);
-        assertThat(api.patch("/api/v1/keys/" + id, ADMIN, Map.of("name", "")).status()).isEqualTo(400);
-        assertThat(api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of()).status()).isEqualTo(400);
-        assertThat(api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "  ")).status()).isEqualTo(400);
+        assertThat(api.patch("/api/v1/keys/" + id, ADMIN, Map.of("name", "x", "owner", "mallory"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.patch("/api/v1/keys/" + id, ADMIN, Map.of("name", "")).status())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of()).status())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "  "))
+                        .status())
+                .isEqualTo(400);
 
         JsonNode key = api.get("/api/v1/keys/" + id, ADMIN).json();
         assertThat(key.path("name").asString()).isEqualTo(name);
@@ -138,7 +193,8 @@ class BadInputIntegrationTests extends IntegrationTest {
     }
 
     private long count(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE 1 = 1" + (table.equals("audit_events") ? " AND outcome <> 'REFUSED'" : ""))
+        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE 1 = 1"
+                        + (table.equals("audit_events") ? " AND outcome <> 'REFUSED'" : ""))
                 .query(Long.class)
                 .single();
     }

@@ -36,14 +36,20 @@ class DeliveryFailureIntegrationTests extends IntegrationTest {
         JsonNode problem = response.json();
         assertThat(problem.path("type").asString()).isEqualTo("urn:keybridge:problem:delivery-failed");
         assertThat(problem.path("destination").asString()).isEqualTo("secret/keybridge/" + path);
-        assertThat(problem.path("detail").asString()).contains("secret/keybridge/" + path).contains("permission denied");
+        assertThat(problem.path("detail").asString())
+                .contains("secret/keybridge/" + path)
+                .contains("permission denied");
         UUID keyId = UUID.fromString(problem.path("keyId").asString());
         assertThat(index.accepts(keyId)).isFalse();
         JsonNode keys = api.get("/api/v1/keys?owner=" + owner, ADMIN).json().path("items");
         assertThat(keys).hasSize(1);
         assertThat(keys.get(0).path("status").asString()).isEqualTo("REVOKED");
-        assertThat(keys.get(0).path("destinations").get(0).path("state").asString()).isEqualTo("FAILED");
-        assertThat(api.get("/api/v1/keys?owner=" + owner + "&status=active", ADMIN).json().path("totalItems").asInt())
+        assertThat(keys.get(0).path("destinations").get(0).path("state").asString())
+                .isEqualTo("FAILED");
+        assertThat(api.get("/api/v1/keys?owner=" + owner + "&status=active", ADMIN)
+                        .json()
+                        .path("totalItems")
+                        .asInt())
                 .isZero();
         assertThat(bao.metadata("keybridge/" + path).status()).isEqualTo(404);
     }
@@ -54,20 +60,30 @@ class DeliveryFailureIntegrationTests extends IntegrationTest {
         String written = unique("first") + "/api-key";
         String denied = OpenBao.DENIED_FOLDER + "/" + unique("second") + "/api-key";
 
-        Api.Response response = api.post("/api/v1/keys", ADMIN, Map.of(
-                "name", unique("partial"),
-                "environment", "live",
-                "owner", owner,
-                "scopes", List.of("lists:read"),
-                "destinations", List.of(Map.of("type", "vault", "path", written), Map.of("type", "vault", "path", denied))));
+        Api.Response response = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name", unique("partial"),
+                        "environment", "live",
+                        "owner", owner,
+                        "scopes", List.of("lists:read"),
+                        "destinations",
+                                List.of(
+                                        Map.of("type", "vault", "path", written),
+                                        Map.of("type", "vault", "path", denied))));
 
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.json().path("destination").asString()).isEqualTo("secret/keybridge/" + denied);
-        assertThat(index.accepts(UUID.fromString(response.json().path("keyId").asString()))).isFalse();
+        assertThat(index.accepts(UUID.fromString(response.json().path("keyId").asString())))
+                .isFalse();
         assertThat(bao.metadata("keybridge/" + written).status())
                 .as("the secret keybridge created for the failed key is gone")
                 .isEqualTo(404);
-        JsonNode key = api.get("/api/v1/keys?owner=" + owner, ADMIN).json().path("items").get(0);
+        JsonNode key = api.get("/api/v1/keys?owner=" + owner, ADMIN)
+                .json()
+                .path("items")
+                .get(0);
         assertThat(key.path("destinations").get(0).path("state").asString()).isEqualTo("REMOVED");
         assertThat(key.path("destinations").get(1).path("state").asString()).isEqualTo("FAILED");
     }
@@ -83,18 +99,24 @@ class DeliveryFailureIntegrationTests extends IntegrationTest {
         assertThat(response.json().path("detail").asString()).contains("does not manage");
         JsonNode metadata = bao.metadata("keybridge/" + path).json().path("data");
         assertThat(metadata.path("current_version").asInt()).isEqualTo(1);
-        assertThat(metadata.path("versions").path("1").path("destroyed").asBoolean()).isFalse();
+        assertThat(metadata.path("versions").path("1").path("destroyed").asBoolean())
+                .isFalse();
     }
 
     @Test
     void keybridgeRunsWithItsOwnPolicyAndCannotReadTheKeysItDelivered() {
         String path = unique("unreadable") + "/api-key";
-        assertThat(issue(unique("unreadable"), "ops", path, List.of("lists:read")).status()).isEqualTo(201);
+        assertThat(issue(unique("unreadable"), "ops", path, List.of("lists:read"))
+                        .status())
+                .isEqualTo(201);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> keybridgeVault.read("secret/data/keybridge/" + path))
                 .isInstanceOf(VaultException.class)
                 .hasMessageContaining("403");
-        JsonNode self = bao.root("POST", "auth/token/lookup", "{\"token\":\"" + bao.keybridgeToken() + "\"}").json();
-        assertThat(self.path("data").path("policies").toString()).contains("keybridge").doesNotContain("root");
+        JsonNode self = bao.root("POST", "auth/token/lookup", "{\"token\":\"" + bao.keybridgeToken() + "\"}")
+                .json();
+        assertThat(self.path("data").path("policies").toString())
+                .contains("keybridge")
+                .doesNotContain("root");
     }
 }

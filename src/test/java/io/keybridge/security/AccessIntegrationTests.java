@@ -27,7 +27,10 @@ class AccessIntegrationTests extends IntegrationTest {
 
     @Test
     void anAuditorReadsButCannotAct() {
-        String id = issue(unique("audited"), "ops", unique("audited") + "/k", List.of("lists:read")).json().path("id").asString();
+        String id = issue(unique("audited"), "ops", unique("audited") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
 
         assertThat(api.get("/api/v1/keys", AUDITOR).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/keys/" + id, AUDITOR).status()).isEqualTo(200);
@@ -37,17 +40,22 @@ class AccessIntegrationTests extends IntegrationTest {
         assertForbidden(api.patch("/api/v1/keys/" + id, AUDITOR, Map.of("name", "y")));
         assertForbidden(api.post("/api/v1/keys/" + id + "/revoke", AUDITOR, Map.of("reason", "r")));
         assertForbidden(api.verify(AUDITOR, "ee_live_x", List.of()));
-        assertThat(api.get("/api/v1/keys/" + id, ADMIN).json().path("status").asString()).isEqualTo("ACTIVE");
+        assertThat(api.get("/api/v1/keys/" + id, ADMIN).json().path("status").asString())
+                .isEqualTo("ACTIVE");
     }
 
     @Test
     void aResponderRevokesButCannotIssueOrRename() {
-        String id = issue(unique("responded"), "ops", unique("responded") + "/k", List.of("lists:read")).json().path("id").asString();
+        String id = issue(unique("responded"), "ops", unique("responded") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
 
         assertForbidden(api.post("/api/v1/keys", RESPONDER, Map.of("name", "x")));
         assertForbidden(api.patch("/api/v1/keys/" + id, RESPONDER, Map.of("name", "y")));
         assertThat(api.get("/api/v1/audit", RESPONDER).status()).isEqualTo(200);
-        assertThat(api.post("/api/v1/keys/" + id + "/revoke", RESPONDER, Map.of("reason", "incident 42")).status())
+        assertThat(api.post("/api/v1/keys/" + id + "/revoke", RESPONDER, Map.of("reason", "incident 42"))
+                        .status())
                 .isEqualTo(200);
     }
 

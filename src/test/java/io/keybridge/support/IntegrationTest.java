@@ -61,8 +61,12 @@ public abstract class IntegrationTest {
         String[] roles = {"RESPONDER", "AUDITOR", "VERIFIER"};
         for (int i = 0; i < tokens.size(); i++) {
             int index = i;
-            registry.add("keybridge.security.tokens[" + i + "].name", () -> tokens.get(index).getKey());
-            registry.add("keybridge.security.tokens[" + i + "].sha256", () -> ApiTokens.sha256(tokens.get(index).getValue()));
+            registry.add(
+                    "keybridge.security.tokens[" + i + "].name",
+                    () -> tokens.get(index).getKey());
+            registry.add(
+                    "keybridge.security.tokens[" + i + "].sha256",
+                    () -> ApiTokens.sha256(tokens.get(index).getValue()));
             registry.add("keybridge.security.tokens[" + i + "].roles", () -> roles[index]);
         }
     }
@@ -89,12 +93,15 @@ public abstract class IntegrationTest {
 
     /** Issues a key into one Vault path as ADMIN. */
     protected Api.Response issue(String name, String owner, String path, List<String> scopes) {
-        return api.post("/api/v1/keys", ADMIN, Map.of(
-                "name", name,
-                "environment", "live",
-                "owner", owner,
-                "scopes", scopes,
-                "destinations", List.of(Map.of("type", "vault", "path", path))));
+        return api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name", name,
+                        "environment", "live",
+                        "owner", owner,
+                        "scopes", scopes,
+                        "destinations", List.of(Map.of("type", "vault", "path", path))));
     }
 
     /**

@@ -28,7 +28,8 @@ public final class OpenBao implements AutoCloseable {
     public static final String DENIED_FOLDER = "denied";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path bao;
     private final Path python;
     private final Process process;
@@ -107,8 +108,7 @@ public final class OpenBao implements AutoCloseable {
 
     /** Reads a KV v2 secret with the Python {@code hvac} client, as a Python consumer would; prints its data. */
     public Cli hvacRead(String token, String mountRelativePath) {
-        String script =
-                """
+        String script = """
                 import hvac, json, os, sys
                 client = hvac.Client(url=os.environ["VAULT_ADDR"], token=os.environ["VAULT_TOKEN"])
                 secret = client.secrets.kv.v2.read_secret_version(
@@ -168,7 +168,8 @@ public final class OpenBao implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create(address + "/v1/sys/health")).build(),
+                        HttpRequest.newBuilder(URI.create(address + "/v1/sys/health"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -189,8 +190,8 @@ public final class OpenBao implements AutoCloseable {
     }
 
     private String createToken(List<String> policies) {
-        Response response = root(
-                "POST", "auth/token/create", JSON.writeValueAsString(Map.of("policies", policies, "ttl", "4h")));
+        Response response =
+                root("POST", "auth/token/create", JSON.writeValueAsString(Map.of("policies", policies, "ttl", "4h")));
         return response.json().path("auth").path("client_token").asString();
     }
 

@@ -63,7 +63,8 @@ class VaultKvDestination implements SecretDestination {
         Map<String, Object> custom = stringMap(metadata.get("custom_metadata"));
         if (!"keybridge".equals(custom.get("managed_by"))) {
             throw new DestinationException(
-                    refFor(path), "the path already holds a secret that keybridge does not manage; choose another path");
+                    refFor(path),
+                    "the path already holds a secret that keybridge does not manage; choose another path");
         }
         int current = number(metadata.get("current_version"));
         return new Intent(String.valueOf(current + 1), current == 0);
@@ -79,10 +80,14 @@ class VaultKvDestination implements SecretDestination {
         data.put("environment", payload.environment().label());
         data.put("scopes", String.join(" ", payload.scopes()));
         data.put("issued_at", payload.issuedAt().toString());
-        data.put("expires_at", payload.expiresAt() == null ? "" : payload.expiresAt().toString());
+        data.put(
+                "expires_at",
+                payload.expiresAt() == null ? "" : payload.expiresAt().toString());
         KvWrite body = new KvWrite(Map.of("cas", version - 1), data);
         VaultResponse response = call(path, "write", true, () -> vault.write(dataPath(path), body));
-        int written = response == null || response.getData() == null ? -1 : number(response.getData().get("version"));
+        int written = response == null || response.getData() == null
+                ? -1
+                : number(response.getData().get("version"));
         if (written != version) {
             throw new DestinationException(
                     refFor(path), "Vault wrote version " + written + " where keybridge planned version " + version);
@@ -105,7 +110,8 @@ class VaultKvDestination implements SecretDestination {
                     refFor(path),
                     "Vault's current version is " + current + ", not the written version " + intent.remoteVersion());
         }
-        Map<String, Object> version = stringMap(stringMap(metadata.get("versions")).get(intent.remoteVersion()));
+        Map<String, Object> version =
+                stringMap(stringMap(metadata.get("versions")).get(intent.remoteVersion()));
         if (Boolean.TRUE.equals(version.get("destroyed")) || hasText(version.get("deletion_time"))) {
             throw new DestinationException(refFor(path), "version " + current + " was deleted at Vault");
         }
@@ -147,11 +153,17 @@ class VaultKvDestination implements SecretDestination {
             String message = String.valueOf(e.getMessage());
             boolean refused = message.startsWith("Status 4");
             throw new DestinationException(
-                    refFor(path), "Vault " + operation + " failed: " + message, e, refusalMeansNothingWritten && refused);
+                    refFor(path),
+                    "Vault " + operation + " failed: " + message,
+                    e,
+                    refusalMeansNothingWritten && refused);
         } catch (RuntimeException e) {
             // connection refused, timeout...: whether a write happened is unknown
             throw new DestinationException(
-                    refFor(path), "Vault " + operation + " failed: " + e.getClass().getSimpleName(), e, false);
+                    refFor(path),
+                    "Vault " + operation + " failed: " + e.getClass().getSimpleName(),
+                    e,
+                    false);
         }
     }
 
@@ -173,8 +185,7 @@ class VaultKvDestination implements SecretDestination {
         }
         String[] segments = path.split("/", -1);
         if (segments.length > MAX_SEGMENTS) {
-            throw new InvalidDestinationException(
-                    "path-depth", "path must have at most " + MAX_SEGMENTS + " segments");
+            throw new InvalidDestinationException("path-depth", "path must have at most " + MAX_SEGMENTS + " segments");
         }
         for (String segment : segments) {
             if (!SEGMENT.matcher(segment).matches()) {

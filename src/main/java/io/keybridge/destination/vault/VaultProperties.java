@@ -35,5 +35,8 @@ public record VaultProperties(
         APPROLE
     }
 
-    public record AppRole(@Nullable String roleId, @Nullable String secretId, @DefaultValue("approle") String path) {}
+    public record AppRole(
+            @Nullable String roleId,
+            @Nullable String secretId,
+            @DefaultValue("approle") String path) {}
 }

@@ -15,12 +15,18 @@ import org.jspecify.annotations.Nullable;
 
 /** Body of {@code POST /api/v1/keys}. */
 record CreateKeyRequest(
-        @NotBlank @Size(max = 100) @Pattern(regexp = Patterns.NAME, message = Patterns.NAME_MESSAGE) String name,
+        @NotBlank @Size(max = 100) @Pattern(regexp = Patterns.NAME, message = Patterns.NAME_MESSAGE)
+        String name,
+
         @NotNull Environment environment,
         @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 64) String> scopes,
-        @NotBlank @Size(max = 100) @Pattern(regexp = Patterns.OWNER, message = Patterns.OWNER_MESSAGE) String owner,
+
+        @NotBlank @Size(max = 100) @Pattern(regexp = Patterns.OWNER, message = Patterns.OWNER_MESSAGE)
+        String owner,
+
         @Nullable @Size(max = 500) @Pattern(regexp = Patterns.TEXT, message = Patterns.TEXT_MESSAGE)
-                String description,
+        String description,
+
         @Nullable Instant expiresAt,
         @NotEmpty @Size(max = 10) List<@NotNull @Valid DestinationRequest> destinations) {
 
@@ -38,5 +44,7 @@ record CreateKeyRequest(
     }
 
     /** A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}}. */
-    record DestinationRequest(@NotBlank String type, @NotBlank @Size(max = 512) String path) {}
+    record DestinationRequest(
+            @NotBlank String type,
+            @NotBlank @Size(max = 512) String path) {}
 }

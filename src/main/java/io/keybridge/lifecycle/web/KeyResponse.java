@@ -54,5 +54,9 @@ record KeyResponse(
      * @param version the destination's version of the secret (Vault KV version)
      */
     record Destination(
-            String type, String ref, @Nullable String version, DeliveryState state, @Nullable String error) {}
+            String type,
+            String ref,
+            @Nullable String version,
+            DeliveryState state,
+            @Nullable String error) {}
 }

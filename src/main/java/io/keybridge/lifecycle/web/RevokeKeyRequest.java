@@ -6,4 +6,5 @@ import jakarta.validation.constraints.Size;
 
 /** Body of {@code POST /api/v1/keys/{id}/revoke}: why, for the audit trail. */
 record RevokeKeyRequest(
-        @NotBlank @Size(max = 500) @Pattern(regexp = Patterns.TEXT, message = Patterns.TEXT_MESSAGE) String reason) {}
+        @NotBlank @Size(max = 500) @Pattern(regexp = Patterns.TEXT, message = Patterns.TEXT_MESSAGE)
+        String reason) {}
