@@ -222,6 +222,31 @@ class KeyLifecycleIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void verificationNeverTouchesTheDatabase() {
+        String path = unique("hot") + "/api-key";
+        issue(unique("hot"), "gateway-team", path, List.of("lists:read"));
+        String apiKey = readKeyAsConsumer(path);
+        long before = io.keybridge.support.ConnectionCounter.fromRequests();
+        api.get("/api/v1/scopes", AUDITOR);
+        long afterCheapEndpoint = io.keybridge.support.ConnectionCounter.fromRequests();
+
+        for (int i = 0; i < 200; i++) {
+            assertThat(api.verify(VERIFIER, apiKey, List.of("lists:read")).status())
+                    .isEqualTo(200);
+            assertThat(api.verify(VERIFIER, "ee_live_" + "0".repeat(49), List.of())
+                            .status())
+                    .isEqualTo(401);
+        }
+
+        assertThat(afterCheapEndpoint).as("the counter sees request threads").isEqualTo(before);
+        assertThat(io.keybridge.support.ConnectionCounter.fromRequests()).isEqualTo(before);
+        api.get("/api/v1/keys?owner=gateway-team", AUDITOR);
+        assertThat(io.keybridge.support.ConnectionCounter.fromRequests())
+                .as("a listing does use the database, so the counter works")
+                .isGreaterThan(before);
+    }
+
+    @Test
     void namesAreUniquePerOwnerAmongLiveKeysAndFreedByRevocation() {
         String name = unique("prod_dialer");
         Api.Response first = issue(name, "sales", unique("dialer") + "/api-key", List.of("lists:read"));

@@ -117,13 +117,18 @@ public abstract class IntegrationTest {
         return key;
     }
 
-    /** Replaces the application clock with one tests can move. */
+    /** A clock tests can move, and a count of the database connections request threads take. */
     @TestConfiguration
     static class TestClock {
         @Bean
         @Primary
         MutableClock mutableClock() {
             return new MutableClock();
+        }
+
+        @Bean
+        static ConnectionCounter connectionCounter() {
+            return new ConnectionCounter();
         }
     }
 }
