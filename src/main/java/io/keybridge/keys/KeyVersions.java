@@ -131,7 +131,7 @@ public class KeyVersions {
                 rs.getObject("id", UUID.class),
                 rs.getObject("key_id", UUID.class),
                 rs.getInt("version"),
-                new KeyHash(rs.getString("key_hash")),
+                KeyHash.fromHex(rs.getString("key_hash")),
                 rs.getString("display_prefix"),
                 VersionState.valueOf(rs.getString("state")),
                 Sql.instant(rs, "created_at"),
