@@ -1,5 +1,10 @@
 package io.keybridge;
 
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -10,6 +15,15 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 /** keybridge: issues API keys straight into the consuming service's secret store, verifies and manages them. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@OpenAPIDefinition(
+        info =
+                @Info(
+                        title = "keybridge",
+                        version = "v1",
+                        description = "Issues API keys straight into secret stores, verifies and manages them. "
+                                + "Errors are RFC 9457 application/problem+json."),
+        security = @SecurityRequirement(name = "bearer"))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer")
 @EnableScheduling
 public class KeybridgeApplication {
 

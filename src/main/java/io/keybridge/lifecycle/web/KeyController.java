@@ -10,6 +10,7 @@ import io.keybridge.lifecycle.KeyRenamer;
 import io.keybridge.lifecycle.KeyRevoker;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -50,6 +51,8 @@ class KeyController {
 
     /** Issues a key and delivers it; the response says where it went, never what it is. */
     @PostMapping(path = "/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "201", description = "issued, delivered and confirmed at every destination")
+    @ApiResponse(responseCode = "502", description = "a destination failed: the key was revoked, nothing verifies")
     ResponseEntity<KeyResponse> create(@Valid @RequestBody CreateKeyRequest request, Authentication caller) {
         UUID id = issuer.issue(request.toNewKey(), caller.getName());
         return ResponseEntity.created(URI.create("/api/v1/keys/" + id)).body(KeyResponse.of(catalog.find(id)));

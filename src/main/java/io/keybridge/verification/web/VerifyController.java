@@ -4,6 +4,9 @@ import io.keybridge.keys.Environment;
 import io.keybridge.verification.KeyVerifier;
 import io.keybridge.verification.Verdict;
 import io.keybridge.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +41,12 @@ class VerifyController {
     }
 
     @PostMapping(path = "/api/v1/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(
+            responseCode = "200",
+            description = "the key is valid and holds every required scope",
+            content = @Content(schema = @Schema(implementation = VerifiedKey.class)))
+    @ApiResponse(responseCode = "401", description = "missing, malformed, unknown, revoked or expired key")
+    @ApiResponse(responseCode = "403", description = "valid key without a required scope (missingScopes)")
     ResponseEntity<?> verify(
             @RequestHeader(name = "X-API-Key", required = false) @Nullable String key,
             @RequestBody(required = false) @Nullable VerifyRequest request,
@@ -81,7 +90,7 @@ class VerifyController {
      * Optional body: the scopes the endpoint being called needs (at most {@value #MAX_SCOPES}). Checked by hand rather
      * than by Bean Validation: this is the hot path, and the check is two comparisons.
      */
-    record VerifyRequest(@Nullable @Size(max = MAX_SCOPES) List<String> scopes) {
+    record VerifyRequest(@Nullable @Size(max = MAX_SCOPES) List<@Size(min = 1, max = 64) String> scopes) {
 
         static final int MAX_SCOPES = 50;
 
