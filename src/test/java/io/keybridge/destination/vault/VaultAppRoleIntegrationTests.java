@@ -1,0 +1,101 @@
+package io.keybridge.destination.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyFormat;
+import io.keybridge.keys.KeyMaterial;
+import io.keybridge.support.OpenBao;
+import io.keybridge.support.OpenBaoExtension;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.vault.core.VaultTemplate;
+
+/** keybridge authenticates with AppRole (role id + secret id) as configured, and delivers with the session it gets. */
+@ExtendWith(OpenBaoExtension.class)
+class VaultAppRoleIntegrationTests {
+
+    private final OpenBao bao = OpenBaoExtension.server();
+
+    @Test
+    void keybridgeDeliversWithAnAppRoleLogin() {
+        String mount = "approle-" + UUID.randomUUID().toString().substring(0, 8);
+        bao.root("POST", "sys/auth/" + mount, "{\"type\":\"approle\"}");
+        bao.root(
+                "POST",
+                "auth/" + mount + "/role/keybridge",
+                "{\"token_policies\":[\"keybridge\"],\"token_ttl\":\"1h\"}");
+        String roleId = bao.root("GET", "auth/" + mount + "/role/keybridge/role-id", null)
+                .json()
+                .path("data")
+                .path("role_id")
+                .asString();
+        String secretId = bao.root("POST", "auth/" + mount + "/role/keybridge/secret-id", "{}")
+                .json()
+                .path("data")
+                .path("secret_id")
+                .asString();
+        VaultProperties properties = properties(new VaultProperties.AppRole(roleId, secretId, mount));
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        try {
+            VaultTemplate template = new VaultConfiguration().vaultTemplate(properties, scheduler);
+            VaultKvDestination destination = new VaultKvDestination(template, properties);
+            String path = "approle-" + UUID.randomUUID() + "/api-key";
+            UUID keyId = UUID.randomUUID();
+            try (KeyMaterial material = new KeyFormat("ee").generate(Environment.TEST, new SecureRandom())) {
+                SecretPayload payload = new SecretPayload(
+                        keyId,
+                        UUID.randomUUID(),
+                        "ops",
+                        material.displayPrefix(),
+                        Environment.TEST,
+                        new TreeSet<>(List.of("lists:read")),
+                        Instant.now(),
+                        null);
+                Intent intent = destination.prepare(path, payload);
+                destination.write(path, intent, payload, material);
+                destination.confirm(path, intent, payload);
+            }
+
+            OpenBao.Cli read =
+                    bao.bao(bao.consumerToken(path), "kv", "get", "-field=key_id", "secret/keybridge/" + path);
+            assertThat(read.stdout().strip()).isEqualTo(keyId.toString());
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    @Test
+    void incompleteAppRoleSettingsStopStartUpWithAClearMessage() {
+        VaultProperties properties = properties(new VaultProperties.AppRole("role", null, "approle"));
+
+        assertThatIllegalStateException()
+                .isThrownBy(() -> new VaultConfiguration().vaultTemplate(properties, new ThreadPoolTaskScheduler()))
+                .withMessageContaining("secret-id");
+    }
+
+    private VaultProperties properties(VaultProperties.AppRole appRole) {
+        return new VaultProperties(
+                URI.create(bao.address()),
+                VaultProperties.Authentication.APPROLE,
+                null,
+                appRole,
+                null,
+                "secret",
+                "keybridge",
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(15));
+    }
+}
