@@ -1,0 +1,18 @@
+package io.keybridge.rotation;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Rotation settings.
+ *
+ * @param policies the folder of rotation policy files ({@code *.yaml})
+ * @param minimumOverlap the shortest overlap a policy or a manual rotation may ask for: at least the interval at which
+ *     consumers (or secret-syncing operators) re-read their secret, so none is left holding a revoked key
+ */
+@ConfigurationProperties("keybridge.rotation")
+public record RotationProperties(
+        @DefaultValue("policies/rotation") Path policies,
+        @DefaultValue("PT1H") Duration minimumOverlap) {}
