@@ -160,7 +160,7 @@ public class AuditLog {
                 VALUES (:at, :actor, :action, :keyId, :outcome, :requestId, :detail, :occurrences)""")
                 .param("at", entry.occurredAt().atOffset(ZoneOffset.UTC))
                 .param("actor", truncate(entry.actor(), 100))
-                .param("action", entry.action())
+                .param("action", truncate(entry.action(), 64))
                 .param("keyId", entry.keyId())
                 .param("outcome", entry.outcome().name())
                 .param("requestId", entry.requestId())

@@ -55,6 +55,8 @@ public interface SecretDestination {
     enum Removal {
         /** Destroy the version's material; keep the secret, its metadata and other versions. */
         DESTROY_VERSION,
+        /** Soft-delete the version (recoverable by an operator at the destination); keep everything else. */
+        SOFT_DELETE_VERSION,
         /** The version was never published: leave no trace, removing the secret whole if this delivery created it. */
         DISCARD
     }

@@ -20,7 +20,10 @@ public record ApiKey(
         @Nullable Instant expiresAt,
         @Nullable Instant lastUsedAt,
         @Nullable Instant revokedAt,
-        @Nullable String revokeReason) {
+        @Nullable String revokeReason,
+        String rotationPolicy,
+        @Nullable Instant nextRotationAt,
+        @Nullable String rotationError) {
 
     public ApiKey {
         Objects.requireNonNull(id, "id");
@@ -30,6 +33,7 @@ public record ApiKey(
         scopes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(rotationPolicy, "rotationPolicy");
     }
 
     /** A new key, {@code PENDING} until it is confirmed at every destination. */
@@ -41,7 +45,8 @@ public record ApiKey(
             SortedSet<String> scopes,
             @Nullable String description,
             Instant createdAt,
-            @Nullable Instant expiresAt) {
+            @Nullable Instant expiresAt,
+            String rotationPolicy) {
         return new ApiKey(
                 id,
                 name,
@@ -54,7 +59,30 @@ public record ApiKey(
                 expiresAt,
                 null,
                 null,
+                null,
+                rotationPolicy,
+                null,
                 null);
+    }
+
+    /** The same key with a last use shown that is not yet written. */
+    public ApiKey withLastUsedAt(@Nullable Instant at) {
+        return new ApiKey(
+                id,
+                name,
+                owner,
+                environment,
+                scopes,
+                description,
+                status,
+                createdAt,
+                expiresAt,
+                at,
+                revokedAt,
+                revokeReason,
+                rotationPolicy,
+                nextRotationAt,
+                rotationError);
     }
 
     public boolean isExpiredAt(Instant now) {

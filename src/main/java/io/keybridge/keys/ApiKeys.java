@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -40,9 +41,10 @@ public class ApiKeys {
         try {
             jdbc.sql("""
                     INSERT INTO api_keys (id, name, owner, environment, scopes, description, status, created_at,
-                                          expires_at, live_name)
+                                          expires_at, live_name, rotation_policy)
                     VALUES (:id, :name, :owner, :environment, :scopes, :description, :status, :createdAt,
-                            :expiresAt, :name)""")
+                            :expiresAt, :name, :rotationPolicy)""")
+                    .param("rotationPolicy", key.rotationPolicy())
                     .param("id", key.id())
                     .param("name", key.name())
                     .param("owner", key.owner())
@@ -150,6 +152,23 @@ public class ApiKeys {
         }
     }
 
+    /** Sets the key's rotation policy. */
+    public void changeRotationPolicy(UUID id, String policy) {
+        jdbc.sql("UPDATE api_keys SET rotation_policy = :policy WHERE id = :id")
+                .param("id", id)
+                .param("policy", policy)
+                .update();
+    }
+
+    /** Records when the key next rotates, and the last rotation error (null once a rotation succeeded). */
+    public void rotationPlanned(UUID id, @Nullable Instant next, @Nullable String error) {
+        jdbc.sql("UPDATE api_keys SET next_rotation_at = :next, rotation_error = :error WHERE id = :id")
+                .param("id", id)
+                .param("next", Sql.timestamp(next))
+                .param("error", error == null ? null : error.length() > 1000 ? error.substring(0, 999) + "…" : error)
+                .update();
+    }
+
     /** Marks a pending key active. */
     public void activate(UUID id) {
         jdbc.sql("UPDATE api_keys SET status = 'ACTIVE' WHERE id = :id AND status = 'PENDING'")
@@ -238,6 +257,9 @@ public class ApiKeys {
                 Sql.instant(rs, "expires_at"),
                 Sql.instant(rs, "last_used_at"),
                 Sql.instant(rs, "revoked_at"),
-                rs.getString("revoke_reason"));
+                rs.getString("revoke_reason"),
+                rs.getString("rotation_policy"),
+                Sql.instant(rs, "next_rotation_at"),
+                rs.getString("rotation_error"));
     }
 }

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * recorded, and removing what is already gone succeeds, so it can be repeated safely.
  */
 @Component
-class DeliveredVersions {
+public class DeliveredVersions {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveredVersions.class);
     /** States in which something of the version may be at the destination. */
@@ -55,10 +55,17 @@ class DeliveredVersions {
      * @return the destinations where removal failed, with the error
      */
     Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
+        return remove(keyId, versions.ofKey(keyId).stream().map(KeyVersion::id).toList(), removal);
+    }
+
+    /**
+     * Removes the given versions of the key from every destination they may have reached.
+     *
+     * @return the destinations where removal failed, with the error
+     */
+    public Map<String, String> remove(UUID keyId, List<UUID> versionIds, SecretDestination.Removal removal) {
         Map<UUID, KeyDestination> byId =
                 keys.destinationsOf(keyId).stream().collect(Collectors.toMap(KeyDestination::id, Function.identity()));
-        List<UUID> versionIds =
-                versions.ofKey(keyId).stream().map(KeyVersion::id).toList();
         Map<String, String> failures = new java.util.LinkedHashMap<>();
         for (Delivery delivery : versions.deliveriesOf(versionIds)) {
             if (!MAY_BE_PRESENT.contains(delivery.state()) || delivery.remoteVersion() == null) {

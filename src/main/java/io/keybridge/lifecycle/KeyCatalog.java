@@ -6,8 +6,10 @@ import io.keybridge.keys.Delivery;
 import io.keybridge.keys.KeyDestination;
 import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.keys.KeyQuery;
+import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
+import io.keybridge.keys.VersionState;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import io.keybridge.verification.LastUseRecorder;
@@ -50,9 +52,15 @@ public class KeyCatalog {
 
     private List<KeyDetails> details(List<ApiKey> page) {
         List<UUID> ids = page.stream().map(ApiKey::id).toList();
-        Map<UUID, KeyVersion> current = versions.ofKeys(ids).stream()
-                .collect(Collectors.toMap(
-                        KeyVersion::keyId, Function.identity(), (a, b) -> a.version() >= b.version() ? a : b));
+        Map<UUID, List<KeyVersion>> byKey =
+                versions.ofKeys(ids).stream().collect(Collectors.groupingBy(KeyVersion::keyId));
+        Map<UUID, KeyVersion> current = new java.util.HashMap<>();
+        byKey.forEach((keyId, all) -> current.put(
+                keyId,
+                all.stream()
+                        .max(Comparator.comparing((KeyVersion v) -> v.state() == VersionState.ACTIVE)
+                                .thenComparingInt(KeyVersion::version))
+                        .orElseThrow()));
         Map<UUID, List<KeyDestination>> destinations =
                 keys.destinationsOf(ids).stream().collect(Collectors.groupingBy(KeyDestination::keyId));
         Map<UUID, Delivery> deliveries =
@@ -68,7 +76,8 @@ public class KeyCatalog {
                         destinations.getOrDefault(key.id(), List.of()).stream()
                                 .sorted(Comparator.comparingInt(KeyDestination::position))
                                 .map(destination -> status(destination, deliveries.get(destination.id())))
-                                .toList()))
+                                .toList(),
+                        rotation(key, byKey.getOrDefault(key.id(), List.of()))))
                 .toList();
     }
 
@@ -77,19 +86,17 @@ public class KeyCatalog {
         if (unflushed == null || (key.lastUsedAt() != null && !unflushed.isAfter(key.lastUsedAt()))) {
             return key;
         }
-        return new ApiKey(
-                key.id(),
-                key.name(),
-                key.owner(),
-                key.environment(),
-                key.scopes(),
-                key.description(),
-                key.status(),
-                key.createdAt(),
-                key.expiresAt(),
-                unflushed,
-                key.revokedAt(),
-                key.revokeReason());
+        return key.withLastUsedAt(unflushed);
+    }
+
+    private static KeyDetails.RotationStatus rotation(ApiKey key, List<KeyVersion> all) {
+        if (key.status() != KeyStatus.ACTIVE) {
+            return KeyDetails.RotationStatus.OK;
+        }
+        if (all.stream().anyMatch(v -> v.state() == VersionState.PENDING) && key.rotationError() == null) {
+            return KeyDetails.RotationStatus.ROTATING;
+        }
+        return key.rotationError() == null ? KeyDetails.RotationStatus.OK : KeyDetails.RotationStatus.OVERDUE;
     }
 
     private static DestinationStatus status(KeyDestination destination, Delivery delivery) {

@@ -4,13 +4,11 @@ import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.Destinations;
-import io.keybridge.destination.Intent;
 import io.keybridge.destination.InvalidDestinationException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
-import io.keybridge.keys.DeliveryState;
 import io.keybridge.keys.KeyDestination;
 import io.keybridge.keys.KeyFormat;
 import io.keybridge.keys.KeyMaterial;
@@ -30,6 +28,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -52,7 +51,10 @@ public class KeyIssuer {
     private final ApiKeys keys;
     private final KeyVersions versions;
     private final Destinations destinations;
+    private final VersionDelivery delivery;
     private final DeliveredVersions delivered;
+    private final ApplicationEventPublisher events;
+    private final java.util.function.Predicate<String> policyExists;
     private final VerificationIndex index;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
@@ -65,7 +67,10 @@ public class KeyIssuer {
             ApiKeys keys,
             KeyVersions versions,
             Destinations destinations,
+            VersionDelivery delivery,
             DeliveredVersions delivered,
+            ApplicationEventPublisher events,
+            RotationPolicyNames policyNames,
             VerificationIndex index,
             AuditLog audit,
             TransactionTemplate transactions,
@@ -76,7 +81,10 @@ public class KeyIssuer {
         this.keys = keys;
         this.versions = versions;
         this.destinations = destinations;
+        this.delivery = delivery;
         this.delivered = delivered;
+        this.events = events;
+        this.policyExists = policyNames::exists;
         this.index = index;
         this.audit = audit;
         this.transactions = transactions;
@@ -108,7 +116,8 @@ public class KeyIssuer {
                     new TreeSet<>(request.scopes()),
                     request.description(),
                     now,
-                    request.expiresAt());
+                    request.expiresAt(),
+                    request.rotationPolicy() == null ? "default" : request.rotationPolicy());
             KeyVersion version = new KeyVersion(
                     UUID.randomUUID(),
                     keyId,
@@ -135,8 +144,10 @@ public class KeyIssuer {
                     now,
                     key.expiresAt());
             index.accept(key, version);
-            for (KeyDestination target : targets) {
-                deliver(target, version, payload, material, actor);
+            try {
+                delivery.deliver(version, targets, payload, material);
+            } catch (DestinationException e) {
+                failIssuance(version, e, actor);
             }
             transactions.executeWithoutResult(status -> {
                 keys.activate(keyId);
@@ -149,31 +160,13 @@ public class KeyIssuer {
                     material.displayPrefix(),
                     key.owner(),
                     refs(targets));
+            events.publishEvent(new KeyIssued(keyId, key.rotationPolicy(), now, key.expiresAt()));
             return keyId;
         }
     }
 
-    private void deliver(
-            KeyDestination target, KeyVersion version, SecretPayload payload, KeyMaterial material, String actor) {
-        SecretDestination destination = destinations.of(target.type());
-        Intent intent = null;
-        try {
-            intent = destination.prepare(target.path(), payload);
-            record(version, target, DeliveryState.PENDING, intent, null);
-            destination.write(target.path(), intent, payload, material);
-            record(version, target, DeliveryState.WRITTEN, intent, null);
-            destination.confirm(target.path(), intent, payload);
-            record(version, target, DeliveryState.CONFIRMED, intent, null);
-        } catch (DestinationException e) {
-            if (intent == null || e.nothingWritten()) {
-                record(version, target, DeliveryState.FAILED, intent, e.getMessage());
-            }
-            failIssuance(version, target, e, actor);
-        }
-    }
-
     /** Revokes the key first (so it stops verifying), then removes whatever reached a destination. */
-    private void failIssuance(KeyVersion version, KeyDestination target, DestinationException cause, String actor) {
+    private void failIssuance(KeyVersion version, DestinationException cause, String actor) {
         UUID keyId = version.keyId();
         index.revoke(version.hash());
         transactions.executeWithoutResult(status -> {
@@ -188,17 +181,6 @@ public class KeyIssuer {
         throw new DeliveryFailedException(keyId, cause.ref(), cause.getMessage());
     }
 
-    private void record(KeyVersion version, KeyDestination target, DeliveryState state, Intent intent, String error) {
-        transactions.executeWithoutResult(status -> versions.updateDelivery(
-                version.id(),
-                target.id(),
-                state,
-                intent == null ? null : intent.remoteVersion(),
-                intent != null && intent.createsPath(),
-                error,
-                clock.instant()));
-    }
-
     private void validate(NewKey request, Instant now) {
         int i = 0;
         for (String scope : request.scopes()) {
@@ -211,6 +193,12 @@ public class KeyIssuer {
                                         ", ", new TreeSet<>(properties.scopes().keySet())));
             }
             i++;
+        }
+        if (request.rotationPolicy() != null && !policyExists.test(request.rotationPolicy())) {
+            throw new InvalidKeyRequestException(
+                    "rotationPolicy",
+                    "unknown-policy",
+                    "no rotation policy named '" + request.rotationPolicy() + "' in the policy folder");
         }
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
             throw new InvalidKeyRequestException("expiresAt", "future", "expiresAt must be in the future");

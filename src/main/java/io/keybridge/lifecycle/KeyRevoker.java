@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,6 +39,7 @@ public class KeyRevoker {
     private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     public KeyRevoker(
             ApiKeys keys,
@@ -46,7 +48,9 @@ public class KeyRevoker {
             VerificationIndex index,
             AuditLog audit,
             TransactionTemplate transactions,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.keys = keys;
         this.versions = versions;
         this.delivered = delivered;
@@ -75,6 +79,7 @@ public class KeyRevoker {
             return all;
         });
         revoked.forEach(version -> index.revoke(version.hash()));
+        events.publishEvent(new KeyRevoked(keyId));
         log.info("revoked key {} ({}); reason: {}", keyId, key.name(), reason);
 
         Map<String, String> failures = delivered.removeAll(keyId, SecretDestination.Removal.DESTROY_VERSION);

@@ -14,6 +14,7 @@ public record NewKey(
         String owner,
         @Nullable String description,
         @Nullable Instant expiresAt,
+        @Nullable String rotationPolicy,
         List<Target> destinations) {
 
     /** Where to deliver the key: a destination type and a path below keybridge's root there. */

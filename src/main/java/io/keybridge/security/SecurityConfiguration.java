@@ -32,7 +32,7 @@ class SecurityConfiguration {
             throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             audit.recordRefusal(
-                    "anonymous", request.getMethod() + " " + request.getRequestURI(), null, "unauthenticated");
+                    "anonymous", RefusedRequest.action(request), RefusedRequest.keyId(request), "unauthenticated");
             response.setHeader("WWW-Authenticate", "Bearer");
             problems.write(
                     response,
@@ -45,8 +45,8 @@ class SecurityConfiguration {
             Authentication who = SecurityContextHolder.getContext().getAuthentication();
             audit.recordRefusal(
                     who == null ? "anonymous" : who.getName(),
-                    request.getMethod() + " " + request.getRequestURI(),
-                    null,
+                    RefusedRequest.action(request),
+                    RefusedRequest.keyId(request),
                     "forbidden");
             problems.write(
                     response,
@@ -71,9 +71,14 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/verify")
                         .hasAnyRole(VERIFIER, ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/api/v1/keys", "/api/v1/keys/*", "/api/v1/scopes")
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/api/v1/keys",
+                                "/api/v1/keys/*",
+                                "/api/v1/keys/*/rotations",
+                                "/api/v1/scopes")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
-                        .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/revoke")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/revoke", "/api/v1/keys/*/emergency-rotate")
                         .hasAnyRole(ADMIN, RESPONDER)
                         .requestMatchers(HttpMethod.GET, "/api/v1/audit")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)

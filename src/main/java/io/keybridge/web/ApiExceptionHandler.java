@@ -5,6 +5,9 @@ import io.keybridge.keys.DuplicateKeyNameException;
 import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.lifecycle.DeliveryFailedException;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
+import io.keybridge.rotation.KeyNotRotatableException;
+import io.keybridge.rotation.RotationFailedException;
+import io.keybridge.rotation.RotationInProgressException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +78,28 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 e.getMessage() + ". The key was revoked and anything written was removed; nothing verifies.");
         problem.setProperty("destination", e.destination());
         problem.setProperty("keyId", e.keyId());
+        return problem;
+    }
+
+    @ExceptionHandler(RotationInProgressException.class)
+    ProblemDetail rotationInProgress(RotationInProgressException e) {
+        return problem(HttpStatus.CONFLICT, "rotation-in-progress", "Rotation in progress", e.getMessage());
+    }
+
+    @ExceptionHandler(KeyNotRotatableException.class)
+    ProblemDetail notRotatable(KeyNotRotatableException e) {
+        return problem(HttpStatus.CONFLICT, "key-not-rotatable", "Key cannot be rotated", e.getMessage());
+    }
+
+    @ExceptionHandler(RotationFailedException.class)
+    ProblemDetail rotationFailed(RotationFailedException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_GATEWAY,
+                "rotation-failed",
+                "Rotation failed",
+                e.getMessage() + ". The key's previous version is unchanged; a retry is scheduled.");
+        problem.setProperty("destination", e.destination());
+        problem.setProperty("rotationId", e.rotationId());
         return problem;
     }
 

@@ -75,7 +75,15 @@ class ApiKeysTests {
 
     private ApiKey add(String name, String owner, List<String> scopes, Environment environment) {
         ApiKey key = ApiKey.pending(
-                UUID.randomUUID(), name, owner, environment, new TreeSet<>(scopes), null, Instant.now(), null);
+                UUID.randomUUID(),
+                name,
+                owner,
+                environment,
+                new TreeSet<>(scopes),
+                null,
+                Instant.now(),
+                null,
+                "default");
         keys.add(key, List.of());
         return key;
     }

@@ -66,7 +66,8 @@ class InterruptedIssuanceRecoveryIntegrationTests extends IntegrationTest {
                     new TreeSet<>(List.of("lists:read")),
                     null,
                     clock.instant(),
-                    null);
+                    null,
+                    "default");
             KeyVersion version = new KeyVersion(
                     UUID.randomUUID(),
                     keyId,

@@ -69,6 +69,29 @@ class AccessIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void refusalsAreAuditedPerRouteWithTheKeyIdApart() {
+        String id = issue(unique("refused"), "ops", unique("refused") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+
+        api.post("/api/v1/keys/" + id + "/emergency-rotate", AUDITOR, Map.of("reason", "not allowed"));
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(api.get(
+                                        "/api/v1/audit?keyId=" + id
+                                                + "&action=POST%20/api/v1/keys/%7Bid%7D/emergency-rotate",
+                                        ADMIN)
+                                .json()
+                                .path("items")
+                                .path(0)
+                                .path("actor")
+                                .asString())
+                        .isEqualTo("auditor"));
+    }
+
+    @Test
     void healthIsOpenForLoadBalancers() {
         assertThat(api.get("/actuator/health/readiness", null).status()).isEqualTo(200);
         assertThat(api.get("/actuator/health/liveness", null).status()).isEqualTo(200);

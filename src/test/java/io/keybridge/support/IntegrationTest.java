@@ -55,6 +55,8 @@ public abstract class IntegrationTest {
         registry.add("keybridge.vault.token", server::keybridgeToken);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1");
         registry.add("keybridge.security.admin-token", () -> ADMIN);
+        registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");
+        registry.add("keybridge.rotation.minimum-overlap", () -> "PT1S");
         registry.add("keybridge.security.admin-token-file", () -> "target/it-data/admin-token");
         List<Map.Entry<String, String>> tokens = List.of(
                 Map.entry("responder", RESPONDER), Map.entry("auditor", AUDITOR), Map.entry("gateway", VERIFIER));

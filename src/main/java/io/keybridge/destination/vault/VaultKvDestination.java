@@ -132,6 +132,10 @@ class VaultKvDestination implements SecretDestination {
             return;
         }
         Map<String, Object> body = Map.of("versions", List.of(Integer.parseInt(intent.remoteVersion())));
+        if (removal == Removal.SOFT_DELETE_VERSION) {
+            call(path, "delete", false, () -> vault.write(mount + "/delete/" + root + "/" + path, body));
+            return;
+        }
         call(path, "destroy", false, () -> vault.write(mount + "/destroy/" + root + "/" + path, body));
     }
 

@@ -28,6 +28,7 @@ record CreateKeyRequest(
         String description,
 
         @Nullable Instant expiresAt,
+        @Nullable @Size(max = 64) String rotationPolicy,
         @NotEmpty @Size(max = 10) List<@NotNull @Valid DestinationRequest> destinations) {
 
     NewKey toNewKey() {
@@ -38,6 +39,7 @@ record CreateKeyRequest(
                 owner,
                 description,
                 expiresAt,
+                rotationPolicy,
                 destinations.stream()
                         .map(destination -> new NewKey.Target(destination.type(), destination.path()))
                         .toList());

@@ -5,8 +5,8 @@ import io.keybridge.keys.KeyProperties;
 import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.lifecycle.KeyCatalog;
+import io.keybridge.lifecycle.KeyEditor;
 import io.keybridge.lifecycle.KeyIssuer;
-import io.keybridge.lifecycle.KeyRenamer;
 import io.keybridge.lifecycle.KeyRevoker;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
@@ -35,15 +35,15 @@ import org.springframework.web.bind.annotation.RestController;
 class KeyController {
 
     private final KeyIssuer issuer;
-    private final KeyRenamer renamer;
+    private final KeyEditor editor;
     private final KeyRevoker revoker;
     private final KeyCatalog catalog;
     private final KeyProperties properties;
 
     KeyController(
-            KeyIssuer issuer, KeyRenamer renamer, KeyRevoker revoker, KeyCatalog catalog, KeyProperties properties) {
+            KeyIssuer issuer, KeyEditor editor, KeyRevoker revoker, KeyCatalog catalog, KeyProperties properties) {
         this.issuer = issuer;
-        this.renamer = renamer;
+        this.editor = editor;
         this.revoker = revoker;
         this.catalog = catalog;
         this.properties = properties;
@@ -79,12 +79,17 @@ class KeyController {
         return KeyResponse.of(catalog.find(id));
     }
 
-    /** Renames a key; only {@code name} may be changed here. */
+    /** Renames a key and/or moves it to another rotation policy. */
     @PatchMapping(
             path = "/keys/{id}",
             consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
-    KeyResponse rename(@PathVariable UUID id, @Valid @RequestBody RenameKeyRequest request, Authentication caller) {
-        renamer.rename(id, request.name(), caller.getName());
+    KeyResponse update(@PathVariable UUID id, @Valid @RequestBody UpdateKeyRequest request, Authentication caller) {
+        if (request.name() != null) {
+            editor.rename(id, request.name(), caller.getName());
+        }
+        if (request.rotationPolicy() != null) {
+            editor.changeRotationPolicy(id, request.rotationPolicy(), caller.getName());
+        }
         return KeyResponse.of(catalog.find(id));
     }
 

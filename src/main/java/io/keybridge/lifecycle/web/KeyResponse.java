@@ -26,6 +26,11 @@ record KeyResponse(
         @Nullable Instant lastUsedAt,
         @Nullable Instant revokedAt,
         @Nullable String revokeReason,
+        String rotationPolicy,
+        int currentVersion,
+        KeyDetails.RotationStatus rotation,
+        @Nullable Instant nextRotationAt,
+        @Nullable String rotationError,
         List<Destination> destinations) {
 
     static KeyResponse of(KeyDetails details) {
@@ -44,6 +49,11 @@ record KeyResponse(
                 key.lastUsedAt(),
                 key.revokedAt(),
                 key.revokeReason(),
+                key.rotationPolicy(),
+                details.currentVersion().version(),
+                details.rotation(),
+                key.nextRotationAt(),
+                key.rotationError(),
                 details.destinations().stream()
                         .map(d -> new Destination(d.type(), d.ref(), d.version(), d.state(), d.error()))
                         .toList());

@@ -44,7 +44,7 @@ class CreateKeyRequestValidationTests {
         assertThat(violations(request("ok", "revops", List.of()))).contains("scopes");
         assertThat(violations(request("ok", "revops", List.of(" ")))).contains("scopes[0].<list element>");
         assertThat(violations(new CreateKeyRequest(
-                        "ok", Environment.LIVE, List.of("lists:read"), "revops", null, null, List.of())))
+                        "ok", Environment.LIVE, List.of("lists:read"), "revops", null, null, null, List.of())))
                 .contains("destinations");
         assertThat(violations(new CreateKeyRequest(
                         "ok",
@@ -53,6 +53,7 @@ class CreateKeyRequestValidationTests {
                         "revops",
                         "a\u0000b",
                         Instant.now(),
+                        null,
                         List.of(new CreateKeyRequest.DestinationRequest("vault", "a")))))
                 .contains("description");
     }
@@ -70,6 +71,7 @@ class CreateKeyRequestValidationTests {
                 Environment.LIVE,
                 scopes,
                 owner,
+                null,
                 null,
                 null,
                 List.of(new CreateKeyRequest.DestinationRequest("vault", "crm-sync/api-key")));

@@ -70,7 +70,8 @@ public class VerificationBenchmark {
                         new TreeSet<>(Set.of("lists:read", "leads:read")),
                         null,
                         now,
-                        null);
+                        null,
+                        "default");
                 index.accept(
                         key,
                         new KeyVersion(

@@ -1,0 +1,83 @@
+package io.keybridge.lifecycle;
+
+import io.keybridge.audit.AuditLog;
+import io.keybridge.audit.Outcome;
+import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.KeyNotFoundException;
+import io.keybridge.verification.VerificationIndex;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Edits what may change about a key: its name (for people; nothing changes at the destinations) and its rotation policy. */
+@Service
+public class KeyEditor {
+
+    private final ApiKeys keys;
+    private final VerificationIndex index;
+    private final AuditLog audit;
+    private final TransactionTemplate transactions;
+
+    private final RotationPolicyNames policyNames;
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    public KeyEditor(
+            ApiKeys keys,
+            VerificationIndex index,
+            AuditLog audit,
+            TransactionTemplate transactions,
+            RotationPolicyNames policyNames,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.policyNames = policyNames;
+        this.events = events;
+        this.keys = keys;
+        this.index = index;
+        this.audit = audit;
+        this.transactions = transactions;
+    }
+
+    /**
+     * @throws KeyNotFoundException if there is no such key
+     * @throws io.keybridge.keys.DuplicateKeyNameException if the owner has another live key of that name
+     */
+    public void rename(UUID keyId, String name, String actor) {
+        transactions.executeWithoutResult(status -> {
+            ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+            if (key.name().equals(name)) {
+                return;
+            }
+            keys.rename(key, name);
+            audit.record(actor, "key.rename", keyId, Outcome.SUCCESS, "'" + key.name() + "' -> '" + name + "'");
+        });
+        index.rename(keyId, name);
+    }
+
+    /**
+     * Moves the key to another rotation policy; its next rotation is planned anew.
+     *
+     * @throws InvalidKeyRequestException if no such policy exists
+     */
+    public void changeRotationPolicy(UUID keyId, String policy, String actor) {
+        if (!policyNames.exists(policy)) {
+            throw new InvalidKeyRequestException(
+                    "rotationPolicy",
+                    "unknown-policy",
+                    "no rotation policy named '" + policy + "' in the policy folder");
+        }
+        ApiKey key = transactions.execute(status -> {
+            ApiKey found = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+            keys.changeRotationPolicy(keyId, policy);
+            audit.record(
+                    actor,
+                    "key.rotation-policy",
+                    keyId,
+                    Outcome.SUCCESS,
+                    "'" + found.rotationPolicy() + "' -> '" + policy + "'");
+            return found;
+        });
+        if (key.status() == io.keybridge.keys.KeyStatus.ACTIVE) {
+            events.publishEvent(new RotationPolicyChanged(keyId, policy));
+        }
+    }
+}

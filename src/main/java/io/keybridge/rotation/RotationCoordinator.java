@@ -1,0 +1,439 @@
+package io.keybridge.rotation;
+
+import io.keybridge.audit.AuditLog;
+import io.keybridge.audit.Outcome;
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.SecretDestination;
+import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.DeliveryState;
+import io.keybridge.keys.KeyDestination;
+import io.keybridge.keys.KeyFormat;
+import io.keybridge.keys.KeyMaterial;
+import io.keybridge.keys.KeyNotFoundException;
+import io.keybridge.keys.KeyStatus;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.keys.KeyVersions;
+import io.keybridge.keys.VersionState;
+import io.keybridge.lifecycle.DeliveredVersions;
+import io.keybridge.lifecycle.VersionDelivery;
+import io.keybridge.verification.VerificationIndex;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Replaces a key's secret with a new version without leaving its consumer without a valid one.
+ *
+ * <p>A rotation records itself and the new version before any external call (one delivering rotation per key, held
+ * by a unique constraint in the database). The new version verifies from just before its first write, since a
+ * consumer may read it the instant it lands. Once it is confirmed at every destination it becomes {@code ACTIVE} and
+ * the older versions {@code RETIRING}: both verify until the overlap ends, then the older ones are revoked and handled
+ * at the destinations per policy. If delivery fails, the old version is untouched and a retry is scheduled with
+ * exponential back-off and jitter; a new version that reached no destination is revoked, one that reached some stays
+ * valid (a consumer may hold it) until a later rotation retires it.
+ *
+ * <p>An emergency rotation revokes first — containment is a database operation — and delivers after.
+ */
+@Service
+public class RotationCoordinator {
+
+    private static final Logger log = LoggerFactory.getLogger(RotationCoordinator.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    private static final Duration LAST_RETRY = Duration.ofHours(1);
+
+    private final ApiKeys keys;
+    private final KeyVersions versions;
+    private final Rotations rotations;
+    private final RotationPolicies policies;
+    private final RotationProperties properties;
+    private final RotationScheduler scheduler;
+    private final VersionDelivery delivery;
+    private final DeliveredVersions delivered;
+    private final VerificationIndex index;
+    private final KeyFormat format;
+    private final SecureRandom random;
+    private final AuditLog audit;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    RotationCoordinator(
+            ApiKeys keys,
+            KeyVersions versions,
+            Rotations rotations,
+            RotationPolicies policies,
+            RotationProperties properties,
+            RotationScheduler scheduler,
+            VersionDelivery delivery,
+            DeliveredVersions delivered,
+            VerificationIndex index,
+            KeyFormat format,
+            SecureRandom random,
+            AuditLog audit,
+            TransactionTemplate transactions,
+            Clock clock) {
+        this.keys = keys;
+        this.versions = versions;
+        this.rotations = rotations;
+        this.policies = policies;
+        this.properties = properties;
+        this.scheduler = scheduler;
+        this.delivery = delivery;
+        this.delivered = delivered;
+        this.index = index;
+        this.format = format;
+        this.random = random;
+        this.audit = audit;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Rotates the key now, at an operator's request.
+     *
+     * @param overlap how long the old version stays valid after the new one is confirmed; the policy's if null
+     * @throws IllegalArgumentException if {@code overlap} is below {@code keybridge.rotation.minimum-overlap}
+     * @throws RotationInProgressException if the key is being rotated
+     * @throws RotationFailedException if delivery failed (the old version still verifies; a retry is scheduled)
+     */
+    public Rotation rotate(UUID keyId, String actor, @Nullable Duration overlap) {
+        if (overlap != null && overlap.compareTo(properties.minimumOverlap()) < 0) {
+            throw new IllegalArgumentException("overlap must be at least " + properties.minimumOverlap()
+                    + " (keybridge.rotation.minimum-overlap): consumers that re-read their secret less often would be"
+                    + " left holding a revoked key");
+        }
+        return run(keyId, Trigger.MANUAL, actor, null, overlap, null);
+    }
+
+    /**
+     * Contains a leak: with no grace the key's current versions stop verifying before this returns, then a new version
+     * is issued and delivered; with a grace period the new version is delivered first and the old ones are revoked
+     * when the grace ends.
+     *
+     * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
+     */
+    public Rotation emergencyRotate(UUID keyId, String actor, String reason, Duration grace) {
+        Instant revokedAt = null;
+        if (grace.isZero()) {
+            revokedAt = clock.instant();
+            Instant at = revokedAt;
+            List<KeyVersion> revoked = transactions.execute(status -> {
+                List<KeyVersion> live = liveVersions(keyId);
+                live.forEach(version -> versions.changeState(version.id(), VersionState.REVOKED, at));
+                audit.record(actor, "key.emergency-rotate.revoked", keyId, Outcome.SUCCESS, "reason: " + reason);
+                return live;
+            });
+            revoked.forEach(version -> index.revoke(version.hash()));
+            log.warn("emergency: revoked {} versions of key {}; reason: {}", revoked.size(), keyId, reason);
+            delivered.remove(
+                    keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
+        }
+        return run(keyId, Trigger.EMERGENCY, actor, reason, grace, revokedAt);
+    }
+
+    /** Called by the scheduler when a key's rotation is due; does nothing for a revoked or busy key. */
+    public void rotateWhenDue(UUID keyId) {
+        ApiKey key = keys.find(keyId).orElse(null);
+        if (key == null || key.status() != KeyStatus.ACTIVE) {
+            return;
+        }
+        KeyVersion current = current(keyId);
+        RotationPolicy policy = policies.get(key.rotationPolicy());
+        boolean expiring = current != null
+                && current.expiresAt() != null
+                && !clock.instant().isBefore(current.expiresAt().minus(policy.rotateBeforeExpiry()));
+        try {
+            run(keyId, expiring ? Trigger.EXPIRY : Trigger.SCHEDULED, "scheduler", null, null, null);
+        } catch (RotationInProgressException e) {
+            log.info("scheduled rotation of key {} skipped: a rotation is already delivering", keyId);
+        } catch (RotationFailedException e) {
+            // recorded, audited and rescheduled with back-off by run()
+        }
+    }
+
+    /** Ends a rotation's overlap: revokes the versions it replaced. Safe to call again. */
+    public void endOverlap(UUID rotationId) {
+        Rotation rotation = rotations.find(rotationId).orElse(null);
+        if (rotation == null || rotation.state() != RotationState.OVERLAP || rotation.toVersion() == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<KeyVersion> retired = transactions.execute(status -> {
+            if (!rotations.completed(rotationId, now)) {
+                return List.of();
+            }
+            List<KeyVersion> older = liveVersions(rotation.keyId()).stream()
+                    .filter(version -> version.version() < rotation.toVersion())
+                    .toList();
+            older.forEach(version -> versions.changeState(version.id(), VersionState.REVOKED, now));
+            audit.record(
+                    "scheduler",
+                    "key.rotate.completed",
+                    rotation.keyId(),
+                    Outcome.SUCCESS,
+                    "revoked versions "
+                            + older.stream().map(KeyVersion::version).toList() + " after the overlap");
+            return older;
+        });
+        retired.forEach(version -> index.revoke(version.hash()));
+        if (retired.isEmpty()) {
+            return;
+        }
+        ApiKey key = keys.find(rotation.keyId()).orElseThrow();
+        SecretDestination.Removal removal =
+                switch (policies.get(key.rotationPolicy()).revokeAtDestination()) {
+                    case KEEP -> null;
+                    case SOFT_DELETE -> SecretDestination.Removal.SOFT_DELETE_VERSION;
+                    case DESTROY -> SecretDestination.Removal.DESTROY_VERSION;
+                };
+        if (removal != null) {
+            delivered.remove(key.id(), retired.stream().map(KeyVersion::id).toList(), removal);
+        }
+        log.info(
+                "rotation {} of key {} completed: versions {} revoked",
+                rotationId,
+                key.id(),
+                retired.stream().map(KeyVersion::version).toList());
+    }
+
+    /** The key's rotations, newest first. */
+    public List<Rotation> history(UUID keyId) {
+        keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+        return rotations.ofKey(keyId);
+    }
+
+    private Rotation run(
+            UUID keyId,
+            Trigger trigger,
+            String actor,
+            @Nullable String reason,
+            @Nullable Duration overlapOverride,
+            @Nullable Instant oldRevokedAt) {
+        ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+        if (key.status() != KeyStatus.ACTIVE) {
+            throw new KeyNotRotatableException(keyId, key.status().name());
+        }
+        RotationPolicy policy = policies.get(key.rotationPolicy());
+        Duration overlap = overlapOverride != null ? overlapOverride : policy.overlap();
+        List<KeyDestination> targets = keys.destinationsOf(keyId);
+        Instant now = clock.instant();
+        int fromVersion = versions.ofKey(keyId).stream()
+                .mapToInt(KeyVersion::version)
+                .max()
+                .orElse(0);
+        Instant versionExpiry = versionExpiry(key, policy, now);
+
+        try (KeyMaterial material = format.generate(key.environment(), random)) {
+            KeyVersion next = new KeyVersion(
+                    UUID.randomUUID(),
+                    keyId,
+                    fromVersion + 1,
+                    material.hash(),
+                    material.displayPrefix(),
+                    VersionState.PENDING,
+                    now,
+                    versionExpiry,
+                    null);
+            Rotation rotation = new Rotation(
+                    UUID.randomUUID(),
+                    keyId,
+                    trigger,
+                    actor,
+                    reason,
+                    fromVersion,
+                    next.id(),
+                    next.version(),
+                    RotationState.DELIVERING,
+                    overlap,
+                    now,
+                    oldRevokedAt,
+                    null,
+                    null,
+                    null,
+                    null);
+            transactions.executeWithoutResult(status -> {
+                rotations.start(rotation);
+                versions.add(next, targets, now);
+                audit.record(
+                        actor,
+                        "key.rotate.started",
+                        keyId,
+                        Outcome.SUCCESS,
+                        trigger + " rotation to version " + next.version()
+                                + (reason == null ? "" : "; reason: " + reason));
+            });
+            index.accept(key, next); // accept before publish
+            try {
+                delivery.deliver(
+                        next,
+                        targets,
+                        new SecretPayload(
+                                keyId,
+                                next.id(),
+                                key.owner(),
+                                material.displayPrefix(),
+                                key.environment(),
+                                key.scopes(),
+                                now,
+                                versionExpiry),
+                        material);
+            } catch (DestinationException e) {
+                throw fail(key, policy, rotation, next, e);
+            }
+            Instant confirmedAt = clock.instant();
+            Instant retireAt = confirmedAt.plus(overlap);
+            Instant nextRotation =
+                    policy.nextRotation(confirmedAt, policy.keyLifetime() == null ? null : versionExpiry);
+            transactions.executeWithoutResult(status -> {
+                for (KeyVersion older : liveVersions(keyId)) {
+                    if (older.version() < next.version() && older.state() != VersionState.RETIRING) {
+                        versions.changeState(older.id(), VersionState.RETIRING, confirmedAt);
+                    }
+                }
+                versions.changeState(next.id(), VersionState.ACTIVE, confirmedAt);
+                rotations.confirmed(rotation.id(), confirmedAt, retireAt);
+                keys.rotationPlanned(keyId, nextRotation, null);
+                audit.record(
+                        actor,
+                        "key.rotate.confirmed",
+                        keyId,
+                        Outcome.SUCCESS,
+                        "version " + next.version() + " confirmed everywhere; older versions valid until " + retireAt);
+            });
+            scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
+            scheduler.scheduleRotation(keyId, nextRotation);
+            log.info(
+                    "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",
+                    trigger,
+                    keyId,
+                    next.version(),
+                    material.displayPrefix(),
+                    retireAt);
+            return rotations.find(rotation.id()).orElseThrow();
+        }
+    }
+
+    /** Records a failed delivery, keeps the key valid, and schedules a retry with back-off and jitter. */
+    private RotationFailedException fail(
+            ApiKey key, RotationPolicy policy, Rotation rotation, KeyVersion next, DestinationException cause) {
+        Instant now = clock.instant();
+        boolean published = mayHaveReachedADestination(next);
+        long failuresInARow = rotations.ofKey(key.id()).stream()
+                .takeWhile(r -> r.state() == RotationState.FAILED || r.id().equals(rotation.id()))
+                .count();
+        Instant retryAt = now.plus(backoff(failuresInARow));
+        String error = "delivery to " + cause.ref() + " failed: " + cause.getMessage();
+        if (!published) {
+            index.revoke(next.hash()); // its material never left keybridge
+        }
+        transactions.executeWithoutResult(status -> {
+            if (!published) {
+                versions.changeState(next.id(), VersionState.REVOKED, now);
+            }
+            rotations.failed(rotation.id(), now, error);
+            keys.rotationPlanned(key.id(), retryAt, error);
+            audit.record(rotation.actor(), "key.rotate", key.id(), Outcome.FAILURE, error + "; retry at " + retryAt);
+        });
+        KeyVersion current = current(key.id());
+        if (current != null
+                && current.expiresAt() != null
+                && current.expiresAt().isBefore(retryAt)) {
+            log.error(
+                    "key {} version {} expires at {} before its replacement can be delivered (next attempt {}): {}",
+                    key.id(),
+                    current.version(),
+                    current.expiresAt(),
+                    retryAt,
+                    error);
+        } else {
+            log.warn("rotation of key {} failed; old version still valid; retry at {}: {}", key.id(), retryAt, error);
+        }
+        scheduler.scheduleRotation(key.id(), retryAt);
+        return new RotationFailedException(rotation.id(), cause.ref(), cause.getMessage());
+    }
+
+    /** Whether any destination may hold the version: written, confirmed, or planned with an unknown outcome. */
+    boolean mayHaveReachedADestination(KeyVersion version) {
+        return versions.deliveriesOf(List.of(version.id())).stream()
+                .anyMatch(d -> d.state() == DeliveryState.WRITTEN
+                        || d.state() == DeliveryState.CONFIRMED
+                        || (d.state() == DeliveryState.PENDING && d.remoteVersion() != null));
+    }
+
+    /**
+     * Settles a rotation that a stopped process left delivering: its material is gone, so it cannot finish. A version
+     * that reached no destination is revoked; one that may have stays valid until a later rotation retires it. A
+     * retry is scheduled shortly.
+     */
+    void recoverInterrupted(Rotation rotation) {
+        Instant now = clock.instant();
+        KeyVersion next = rotation.toVersionId() == null
+                ? null
+                : versions.ofKey(rotation.keyId()).stream()
+                        .filter(v -> v.id().equals(rotation.toVersionId()))
+                        .findFirst()
+                        .orElse(null);
+        boolean published = next != null && mayHaveReachedADestination(next);
+        transactions.executeWithoutResult(status -> {
+            if (next != null && !published) {
+                versions.changeState(next.id(), VersionState.REVOKED, now);
+            }
+            rotations.failed(rotation.id(), now, "interrupted by a restart");
+            keys.rotationPlanned(rotation.keyId(), now.plus(FIRST_RETRY), "rotation interrupted by a restart");
+            audit.record(
+                    "system",
+                    "key.rotate",
+                    rotation.keyId(),
+                    Outcome.FAILURE,
+                    "rotation to version " + rotation.toVersion() + " interrupted by a restart"
+                            + (published ? "; the version may be at a destination and stays valid" : ""));
+        });
+        if (next != null && !published) {
+            index.revoke(next.hash());
+        }
+        if (keys.find(rotation.keyId()).map(k -> k.status() == KeyStatus.ACTIVE).orElse(false)) {
+            scheduler.scheduleRotation(rotation.keyId(), now.plus(FIRST_RETRY));
+        }
+    }
+
+    private static Duration backoff(long failuresInARow) {
+        long exponent = Math.min(Math.max(failuresInARow - 1, 0), 10);
+        Duration base = FIRST_RETRY.multipliedBy(1L << exponent);
+        if (base.compareTo(LAST_RETRY) > 0) {
+            base = LAST_RETRY;
+        }
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4; // ±20%, so retries do not stampede
+        return Duration.ofMillis((long) (base.toMillis() * jitter));
+    }
+
+    private @Nullable Instant versionExpiry(ApiKey key, RotationPolicy policy, Instant now) {
+        Instant byLifetime = policy.keyLifetime() == null ? null : now.plus(policy.keyLifetime());
+        if (key.expiresAt() == null) {
+            return byLifetime;
+        }
+        // never extend a key past its own expiresAt
+        return byLifetime == null || key.expiresAt().isBefore(byLifetime) ? key.expiresAt() : byLifetime;
+    }
+
+    private List<KeyVersion> liveVersions(UUID keyId) {
+        return versions.ofKey(keyId).stream().filter(v -> v.state().verifies()).toList();
+    }
+
+    private @Nullable KeyVersion current(UUID keyId) {
+        return versions.ofKey(keyId).stream()
+                .filter(v -> v.state() == VersionState.ACTIVE)
+                .max(Comparator.comparingInt(KeyVersion::version))
+                .orElse(null);
+    }
+}

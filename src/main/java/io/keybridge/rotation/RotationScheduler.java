@@ -1,0 +1,120 @@
+package io.keybridge.rotation;
+
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.KeyVersions;
+import io.keybridge.lifecycle.KeyIssued;
+import io.keybridge.lifecycle.KeyRevoked;
+import io.keybridge.lifecycle.RotationPolicyChanged;
+import io.keybridge.lifecycle.RotationPolicyNames;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Set;
+import java.util.UUID;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts rotations and ends of overlap into Quartz's persistent JDBC job store, so they survive restarts. Each key has
+ * at most one pending rotation trigger and each rotation at most one overlap-end trigger; scheduling again replaces
+ * it. A trigger missed while keybridge was down fires once, right after start.
+ */
+@Component
+public class RotationScheduler implements RotationPolicyNames {
+
+    static final String KEY_ID = "keyId";
+    static final String ROTATION_ID = "rotationId";
+
+    private final Scheduler scheduler;
+    private final RotationPolicies policies;
+    private final ApiKeys keys;
+    private final KeyVersions versions;
+
+    RotationScheduler(Scheduler scheduler, RotationPolicies policies, ApiKeys keys, KeyVersions versions) {
+        this.versions = versions;
+        this.scheduler = scheduler;
+        this.policies = policies;
+        this.keys = keys;
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return policies.find(name).isPresent();
+    }
+
+    /** A newly issued key: plan its first rotation. */
+    @EventListener
+    void issued(KeyIssued event) {
+        Instant next = policies.get(event.rotationPolicy()).nextRotation(event.issuedAt(), null);
+        keys.rotationPlanned(event.keyId(), next, null);
+        scheduleRotation(event.keyId(), next);
+    }
+
+    /** A key moved to another policy: plan its next rotation from when its current version was issued. */
+    @EventListener
+    void policyChanged(RotationPolicyChanged event) {
+        Instant since = versions.ofKey(event.keyId()).stream()
+                .filter(v -> v.state() == io.keybridge.keys.VersionState.ACTIVE)
+                .map(io.keybridge.keys.KeyVersion::createdAt)
+                .max(Instant::compareTo)
+                .orElse(Instant.now());
+        Instant next = policies.get(event.rotationPolicy()).nextRotation(since, null);
+        keys.rotationPlanned(event.keyId(), next, null);
+        scheduleRotation(event.keyId(), next);
+    }
+
+    /** A revoked key rotates no more. */
+    @EventListener
+    void revoked(KeyRevoked event) {
+        try {
+            scheduler.deleteJob(rotationJob(event.keyId()));
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("could not unschedule the rotation of key " + event.keyId(), e);
+        }
+        keys.rotationPlanned(event.keyId(), null, null);
+    }
+
+    /** (Re)schedules the key's next rotation. */
+    public void scheduleRotation(UUID keyId, Instant at) {
+        JobDetail job = JobBuilder.newJob(ScheduledRotationJob.class)
+                .withIdentity(rotationJob(keyId))
+                .usingJobData(KEY_ID, keyId.toString())
+                .requestRecovery()
+                .build();
+        schedule(job, at);
+    }
+
+    /** Schedules the end of a rotation's overlap. */
+    public void scheduleOverlapEnd(UUID rotationId, Instant at) {
+        JobDetail job = JobBuilder.newJob(OverlapEndJob.class)
+                .withIdentity("overlap-end-" + rotationId, "rotation")
+                .usingJobData(ROTATION_ID, rotationId.toString())
+                .requestRecovery()
+                .build();
+        schedule(job, at);
+    }
+
+    private void schedule(JobDetail job, Instant at) {
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .withIdentity(job.getKey().getName(), job.getKey().getGroup())
+                .startAt(Date.from(at))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
+        try {
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("could not schedule " + job.getKey() + " at " + at, e);
+        }
+    }
+
+    private static JobKey rotationJob(UUID keyId) {
+        return JobKey.jobKey("rotate-" + keyId, "rotation");
+    }
+}

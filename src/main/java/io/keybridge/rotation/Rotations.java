@@ -1,0 +1,157 @@
+package io.keybridge.rotation;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The recorded rotations. */
+@Repository
+public class Rotations {
+
+    private final JdbcClient jdbc;
+
+    public Rotations(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Records a rotation that starts delivering.
+     *
+     * @throws RotationInProgressException if the key has a delivering rotation already
+     */
+    public void start(Rotation rotation) {
+        try {
+            jdbc.sql("""
+                    INSERT INTO rotations (id, key_id, trigger_type, actor, reason, from_version, to_version_id,
+                                           to_version, state, overlap_seconds, started_at, old_revoked_at, active_key_id)
+                    VALUES (:id, :keyId, :trigger, :actor, :reason, :fromVersion, :toVersionId, :toVersion, :state,
+                            :overlap, :startedAt, :oldRevokedAt, :keyId)""")
+                    .param("id", rotation.id())
+                    .param("keyId", rotation.keyId())
+                    .param("trigger", rotation.trigger().name())
+                    .param("actor", rotation.actor())
+                    .param("reason", rotation.reason())
+                    .param("fromVersion", rotation.fromVersion())
+                    .param("toVersionId", rotation.toVersionId())
+                    .param("toVersion", rotation.toVersion())
+                    .param("state", rotation.state().name())
+                    .param("overlap", rotation.overlap().toSeconds())
+                    .param("startedAt", at(rotation.startedAt()))
+                    .param("oldRevokedAt", at(rotation.oldRevokedAt()))
+                    .update();
+        } catch (DataIntegrityViolationException e) {
+            if (String.valueOf(e.getMostSpecificCause().getMessage())
+                    .toLowerCase(Locale.ROOT)
+                    .contains("uq_rotations_one_per_key")) {
+                throw new RotationInProgressException(rotation.keyId());
+            }
+            throw e;
+        }
+    }
+
+    /** The new version is confirmed everywhere: the overlap runs until {@code retireAt}. */
+    public void confirmed(UUID id, Instant at, Instant retireAt) {
+        jdbc.sql("""
+                UPDATE rotations SET state = 'OVERLAP', confirmed_at = :at, retire_at = :retireAt, active_key_id = NULL,
+                       error = NULL
+                WHERE id = :id AND state = 'DELIVERING'""")
+                .param("id", id)
+                .param("at", at(at))
+                .param("retireAt", at(retireAt))
+                .update();
+    }
+
+    /** Delivery failed. */
+    public void failed(UUID id, Instant at, String error) {
+        jdbc.sql("""
+                UPDATE rotations SET state = 'FAILED', finished_at = :at, error = :error, active_key_id = NULL
+                WHERE id = :id AND state = 'DELIVERING'""")
+                .param("id", id)
+                .param("at", at(at))
+                .param("error", error.length() > 1000 ? error.substring(0, 999) + "…" : error)
+                .update();
+    }
+
+    /**
+     * The old version is revoked: done.
+     *
+     * @return whether this call completed it (false if it was completed already)
+     */
+    public boolean completed(UUID id, Instant at) {
+        return jdbc.sql("""
+                        UPDATE rotations SET state = 'COMPLETED', finished_at = :at,
+                               old_revoked_at = COALESCE(old_revoked_at, :at)
+                        WHERE id = :id AND state = 'OVERLAP'""").param("id", id).param("at", at(at)).update() == 1;
+    }
+
+    public Optional<Rotation> find(UUID id) {
+        return jdbc.sql("SELECT * FROM rotations WHERE id = :id")
+                .param("id", id)
+                .query(Rotations::rotation)
+                .optional();
+    }
+
+    /** A key's rotations, newest first. */
+    public List<Rotation> ofKey(UUID keyId) {
+        return jdbc.sql("SELECT * FROM rotations WHERE key_id = :keyId ORDER BY started_at DESC")
+                .param("keyId", keyId)
+                .query(Rotations::rotation)
+                .list();
+    }
+
+    /** Rotations left delivering by a process that stopped. */
+    public List<Rotation> delivering() {
+        return jdbc.sql("SELECT * FROM rotations WHERE state = 'DELIVERING'")
+                .query(Rotations::rotation)
+                .list();
+    }
+
+    /** Rotations in their overlap whose end is due. */
+    public List<Rotation> overlapEndedBy(Instant now) {
+        return jdbc.sql("SELECT * FROM rotations WHERE state = 'OVERLAP' AND retire_at <= :now")
+                .param("now", at(now))
+                .query(Rotations::rotation)
+                .list();
+    }
+
+    private static @Nullable OffsetDateTime at(@Nullable Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Rotation rotation(ResultSet rs, int row) throws SQLException {
+        int toVersion = rs.getInt("to_version");
+        return new Rotation(
+                rs.getObject("id", UUID.class),
+                rs.getObject("key_id", UUID.class),
+                Trigger.valueOf(rs.getString("trigger_type")),
+                rs.getString("actor"),
+                rs.getString("reason"),
+                rs.getInt("from_version"),
+                rs.getObject("to_version_id", UUID.class),
+                rs.wasNull() && toVersion == 0 ? null : toVersion,
+                RotationState.valueOf(rs.getString("state")),
+                Duration.ofSeconds(rs.getLong("overlap_seconds")),
+                instant(rs, "started_at"),
+                instant(rs, "old_revoked_at"),
+                instant(rs, "confirmed_at"),
+                instant(rs, "retire_at"),
+                instant(rs, "finished_at"),
+                rs.getString("error"));
+    }
+}

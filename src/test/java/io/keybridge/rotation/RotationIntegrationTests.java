@@ -1,0 +1,268 @@
+package io.keybridge.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.keybridge.support.Api;
+import io.keybridge.support.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Rotation against the real OpenBao and Quartz's JDBC job store, with policies of seconds. */
+class RotationIntegrationTests extends IntegrationTest {
+
+    @Test
+    void aManualRotationDeliversANewVersionBothVerifyDuringTheOverlapThenTheOldIsRevoked() {
+        String path = unique("rotating") + "/api-key";
+        String id = issue(unique("rotating"), "ops", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String oldKey = readKeyAsConsumer(path);
+
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"));
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        JsonNode rotation = rotated.json();
+        assertThat(rotation.path("trigger").asString()).isEqualTo("MANUAL");
+        assertThat(rotation.path("state").asString()).isEqualTo("OVERLAP");
+        assertThat(rotation.path("toVersion").asInt()).isEqualTo(2);
+        String newKey = readKeyAsConsumer(path);
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(api.verify(VERIFIER, newKey, List.of("lists:read")).status()).isEqualTo(200);
+        assertThat(api.verify(VERIFIER, oldKey, List.of("lists:read")).status())
+                .as("the old key verifies during the overlap")
+                .isEqualTo(200);
+        JsonNode key = api.get("/api/v1/keys/" + id, AUDITOR).json();
+        assertThat(key.path("currentVersion").asInt()).isEqualTo(2);
+        assertThat(newKey).startsWith(key.path("prefix").asString());
+        assertThat(key.path("destinations").get(0).path("version").asString()).isEqualTo("2");
+
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                                .isEqualTo(401));
+        assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(bao.metadata("keybridge/" + path)
+                                .json()
+                                .path("data")
+                                .path("versions")
+                                .path("1")
+                                .path("destroyed")
+                                .asBoolean())
+                        .as("the default policy destroys the old version at Vault")
+                        .isTrue());
+        JsonNode history = api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json();
+        assertThat(history.get(0).path("state").asString()).isEqualTo("COMPLETED");
+        assertThat(history.get(0).path("oldRevokedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void anEmergencyRotationRevokesTheLeakedKeyBeforeAnsweringThenDeliversANewOne() {
+        String path = unique("leaked") + "/api-key";
+        String id = issue(unique("leaked"), "ops", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String leaked = readKeyAsConsumer(path);
+
+        Api.Response response = api.post(
+                "/api/v1/keys/" + id + "/emergency-rotate",
+                RESPONDER,
+                Map.of("reason", "key pasted in a public channel", "incident", "INC-4242"));
+
+        assertThat(api.verify(VERIFIER, leaked, List.of()).status()).isEqualTo(401);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode rotation = response.json();
+        assertThat(rotation.path("trigger").asString()).isEqualTo("EMERGENCY");
+        assertThat(rotation.path("reason").asString())
+                .contains("public channel")
+                .contains("INC-4242");
+        Instant revokedAt = Instant.parse(rotation.path("oldRevokedAt").asString());
+        Instant confirmedAt = Instant.parse(rotation.path("confirmedAt").asString());
+        assertThat(revokedAt).isBeforeOrEqualTo(confirmedAt);
+        String replacement = readKeyAsConsumer(path);
+        assertThat(replacement).isNotEqualTo(leaked);
+        assertThat(api.verify(VERIFIER, replacement, List.of("lists:read")).status())
+                .isEqualTo(200);
+        assertThat(bao.metadata("keybridge/" + path)
+                        .json()
+                        .path("data")
+                        .path("versions")
+                        .path("1")
+                        .path("destroyed")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void emergencyRotationNeedsAReasonAndAResponderOrAdmin() {
+        String id = issue(unique("guarded"), "ops", unique("guarded") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+
+        assertThat(api.post("/api/v1/keys/" + id + "/emergency-rotate", ADMIN, Map.of())
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/keys/" + id + "/emergency-rotate", AUDITOR, Map.of("reason", "x"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", RESPONDER, Map.of())
+                        .status())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/keys/" + id, ADMIN)
+                        .json()
+                        .path("currentVersion")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aScheduledRotationFiresAndTheConsumerGetsTheNewKey() {
+        String path = unique("scheduled") + "/api-key";
+        Api.Response created = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name",
+                        unique("scheduled"),
+                        "environment",
+                        "live",
+                        "owner",
+                        "ops",
+                        "scopes",
+                        List.of("lists:read"),
+                        "rotationPolicy",
+                        "fast",
+                        "destinations",
+                        List.of(Map.of("type", "vault", "path", path))));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("rotationPolicy").asString()).isEqualTo("fast");
+        assertThat(created.json().path("nextRotationAt").isNull()).isFalse();
+        String id = created.json().path("id").asString();
+        String first = readKeyAsConsumer(path);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode history =
+                    api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json();
+            assertThat(history.size()).isGreaterThanOrEqualTo(1);
+            assertThat(history.get(history.size() - 1).path("trigger").asString())
+                    .isEqualTo("SCHEDULED");
+            assertThat(history.get(history.size() - 1).path("state").asString()).isIn("OVERLAP", "COMPLETED");
+        });
+        String second = readKeyAsConsumer(path);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(api.verify(VERIFIER, second, List.of()).status()).isEqualTo(200);
+        api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "stop the schedule"));
+    }
+
+    @Test
+    void aSecondRotationWhileOneIsDeliveringIsRefused() {
+        String id = issue(unique("busy"), "ops", unique("busy") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        UUID keyId = UUID.fromString(id);
+        // a rotation left delivering (as by another node) holds the key's rotation slot
+        jdbc.sql("""
+                INSERT INTO rotations (id, key_id, trigger_type, actor, from_version, state, overlap_seconds, started_at,
+                                       active_key_id)
+                VALUES (:id, :keyId, 'SCHEDULED', 'scheduler', 1, 'DELIVERING', 60, :now, :keyId)""")
+                .param("id", UUID.randomUUID())
+                .param("keyId", keyId)
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .update();
+
+        Api.Response response = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.json().path("type").asString()).isEqualTo("urn:keybridge:problem:rotation-in-progress");
+        jdbc.sql("UPDATE rotations SET state = 'FAILED', active_key_id = NULL WHERE key_id = :keyId")
+                .param("keyId", keyId)
+                .update();
+    }
+
+    @Test
+    void anOverlapBelowTheMinimumIsRefusedAndChangesNothing() {
+        String id = issue(unique("short"), "ops", unique("short") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+
+        Api.Response response = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT0.5S"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().path("detail").asString()).contains("minimum-overlap");
+        assertThat(api.get("/api/v1/keys/" + id + "/rotations", ADMIN).json().size())
+                .isZero();
+    }
+
+    @Test
+    void theRotationPolicyCanBeChangedAndUnknownPoliciesAreRefused() {
+        String id = issue(unique("policy"), "ops", unique("policy") + "/k", List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        Instant before = Instant.parse(api.get("/api/v1/keys/" + id, ADMIN)
+                .json()
+                .path("nextRotationAt")
+                .asString());
+
+        Api.Response unknown = api.patch("/api/v1/keys/" + id, ADMIN, Map.of("rotationPolicy", "hourly"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("errors").get(0).path("rule").asString()).isEqualTo("unknown-policy");
+
+        Api.Response changed = api.patch("/api/v1/keys/" + id, ADMIN, Map.of("rotationPolicy", "soft"));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().path("rotationPolicy").asString()).isEqualTo("soft");
+        assertThat(Instant.parse(changed.json().path("nextRotationAt").asString()))
+                .isBefore(before);
+        assertThat(api.patch("/api/v1/keys/" + id, ADMIN, Map.of()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void aSoftDeletePolicyLeavesTheOldVersionRecoverableAtVault() {
+        String path = unique("soft") + "/api-key";
+        Api.Response created = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name",
+                        unique("soft"),
+                        "environment",
+                        "live",
+                        "owner",
+                        "ops",
+                        "scopes",
+                        List.of("lists:read"),
+                        "rotationPolicy",
+                        "soft",
+                        "destinations",
+                        List.of(Map.of("type", "vault", "path", path))));
+        String id = created.json().path("id").asString();
+        readKeyAsConsumer(path);
+
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
+                .isEqualTo(202);
+        readKeyAsConsumer(path);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode version = bao.metadata("keybridge/" + path)
+                    .json()
+                    .path("data")
+                    .path("versions")
+                    .path("1");
+            assertThat(version.path("deletion_time").asString()).isNotBlank();
+            assertThat(version.path("destroyed").asBoolean()).isFalse();
+        });
+    }
+}
