@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.OpenBao;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -163,6 +164,75 @@ class RotationIntegrationTests extends IntegrationTest {
         assertThat(second).isNotEqualTo(first);
         assertThat(api.verify(VERIFIER, second, List.of()).status()).isEqualTo(200);
         api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "stop the schedule"));
+    }
+
+    @Test
+    void aRotationThatCannotBeDeliveredLeavesTheOldKeyValidAndTheKeyOverdueUntilARetrySucceeds() {
+        String path = unique("flaky") + "/api-key";
+        String id = issue(unique("flaky"), "ops", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String current = readKeyAsConsumer(path);
+        denyKeybridge("secret/data/keybridge/" + path);
+        try {
+            Api.Response failed = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+
+            assertThat(failed.status()).isEqualTo(502);
+            assertThat(failed.json().path("type").asString()).isEqualTo("urn:keybridge:problem:rotation-failed");
+            assertThat(failed.json().path("detail").asString())
+                    .contains("permission denied")
+                    .contains("unchanged");
+            assertThat(api.verify(VERIFIER, current, List.of()).status())
+                    .as("the old version is never revoked before a new one is confirmed")
+                    .isEqualTo(200);
+            JsonNode key = api.get("/api/v1/keys/" + id, AUDITOR).json();
+            assertThat(key.path("rotation").asString()).isEqualTo("OVERDUE");
+            assertThat(key.path("rotationError").asString()).contains("permission denied");
+            assertThat(key.path("currentVersion").asInt()).isEqualTo(1);
+            assertThat(Instant.parse(key.path("nextRotationAt").asString()))
+                    .as("a retry is scheduled with back-off")
+                    .isAfter(Instant.now())
+                    .isBefore(Instant.now().plus(Duration.ofMinutes(2)));
+            assertThat(bao.metadata("keybridge/" + path)
+                            .json()
+                            .path("data")
+                            .path("current_version")
+                            .asInt())
+                    .isEqualTo(1);
+            assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR)
+                            .json()
+                            .get(0)
+                            .path("state")
+                            .asString())
+                    .isEqualTo("FAILED");
+        } finally {
+            denyKeybridge(null);
+        }
+
+        Api.Response retried = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+
+        assertThat(retried.status()).isEqualTo(202);
+        assertThat(retried.json().path("toVersion").asInt()).isEqualTo(3); // version 2 was revoked unpublished
+        JsonNode key = api.get("/api/v1/keys/" + id, AUDITOR).json();
+        assertThat(key.path("rotation").asString()).isEqualTo("OK");
+        assertThat(key.path("rotationError").isNull()).isTrue();
+        assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
+                .isEqualTo(200);
+        assertThat(api.verify(VERIFIER, current, List.of()).status())
+                .as("still in its overlap")
+                .isEqualTo(200);
+    }
+
+    /** Rewrites the test deny policy on keybridge's token: Vault refuses keybridge's writes to that path. */
+    private void denyKeybridge(String extraPath) {
+        String policy = "path \"secret/data/keybridge/denied/*\" { capabilities = [\"deny\"] }\n"
+                + (extraPath == null ? "" : "path \"" + extraPath + "\" { capabilities = [\"deny\"] }\n");
+        OpenBao.Response response = bao.root(
+                "PUT",
+                "sys/policies/acl/keybridge-test-deny",
+                tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(Map.of("policy", policy)));
+        assertThat(response.status()).isLessThan(300);
     }
 
     @Test
