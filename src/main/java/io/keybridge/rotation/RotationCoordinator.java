@@ -124,22 +124,47 @@ public class RotationCoordinator {
      * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
      */
     public Rotation emergencyRotate(UUID keyId, String actor, String reason, Duration grace) {
-        Instant revokedAt = null;
-        if (grace.isZero()) {
-            revokedAt = clock.instant();
-            Instant at = revokedAt;
-            List<KeyVersion> revoked = transactions.execute(status -> {
+        if (!grace.isZero()) {
+            return run(keyId, Trigger.EMERGENCY, actor, reason, grace, null);
+        }
+        Instant revokedAt = clock.instant();
+        List<KeyVersion> revoked =
+                contain(List.of(keyId), actor, reason, revokedAt).get(keyId);
+        return reissue(keyId, actor, reason, revokedAt, revoked);
+    }
+
+    /**
+     * Containment: every live version of every given key stops verifying, in one transaction, before anything else
+     * happens. A database operation only, so it is immediate whatever state the destinations are in.
+     *
+     * @return the versions revoked, by key
+     */
+    public java.util.Map<UUID, List<KeyVersion>> contain(
+            java.util.Collection<UUID> keyIds, String actor, String reason, Instant at) {
+        java.util.Map<UUID, List<KeyVersion>> revoked = transactions.execute(status -> {
+            java.util.Map<UUID, List<KeyVersion>> byKey = new java.util.LinkedHashMap<>();
+            for (UUID keyId : keyIds) {
                 List<KeyVersion> live = liveVersions(keyId);
                 live.forEach(version -> versions.changeState(version.id(), VersionState.REVOKED, at));
                 audit.record(actor, "key.emergency-rotate.revoked", keyId, Outcome.SUCCESS, "reason: " + reason);
-                return live;
-            });
-            revoked.forEach(version -> index.revoke(version.hash()));
-            log.warn("emergency: revoked {} versions of key {}; reason: {}", revoked.size(), keyId, reason);
-            delivered.remove(
-                    keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
-        }
-        return run(keyId, Trigger.EMERGENCY, actor, reason, grace, revokedAt);
+                byKey.put(keyId, live);
+            }
+            return byKey;
+        });
+        revoked.values().forEach(list -> list.forEach(version -> index.revoke(version.hash())));
+        log.warn("emergency: revoked {} keys; reason: {}", revoked.size(), reason);
+        return revoked;
+    }
+
+    /**
+     * After containment: destroys the revoked versions at the destinations, then issues and delivers a new version.
+     *
+     * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
+     */
+    public Rotation reissue(UUID keyId, String actor, String reason, Instant revokedAt, List<KeyVersion> revoked) {
+        delivered.remove(
+                keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
+        return run(keyId, Trigger.EMERGENCY, actor, reason, Duration.ZERO, revokedAt);
     }
 
     /** Called by the scheduler when a key's rotation is due; does nothing for a revoked or busy key. */

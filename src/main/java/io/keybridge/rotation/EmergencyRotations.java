@@ -1,0 +1,132 @@
+package io.keybridge.rotation;
+
+import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyQuery;
+import io.keybridge.keys.KeyStatus;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Bulk emergency rotation: "this Vault token / this integration / this team leaked". Every selected key stops
+ * verifying in one transaction before the run is even answered; then new versions are issued and delivered in the
+ * background, a few keys at a time, with per-key progress recorded.
+ */
+@Service
+public class EmergencyRotations {
+
+    private static final Logger log = LoggerFactory.getLogger(EmergencyRotations.class);
+
+    private final ApiKeys keys;
+    private final EmergencyRuns runs;
+    private final RotationCoordinator coordinator;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final int concurrency;
+
+    EmergencyRotations(
+            ApiKeys keys,
+            EmergencyRuns runs,
+            RotationCoordinator coordinator,
+            TransactionTemplate transactions,
+            Clock clock,
+            @Value("${keybridge.rotation.emergency-concurrency:4}") int concurrency) {
+        this.keys = keys;
+        this.runs = runs;
+        this.coordinator = coordinator;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.concurrency = Math.max(1, concurrency);
+    }
+
+    /**
+     * The active keys the selector takes (what a dry run shows).
+     *
+     * @throws IllegalArgumentException if the selector has no criterion
+     */
+    public List<ApiKey> select(KeySelector selector) {
+        if (selector.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "selector needs at least one of owner, scope, environment, destinationPrefix, createdBefore, keyIds");
+        }
+        KeyQuery query = new KeyQuery(
+                KeyStatus.ACTIVE,
+                selector.owner(),
+                selector.scope(),
+                selector.environment() == null ? null : Environment.of(selector.environment()));
+        Set<UUID> wanted =
+                selector.keyIds() == null || selector.keyIds().isEmpty() ? null : new HashSet<>(selector.keyIds());
+        List<ApiKey> selected = new ArrayList<>();
+        for (int page = 0; ; page++) {
+            Page<ApiKey> found = keys.search(query, new PageRequest(page, PageRequest.MAX_SIZE));
+            for (ApiKey key : found.items()) {
+                if ((wanted == null || wanted.contains(key.id()))
+                        && (selector.createdBefore() == null || key.createdAt().isBefore(selector.createdBefore()))
+                        && (selector.destinationPrefix() == null
+                                || keys.destinationsOf(key.id()).stream()
+                                        .anyMatch(d -> d.ref().startsWith(selector.destinationPrefix())))) {
+                    selected.add(key);
+                }
+            }
+            if (found.items().size() < PageRequest.MAX_SIZE) {
+                return selected;
+            }
+        }
+    }
+
+    /** Contains every selected key now, then re-issues them in the background. */
+    public EmergencyRun start(KeySelector selector, String selectorText, String reason, String actor) {
+        List<UUID> keyIds = select(selector).stream().map(ApiKey::id).toList();
+        UUID runId = UUID.randomUUID();
+        Instant now = clock.instant();
+        transactions.executeWithoutResult(status -> runs.start(runId, actor, reason, selectorText, keyIds, now));
+        Map<UUID, List<KeyVersion>> revoked = coordinator.contain(keyIds, actor, reason + " (run " + runId + ")", now);
+        Instant contained = clock.instant();
+        transactions.executeWithoutResult(status -> runs.contained(runId, contained));
+        log.warn(
+                "emergency run {}: {} keys contained in {} ms; re-issuing with concurrency {}",
+                runId,
+                keyIds.size(),
+                java.time.Duration.between(now, contained).toMillis(),
+                concurrency);
+        Thread.ofVirtual().name("emergency-run-" + runId).start(() -> reissueAll(runId, revoked, now, actor, reason));
+        return runs.find(runId).orElseThrow();
+    }
+
+    public java.util.Optional<EmergencyRun> find(UUID runId) {
+        return runs.find(runId);
+    }
+
+    private void reissueAll(
+            UUID runId, Map<UUID, List<KeyVersion>> revoked, Instant revokedAt, String actor, String reason) {
+        try (ExecutorService workers = Executors.newFixedThreadPool(concurrency)) {
+            revoked.forEach((keyId, versions) -> workers.submit(() -> {
+                try {
+                    Rotation rotation = coordinator.reissue(keyId, actor, reason, revokedAt, versions);
+                    runs.keyDone(runId, keyId, EmergencyRun.Outcome.DELIVERED, rotation.id(), null);
+                } catch (RuntimeException e) {
+                    runs.keyDone(runId, keyId, EmergencyRun.Outcome.FAILED, null, e.getMessage());
+                }
+            }));
+        }
+        runs.finished(runId, clock.instant());
+        log.warn("emergency run {} finished", runId);
+    }
+}

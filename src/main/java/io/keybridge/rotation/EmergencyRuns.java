@@ -1,0 +1,101 @@
+package io.keybridge.rotation;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The recorded bulk emergency rotations. */
+@Repository
+public class EmergencyRuns {
+
+    private final JdbcClient jdbc;
+
+    public EmergencyRuns(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void start(UUID id, String actor, String reason, String selector, List<UUID> keyIds, Instant at) {
+        jdbc.sql("""
+                INSERT INTO emergency_runs (id, actor, reason, selector, state, total, started_at)
+                VALUES (:id, :actor, :reason, :selector, 'RUNNING', :total, :at)""")
+                .param("id", id)
+                .param("actor", actor)
+                .param("reason", reason)
+                .param("selector", selector)
+                .param("total", keyIds.size())
+                .param("at", at(at))
+                .update();
+        for (UUID keyId : keyIds) {
+            jdbc.sql("INSERT INTO emergency_run_keys (run_id, key_id, outcome) VALUES (:run, :key, 'REVOKED')")
+                    .param("run", id)
+                    .param("key", keyId)
+                    .update();
+        }
+    }
+
+    public void contained(UUID id, Instant at) {
+        jdbc.sql("UPDATE emergency_runs SET contained_at = :at WHERE id = :id")
+                .param("id", id)
+                .param("at", at(at))
+                .update();
+    }
+
+    public void keyDone(
+            UUID id, UUID keyId, EmergencyRun.Outcome outcome, @Nullable UUID rotationId, @Nullable String error) {
+        jdbc.sql("""
+                UPDATE emergency_run_keys SET outcome = :outcome, rotation_id = :rotation, error = :error
+                WHERE run_id = :id AND key_id = :key""")
+                .param("id", id)
+                .param("key", keyId)
+                .param("outcome", outcome.name())
+                .param("rotation", rotationId)
+                .param("error", error == null ? null : error.length() > 1000 ? error.substring(0, 999) + "…" : error)
+                .update();
+    }
+
+    public void finished(UUID id, Instant at) {
+        jdbc.sql("UPDATE emergency_runs SET state = 'COMPLETED', finished_at = :at WHERE id = :id")
+                .param("id", id)
+                .param("at", at(at))
+                .update();
+    }
+
+    public Optional<EmergencyRun> find(UUID id) {
+        List<EmergencyRun.Item> items = jdbc.sql("SELECT * FROM emergency_run_keys WHERE run_id = :id ORDER BY key_id")
+                .param("id", id)
+                .query((rs, n) -> new EmergencyRun.Item(
+                        rs.getObject("key_id", UUID.class),
+                        EmergencyRun.Outcome.valueOf(rs.getString("outcome")),
+                        rs.getObject("rotation_id", UUID.class),
+                        rs.getString("error")))
+                .list();
+        return jdbc.sql("SELECT * FROM emergency_runs WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> new EmergencyRun(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("actor"),
+                        rs.getString("reason"),
+                        rs.getString("selector"),
+                        EmergencyRun.State.valueOf(rs.getString("state")),
+                        rs.getInt("total"),
+                        instant(rs.getObject("started_at", OffsetDateTime.class)),
+                        instant(rs.getObject("contained_at", OffsetDateTime.class)),
+                        instant(rs.getObject("finished_at", OffsetDateTime.class)),
+                        items))
+                .optional();
+    }
+
+    private static @Nullable OffsetDateTime at(@Nullable Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(@Nullable OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+}

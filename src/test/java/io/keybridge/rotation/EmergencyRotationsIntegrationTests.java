@@ -1,0 +1,103 @@
+package io.keybridge.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.keybridge.support.Api;
+import io.keybridge.support.IntegrationTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** "This team's keys leaked": contain every selected key at once, then re-issue each exactly once, and no other. */
+class EmergencyRotationsIntegrationTests extends IntegrationTest {
+
+    private static final int TEAM_KEYS = 30;
+
+    @Test
+    void aBulkRunContainsEverySelectedKeyBeforeAnsweringAndReissuesEachExactlyOnce() {
+        String team = unique("leaky-team");
+        List<String> paths = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < TEAM_KEYS; i++) {
+            String path = unique("bulk") + "/api-key";
+            ids.add(issue(unique("bulk"), team, path, List.of("lists:read"))
+                    .json()
+                    .path("id")
+                    .asString());
+            paths.add(path);
+        }
+        List<String> leaked = paths.stream().map(this::readKeyAsConsumer).toList();
+        String bystanderPath = unique("bystander") + "/api-key";
+        issue(unique("bystander"), unique("other-team"), bystanderPath, List.of("lists:read"));
+        String bystander = readKeyAsConsumer(bystanderPath);
+
+        Api.Response dryRun = api.post(
+                "/api/v1/emergency-rotations",
+                RESPONDER,
+                Map.of("selector", Map.of("owner", team), "reason", "team token leaked", "dryRun", true));
+        assertThat(dryRun.status()).isEqualTo(200);
+        assertThat(dryRun.json().path("total").asInt()).isEqualTo(TEAM_KEYS);
+        assertThat(api.verify(VERIFIER, leaked.getFirst(), List.of()).status())
+                .as("a dry run changes nothing")
+                .isEqualTo(200);
+
+        Api.Response started = api.post(
+                "/api/v1/emergency-rotations",
+                RESPONDER,
+                Map.of("selector", Map.of("owner", team), "reason", "team token leaked"));
+
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        assertThat(started.json().path("containedAt").isNull()).isFalse();
+        for (String key : leaked) {
+            assertThat(api.verify(VERIFIER, key, List.of()).status())
+                    .as("contained before the answer")
+                    .isEqualTo(401);
+        }
+        assertThat(api.verify(VERIFIER, bystander, List.of()).status()).isEqualTo(200);
+        String run = started.headers().get("location").getFirst();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode progress = api.get(run, AUDITOR).json();
+            assertThat(progress.path("state").asString()).isEqualTo("COMPLETED");
+            assertThat(progress.path("delivered").asInt()).isEqualTo(TEAM_KEYS);
+            assertThat(progress.path("failed").asInt()).isZero();
+        });
+        for (int i = 0; i < TEAM_KEYS; i++) {
+            String replacement = readKeyAsConsumer(paths.get(i));
+            assertThat(replacement).isNotEqualTo(leaked.get(i));
+            assertThat(api.verify(VERIFIER, replacement, List.of()).status()).isEqualTo(200);
+            JsonNode history = api.get("/api/v1/keys/" + ids.get(i) + "/rotations", AUDITOR)
+                    .json();
+            assertThat(history.size()).as("rotated exactly once").isEqualTo(1);
+            assertThat(history.get(0).path("trigger").asString()).isEqualTo("EMERGENCY");
+            assertThat(api.get("/api/v1/keys/" + ids.get(i), AUDITOR)
+                            .json()
+                            .path("currentVersion")
+                            .asInt())
+                    .isEqualTo(2);
+        }
+        assertThat(api.verify(VERIFIER, bystander, List.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRunNeedsASelectorCriterionAReasonAndAResponder() {
+        assertThat(api.post("/api/v1/emergency-rotations", ADMIN, Map.of("selector", Map.of(), "reason", "x"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/emergency-rotations", ADMIN, Map.of("selector", Map.of("owner", "a")))
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.post(
+                                "/api/v1/emergency-rotations",
+                                AUDITOR,
+                                Map.of("selector", Map.of("owner", "a"), "reason", "x"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/emergency-rotations/00000000-0000-0000-0000-000000000000", ADMIN)
+                        .status())
+                .isEqualTo(404);
+    }
+}
