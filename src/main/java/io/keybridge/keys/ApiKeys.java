@@ -213,6 +213,18 @@ public class ApiKeys {
         return updated;
     }
 
+    /** Records last use per key version, never moving a timestamp backwards. */
+    public void recordVersionLastUse(Map<UUID, Instant> lastUse) {
+        for (Map.Entry<UUID, Instant> entry : lastUse.entrySet()) {
+            jdbc.sql("""
+                    UPDATE key_versions SET last_used_at = :at
+                    WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)""")
+                    .param("id", entry.getKey())
+                    .param("at", Sql.timestamp(entry.getValue()))
+                    .update();
+        }
+    }
+
     public List<KeyDestination> destinationsOf(UUID keyId) {
         return destinationsOf(List.of(keyId)).stream().toList();
     }

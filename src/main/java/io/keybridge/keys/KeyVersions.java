@@ -69,6 +69,19 @@ public class KeyVersions {
                 .list();
     }
 
+    /** When the version was last used, as last written (see the verifier's last-use recorder for newer). */
+    public @Nullable Instant lastUsed(UUID versionId) {
+        return jdbc
+                .sql("SELECT last_used_at FROM key_versions WHERE id = :id")
+                .param("id", versionId)
+                .query((rs, n) -> java.util.Optional.ofNullable(Sql.instant(rs, "last_used_at")))
+                .list()
+                .stream()
+                .flatMap(java.util.Optional::stream)
+                .findFirst()
+                .orElse(null);
+    }
+
     /** Moves a version to a new state. */
     public void changeState(UUID versionId, VersionState state, Instant at) {
         jdbc.sql("""

@@ -18,6 +18,7 @@ import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
 import io.keybridge.lifecycle.DeliveredVersions;
 import io.keybridge.lifecycle.VersionDelivery;
+import io.keybridge.verification.LastUseRecorder;
 import io.keybridge.verification.VerificationIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -67,6 +68,7 @@ public class RotationCoordinator {
     private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final LastUseRecorder lastUses;
 
     RotationCoordinator(
             ApiKeys keys,
@@ -82,7 +84,9 @@ public class RotationCoordinator {
             SecureRandom random,
             AuditLog audit,
             TransactionTemplate transactions,
-            Clock clock) {
+            Clock clock,
+            LastUseRecorder lastUses) {
+        this.lastUses = lastUses;
         this.keys = keys;
         this.versions = versions;
         this.rotations = rotations;
@@ -232,6 +236,51 @@ public class RotationCoordinator {
                 retired.stream().map(KeyVersion::version).toList());
     }
 
+    /**
+     * Drain-gated revocation: ends the overlap early once the new version has been used and every older one has been
+     * quiet for the policy's {@code drainQuiet}; otherwise checks again later. The overlap end stays the hard cap.
+     */
+    public void checkDrained(UUID rotationId) {
+        Rotation rotation = rotations.find(rotationId).orElse(null);
+        if (rotation == null || rotation.state() != RotationState.OVERLAP || rotation.toVersionId() == null) {
+            return;
+        }
+        ApiKey key = keys.find(rotation.keyId()).orElseThrow();
+        Duration quiet = policies.get(key.rotationPolicy()).drainQuiet();
+        if (quiet == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean newInUse = lastUse(rotation.toVersionId()) != null;
+        boolean oldQuiet = liveVersions(key.id()).stream()
+                .filter(v -> v.version() < rotation.toVersion())
+                .map(v -> lastUse(v.id()))
+                .allMatch(used -> used == null || !used.plus(quiet).isAfter(now));
+        if (newInUse && oldQuiet) {
+            log.info(
+                    "rotation {} of key {}: new version in use, old quiet for {}; revoking the old one early",
+                    rotationId,
+                    key.id(),
+                    quiet);
+            endOverlap(rotationId);
+            return;
+        }
+        Instant next = now.plus(
+                quiet.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : quiet.dividedBy(2));
+        if (rotation.retireAt() != null && next.isBefore(rotation.retireAt())) {
+            scheduler.scheduleDrainCheck(rotationId, next);
+        }
+    }
+
+    private @Nullable Instant lastUse(UUID versionId) {
+        Instant unflushed = lastUses.unflushedVersion(versionId);
+        Instant stored = versions.lastUsed(versionId);
+        if (unflushed == null) {
+            return stored;
+        }
+        return stored == null || unflushed.isAfter(stored) ? unflushed : stored;
+    }
+
     /** The key's rotations, newest first. */
     public List<Rotation> history(UUID keyId) {
         keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
@@ -337,6 +386,12 @@ public class RotationCoordinator {
                         "version " + next.version() + " confirmed everywhere; older versions valid until " + retireAt);
             });
             scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
+            if (policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED && policy.drainQuiet() != null) {
+                Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
+                if (firstCheck.isBefore(retireAt)) {
+                    scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
+                }
+            }
             scheduler.scheduleRotation(keyId, nextRotation);
             log.info(
                     "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",

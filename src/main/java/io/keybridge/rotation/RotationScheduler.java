@@ -101,6 +101,16 @@ public class RotationScheduler implements RotationPolicyNames {
         schedule(job, at);
     }
 
+    /** Schedules a drain check of a rotation in its overlap (policies with {@code revokeOldWhen: drained}). */
+    public void scheduleDrainCheck(UUID rotationId, Instant at) {
+        JobDetail job = JobBuilder.newJob(DrainCheckJob.class)
+                .withIdentity("drain-check-" + rotationId, "rotation")
+                .usingJobData(ROTATION_ID, rotationId.toString())
+                .requestRecovery()
+                .build();
+        schedule(job, at);
+    }
+
     private void schedule(JobDetail job, Instant at) {
         Trigger trigger = TriggerBuilder.newTrigger()
                 .withIdentity(job.getKey().getName(), job.getKey().getGroup())

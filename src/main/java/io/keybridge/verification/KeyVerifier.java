@@ -79,7 +79,7 @@ public class KeyVerifier {
         if (version.expiresAt() != null && !now.isBefore(version.expiresAt())) {
             return refuse(Verdict.Reason.EXPIRED, version.keyId(), caller);
         }
-        lastUse.record(version.keyId(), now);
+        lastUse.record(version.keyId(), version.versionId(), now);
         if (!version.scopes().containsAll(requiredScopes)) {
             Set<String> missing = new TreeSet<>(requiredScopes);
             missing.removeAll(version.scopes());

@@ -33,6 +33,7 @@ public class LastUseRecorder {
     static final Duration PRECISION = Duration.ofSeconds(1);
 
     private final Map<UUID, Instant> pending = new ConcurrentHashMap<>();
+    private final Map<UUID, Instant> pendingVersions = new ConcurrentHashMap<>();
     private final ApiKeys keys;
     private final TransactionTemplate transactions;
     private final AtomicLong writes = new AtomicLong();
@@ -50,12 +51,22 @@ public class LastUseRecorder {
                 .register(meters);
     }
 
-    void record(UUID keyId, Instant at) {
-        Instant known = pending.get(keyId);
+    void record(UUID keyId, UUID versionId, Instant at) {
+        remember(pending, keyId, at);
+        remember(pendingVersions, versionId, at);
+    }
+
+    private static void remember(Map<UUID, Instant> map, UUID id, Instant at) {
+        Instant known = map.get(id);
         // last use is kept to the second: a busy key costs a map read per request, not a write
         if (known == null || known.plus(PRECISION).isBefore(at)) {
-            pending.merge(keyId, at, (a, b) -> a.isAfter(b) ? a : b);
+            map.merge(id, at, (a, b) -> a.isAfter(b) ? a : b);
         }
+    }
+
+    /** The last use of a key version not yet written, if any. */
+    public @Nullable Instant unflushedVersion(UUID versionId) {
+        return pendingVersions.get(versionId);
     }
 
     /** The last use not yet written, if any: lets reads show it before the next flush. */
@@ -63,25 +74,36 @@ public class LastUseRecorder {
         return pending.get(keyId);
     }
 
+    private static Map<UUID, Instant> drain(Map<UUID, Instant> map) {
+        Map<UUID, Instant> batch = new HashMap<>();
+        for (UUID id : map.keySet()) {
+            Instant at = map.remove(id);
+            if (at != null) {
+                batch.put(id, at);
+            }
+        }
+        return batch;
+    }
+
     /** Writes what was recorded since the last flush. */
     @Scheduled(fixedDelayString = "${keybridge.verification.last-use-flush-interval:5s}")
     @PreDestroy
     public void flush() {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && pendingVersions.isEmpty()) {
             return;
         }
-        Map<UUID, Instant> batch = new HashMap<>();
-        for (UUID keyId : pending.keySet()) {
-            Instant at = pending.remove(keyId);
-            if (at != null) {
-                batch.put(keyId, at);
-            }
-        }
+        Map<UUID, Instant> batch = drain(pending);
+        Map<UUID, Instant> versionBatch = drain(pendingVersions);
         try {
-            transactions.executeWithoutResult(status -> keys.recordLastUse(batch));
+            transactions.executeWithoutResult(status -> {
+                keys.recordLastUse(batch);
+                keys.recordVersionLastUse(versionBatch);
+            });
             writes.incrementAndGet();
         } catch (RuntimeException e) {
-            batch.forEach((keyId, at) -> record(keyId, at)); // keep them for the next attempt
+            // keep them for the next attempt
+            batch.forEach((keyId, at) -> remember(pending, keyId, at));
+            versionBatch.forEach((versionId, at) -> remember(pendingVersions, versionId, at));
             log.warn("could not write last use of {} keys; will retry: {}", batch.size(), e.toString());
         }
     }

@@ -236,6 +236,77 @@ class RotationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void drainGatedRevocationRevokesTheOldKeyEarlyOnceTheNewOneIsUsedAndTheOldOneQuiet() {
+        String path = unique("drained") + "/api-key";
+        String id = createWithPolicy(path, "drain");
+        String oldKey = readKeyAsConsumer(path);
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
+                .isEqualTo(202);
+        Instant confirmed = Instant.now();
+        String newKey = readKeyAsConsumer(path);
+        assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+
+        // poll the rotation, not the old key: verifying the old key is using it
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR)
+                                .json()
+                                .path(0)
+                                .path("state")
+                                .asString())
+                        .isEqualTo("COMPLETED"));
+        assertThat(api.verify(VERIFIER, oldKey, List.of()).status()).isEqualTo(401);
+        assertThat(Duration.between(confirmed, Instant.now()))
+                .as("revoked well before the 12 s overlap ends")
+                .isLessThan(Duration.ofSeconds(10));
+        assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anOldKeyStillInUseLivesUntilTheOverlapEndsEvenWhenDrainGated() throws InterruptedException {
+        String path = unique("busy-old") + "/api-key";
+        String id = createWithPolicy(path, "drain");
+        String oldKey = readKeyAsConsumer(path);
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
+                .isEqualTo(202);
+        Instant confirmed = Instant.now();
+        assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
+                .isEqualTo(200);
+
+        while (Duration.between(confirmed, Instant.now()).compareTo(Duration.ofSeconds(7)) < 0) {
+            assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                    .as("a consumer still using the old key keeps it alive within the overlap")
+                    .isEqualTo(200);
+            Thread.sleep(250);
+        }
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                                .isEqualTo(401));
+        assertThat(Duration.between(confirmed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(11));
+    }
+
+    private String createWithPolicy(String path, String policy) {
+        Api.Response created = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name",
+                        unique(policy),
+                        "environment",
+                        "live",
+                        "owner",
+                        "ops",
+                        "scopes",
+                        List.of("lists:read"),
+                        "rotationPolicy",
+                        policy,
+                        "destinations",
+                        List.of(Map.of("type", "vault", "path", path))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("id").asString();
+    }
+
+    @Test
     void aSecondRotationWhileOneIsDeliveringIsRefused() {
         String id = issue(unique("busy"), "ops", unique("busy") + "/k", List.of("lists:read"))
                 .json()

@@ -49,7 +49,7 @@ class KeyVerifierTests {
                 .isEqualTo(new Verdict.Refused(Verdict.Reason.BAD_CHECKSUM, null));
 
         verify(index, never()).find(any());
-        verify(lastUse, never()).record(any(), any());
+        verify(lastUse, never()).record(any(), any(), any());
         assertThat(meters.get("keybridge.verifications")
                         .tag("reason", "bad_checksum")
                         .counter()
@@ -64,7 +64,7 @@ class KeyVerifierTests {
             when(index.find(material.hash())).thenReturn(entry(keyId, now.plus(Duration.ofSeconds(1)), false));
             assertThat(verifier.verify(material.reveal(), Set.of("lists:read"), "gw"))
                     .isInstanceOf(Verdict.Valid.class);
-            verify(lastUse).record(keyId, now);
+            verify(lastUse).record(org.mockito.ArgumentMatchers.eq(keyId), any(), org.mockito.ArgumentMatchers.eq(now));
 
             when(index.find(material.hash())).thenReturn(entry(keyId, now, false));
             assertThat(verifier.verify(material.reveal(), Set.of(), "gw"))
