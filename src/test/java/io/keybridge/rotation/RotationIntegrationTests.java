@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Rotation against the real OpenBao and Quartz's JDBC job store, with policies of seconds. */
@@ -304,6 +305,41 @@ class RotationIntegrationTests extends IntegrationTest {
                         List.of(Map.of("type", "vault", "path", path))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().path("id").asString();
+    }
+
+    @Autowired
+    RotationReconciler reconciler;
+
+    @Test
+    void theReconcilerEndsAnOverlapWhoseTriggerWasLost() {
+        String path = unique("stranded") + "/api-key";
+        String id = issue(unique("stranded"), "ops", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String oldKey = readKeyAsConsumer(path);
+        String rotationId = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT1H"))
+                .json()
+                .path("id")
+                .asString();
+        // the overlap "ended" long ago and its trigger was lost
+        jdbc.sql("UPDATE rotations SET retire_at = :past WHERE id = :id")
+                .param("past", OffsetDateTime.now(ZoneOffset.UTC).minusHours(2))
+                .param("id", UUID.fromString(rotationId))
+                .update();
+        assertThat(api.verify(VERIFIER, oldKey, List.of()).status()).isEqualTo(200);
+
+        assertThat(reconciler.reconcile()).isGreaterThanOrEqualTo(1);
+
+        assertThat(api.verify(VERIFIER, oldKey, List.of()).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR)
+                        .json()
+                        .path(0)
+                        .path("state")
+                        .asString())
+                .isEqualTo("COMPLETED");
+        assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
+                .isEqualTo(200);
     }
 
     @Test
