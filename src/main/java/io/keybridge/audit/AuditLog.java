@@ -37,19 +37,50 @@ public class AuditLog {
     private static final int MAX_PENDING_REFUSALS = 10_000;
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
     private final Clock clock;
     private final Map<Refusal, AtomicInteger> pendingRefusals = new ConcurrentHashMap<>();
     private final Map<Refusal, FirstSeen> firstSeen = new ConcurrentHashMap<>();
     private final AtomicLong overflow = new AtomicLong();
 
     public AuditLog(JdbcClient jdbc, Clock clock) {
+        this(jdbc, null, clock);
+    }
+
+    /** @param jdbcTemplate for batch inserts; may be null where no batch is recorded (benchmarks) */
+    @org.springframework.beans.factory.annotation.Autowired
+    public AuditLog(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, Clock clock) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.clock = clock;
     }
 
     /** Records a management action now, in the current transaction if there is one. */
     public void record(String actor, String action, @Nullable UUID keyId, Outcome outcome, @Nullable String detail) {
         insert(new AuditEntry(null, clock.instant(), actor, action, keyId, outcome, requestId(), detail, 1));
+    }
+
+    /** Records the same action on many keys in one batch, in the current transaction if there is one. */
+    public void recordAll(
+            String actor, String action, java.util.Collection<UUID> keyIds, Outcome outcome, String detail) {
+        Instant now = clock.instant();
+        String requestId = requestId();
+        List<Object[]> rows = keyIds.stream()
+                .map(keyId -> new Object[] {
+                    now.atOffset(ZoneOffset.UTC),
+                    truncate(actor, 100),
+                    truncate(action, 64),
+                    keyId,
+                    outcome.name(),
+                    requestId,
+                    truncate(detail, 2000),
+                    1
+                })
+                .toList();
+        jdbcTemplate.batchUpdate(
+                "INSERT INTO audit_events (occurred_at, actor, action, key_id, outcome, request_id, detail, occurrences)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows);
     }
 
     /** Counts a refused request; written by the next {@link #flushRefusals()}. Never blocks, never touches the DB. */

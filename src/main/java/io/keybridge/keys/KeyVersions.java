@@ -82,6 +82,29 @@ public class KeyVersions {
                 .orElse(null);
     }
 
+    /**
+     * Revokes every live version of the given keys in a few statements (containment of many keys at once).
+     *
+     * @return the versions revoked
+     */
+    public List<KeyVersion> revokeAllOf(Collection<UUID> keyIds, Instant at) {
+        List<KeyVersion> revoked = new ArrayList<>();
+        List<UUID> all = new ArrayList<>(keyIds);
+        for (int from = 0; from < all.size(); from += 1000) {
+            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + 1000));
+            revoked.addAll(jdbc.sql("SELECT * FROM key_versions WHERE key_id IN (:ids) AND state <> 'REVOKED'")
+                    .param("ids", chunk)
+                    .query(KeyVersions::version)
+                    .list());
+            jdbc.sql(
+                            "UPDATE key_versions SET state = 'REVOKED', revoked_at = :at WHERE key_id IN (:ids) AND state <> 'REVOKED'")
+                    .param("ids", chunk)
+                    .param("at", Sql.timestamp(at))
+                    .update();
+        }
+        return revoked;
+    }
+
     /** Moves a version to a new state. */
     public void changeState(UUID versionId, VersionState state, Instant at) {
         jdbc.sql("""

@@ -147,12 +147,11 @@ public class RotationCoordinator {
             java.util.Collection<UUID> keyIds, String actor, String reason, Instant at) {
         java.util.Map<UUID, List<KeyVersion>> revoked = transactions.execute(status -> {
             java.util.Map<UUID, List<KeyVersion>> byKey = new java.util.LinkedHashMap<>();
-            for (UUID keyId : keyIds) {
-                List<KeyVersion> live = liveVersions(keyId);
-                live.forEach(version -> versions.changeState(version.id(), VersionState.REVOKED, at));
-                audit.record(actor, "key.emergency-rotate.revoked", keyId, Outcome.SUCCESS, "reason: " + reason);
-                byKey.put(keyId, live);
+            keyIds.forEach(keyId -> byKey.put(keyId, new java.util.ArrayList<>()));
+            for (KeyVersion version : versions.revokeAllOf(keyIds, at)) {
+                byKey.get(version.keyId()).add(version);
             }
+            audit.recordAll(actor, "key.emergency-rotate.revoked", keyIds, Outcome.SUCCESS, "reason: " + reason);
             return byKey;
         });
         revoked.values().forEach(list -> list.forEach(version -> index.revoke(version.hash())));
