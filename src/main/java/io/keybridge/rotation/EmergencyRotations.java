@@ -96,10 +96,14 @@ public class EmergencyRotations {
         List<UUID> keyIds = select(selector).stream().map(ApiKey::id).toList();
         UUID runId = UUID.randomUUID();
         Instant now = clock.instant();
-        transactions.executeWithoutResult(status -> runs.start(runId, actor, reason, selectorText, keyIds, now));
+        // containment first; the run's bookkeeping follows
+        transactions.executeWithoutResult(status -> runs.start(runId, actor, reason, selectorText, keyIds.size(), now));
         Map<UUID, List<KeyVersion>> revoked = coordinator.contain(keyIds, actor, reason + " (run " + runId + ")", now);
         Instant contained = clock.instant();
-        transactions.executeWithoutResult(status -> runs.contained(runId, contained));
+        transactions.executeWithoutResult(status -> {
+            runs.addKeys(runId, keyIds);
+            runs.contained(runId, contained);
+        });
         log.warn(
                 "emergency run {}: {} keys contained in {} ms; re-issuing with concurrency {}",
                 runId,

@@ -15,12 +15,14 @@ import org.springframework.stereotype.Repository;
 public class EmergencyRuns {
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
 
-    public EmergencyRuns(JdbcClient jdbc) {
+    public EmergencyRuns(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
     }
 
-    public void start(UUID id, String actor, String reason, String selector, List<UUID> keyIds, Instant at) {
+    public void start(UUID id, String actor, String reason, String selector, int total, Instant at) {
         jdbc.sql("""
                 INSERT INTO emergency_runs (id, actor, reason, selector, state, total, started_at)
                 VALUES (:id, :actor, :reason, :selector, 'RUNNING', :total, :at)""")
@@ -28,15 +30,16 @@ public class EmergencyRuns {
                 .param("actor", actor)
                 .param("reason", reason)
                 .param("selector", selector)
-                .param("total", keyIds.size())
+                .param("total", total)
                 .param("at", at(at))
                 .update();
-        for (UUID keyId : keyIds) {
-            jdbc.sql("INSERT INTO emergency_run_keys (run_id, key_id, outcome) VALUES (:run, :key, 'REVOKED')")
-                    .param("run", id)
-                    .param("key", keyId)
-                    .update();
-        }
+    }
+
+    /** Adds the run's keys, all {@code REVOKED} (waiting for their new version), in one batch. */
+    public void addKeys(UUID id, List<UUID> keyIds) {
+        jdbcTemplate.batchUpdate(
+                "INSERT INTO emergency_run_keys (run_id, key_id, outcome) VALUES (?, ?, 'REVOKED')",
+                keyIds.stream().map(keyId -> new Object[] {id, keyId}).toList());
     }
 
     public void contained(UUID id, Instant at) {

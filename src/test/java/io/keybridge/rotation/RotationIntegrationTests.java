@@ -131,26 +131,10 @@ class RotationIntegrationTests extends IntegrationTest {
     @Test
     void aScheduledRotationFiresAndTheConsumerGetsTheNewKey() {
         String path = unique("scheduled") + "/api-key";
-        Api.Response created = api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name",
-                        unique("scheduled"),
-                        "environment",
-                        "live",
-                        "owner",
-                        "ops",
-                        "scopes",
-                        List.of("lists:read"),
-                        "rotationPolicy",
-                        "fast",
-                        "destinations",
-                        List.of(Map.of("type", "vault", "path", path))));
-        assertThat(created.status()).isEqualTo(201);
-        assertThat(created.json().path("rotationPolicy").asString()).isEqualTo("fast");
-        assertThat(created.json().path("nextRotationAt").isNull()).isFalse();
-        String id = created.json().path("id").asString();
+        String id = createWithPolicy(path, "fast");
+        JsonNode created = api.get("/api/v1/keys/" + id, AUDITOR).json();
+        assertThat(created.path("rotationPolicy").asString()).isEqualTo("fast");
+        assertThat(created.path("nextRotationAt").isNull()).isFalse();
         String first = readKeyAsConsumer(path);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -409,23 +393,7 @@ class RotationIntegrationTests extends IntegrationTest {
     @Test
     void aSoftDeletePolicyLeavesTheOldVersionRecoverableAtVault() {
         String path = unique("soft") + "/api-key";
-        Api.Response created = api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name",
-                        unique("soft"),
-                        "environment",
-                        "live",
-                        "owner",
-                        "ops",
-                        "scopes",
-                        List.of("lists:read"),
-                        "rotationPolicy",
-                        "soft",
-                        "destinations",
-                        List.of(Map.of("type", "vault", "path", path))));
-        String id = created.json().path("id").asString();
+        String id = createWithPolicy(path, "soft");
         readKeyAsConsumer(path);
 
         assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
