@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -37,19 +38,14 @@ public class AuditLog {
     private static final int MAX_PENDING_REFUSALS = 10_000;
 
     private final JdbcClient jdbc;
-    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
+    private final JdbcTemplate jdbcTemplate;
     private final Clock clock;
     private final Map<Refusal, AtomicInteger> pendingRefusals = new ConcurrentHashMap<>();
     private final Map<Refusal, FirstSeen> firstSeen = new ConcurrentHashMap<>();
     private final AtomicLong overflow = new AtomicLong();
 
-    public AuditLog(JdbcClient jdbc, Clock clock) {
-        this(jdbc, null, clock);
-    }
-
     /** @param jdbcTemplate for batch inserts; may be null where no batch is recorded (benchmarks) */
-    @org.springframework.beans.factory.annotation.Autowired
-    public AuditLog(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, Clock clock) {
+    public AuditLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.clock = clock;

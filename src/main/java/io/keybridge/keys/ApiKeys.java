@@ -165,7 +165,7 @@ public class ApiKeys {
         jdbc.sql("UPDATE api_keys SET next_rotation_at = :next, rotation_error = :error WHERE id = :id")
                 .param("id", id)
                 .param("next", Sql.timestamp(next))
-                .param("error", error == null ? null : error.length() > 1000 ? error.substring(0, 999) + "…" : error)
+                .param("error", Sql.truncate(error, 1000))
                 .update();
     }
 

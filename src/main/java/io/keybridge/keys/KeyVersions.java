@@ -135,7 +135,7 @@ public class KeyVersions {
                 .param("state", state.name())
                 .param("remoteVersion", remoteVersion)
                 .param("createdPath", createdPath)
-                .param("error", error == null ? null : truncate(error, 1000))
+                .param("error", Sql.truncate(error, 1000))
                 .param("at", Sql.timestamp(at))
                 .update();
     }
@@ -156,10 +156,6 @@ public class KeyVersions {
                         rs.getString("error"),
                         Sql.instant(rs, "updated_at")))
                 .list();
-    }
-
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static KeyVersion version(ResultSet rs, int row) throws SQLException {

@@ -5,8 +5,10 @@ import io.keybridge.audit.Outcome;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyNotFoundException;
+import io.keybridge.keys.KeyStatus;
 import io.keybridge.verification.VerificationIndex;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -20,7 +22,7 @@ public class KeyEditor {
     private final TransactionTemplate transactions;
 
     private final RotationPolicyNames policyNames;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final ApplicationEventPublisher events;
 
     public KeyEditor(
             ApiKeys keys,
@@ -28,7 +30,7 @@ public class KeyEditor {
             AuditLog audit,
             TransactionTemplate transactions,
             RotationPolicyNames policyNames,
-            org.springframework.context.ApplicationEventPublisher events) {
+            ApplicationEventPublisher events) {
         this.policyNames = policyNames;
         this.events = events;
         this.keys = keys;
@@ -76,7 +78,7 @@ public class KeyEditor {
                     "'" + found.rotationPolicy() + "' -> '" + policy + "'");
             return found;
         });
-        if (key.status() == io.keybridge.keys.KeyStatus.ACTIVE) {
+        if (key.status() == KeyStatus.ACTIVE) {
             events.publishEvent(new RotationPolicyChanged(keyId, policy));
         }
     }

@@ -1,8 +1,7 @@
 package io.keybridge.rotation;
 
+import io.keybridge.keys.Sql;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +30,7 @@ public class EmergencyRuns {
                 .param("reason", reason)
                 .param("selector", selector)
                 .param("total", total)
-                .param("at", at(at))
+                .param("at", Sql.timestamp(at))
                 .update();
     }
 
@@ -45,7 +44,7 @@ public class EmergencyRuns {
     public void contained(UUID id, Instant at) {
         jdbc.sql("UPDATE emergency_runs SET contained_at = :at WHERE id = :id")
                 .param("id", id)
-                .param("at", at(at))
+                .param("at", Sql.timestamp(at))
                 .update();
     }
 
@@ -58,14 +57,14 @@ public class EmergencyRuns {
                 .param("key", keyId)
                 .param("outcome", outcome.name())
                 .param("rotation", rotationId)
-                .param("error", error == null ? null : error.length() > 1000 ? error.substring(0, 999) + "…" : error)
+                .param("error", Sql.truncate(error, 1000))
                 .update();
     }
 
     public void finished(UUID id, Instant at) {
         jdbc.sql("UPDATE emergency_runs SET state = 'COMPLETED', finished_at = :at WHERE id = :id")
                 .param("id", id)
-                .param("at", at(at))
+                .param("at", Sql.timestamp(at))
                 .update();
     }
 
@@ -87,18 +86,10 @@ public class EmergencyRuns {
                         rs.getString("selector"),
                         EmergencyRun.State.valueOf(rs.getString("state")),
                         rs.getInt("total"),
-                        instant(rs.getObject("started_at", OffsetDateTime.class)),
-                        instant(rs.getObject("contained_at", OffsetDateTime.class)),
-                        instant(rs.getObject("finished_at", OffsetDateTime.class)),
+                        Sql.instant(rs, "started_at"),
+                        Sql.instant(rs, "contained_at"),
+                        Sql.instant(rs, "finished_at"),
                         items))
                 .optional();
-    }
-
-    private static @Nullable OffsetDateTime at(@Nullable Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(@Nullable OffsetDateTime value) {
-        return value == null ? null : value.toInstant();
     }
 }

@@ -1,5 +1,6 @@
 package io.keybridge.rotation;
 
+import io.keybridge.lifecycle.RotationPolicyNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.DirectoryStream;
@@ -29,7 +30,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * the first broken rule stops start-up with a message naming the file, the field and the rule.
  */
 @Component
-public class RotationPolicies {
+public class RotationPolicies implements RotationPolicyNames {
 
     /** The policy of keys that name none. */
     public static final String DEFAULT = "default";
@@ -69,6 +70,11 @@ public class RotationPolicies {
         return find(name)
                 .orElseThrow(() -> new IllegalStateException(
                         "rotation policy '" + name + "' is used by a key but no longer defined in the policy folder"));
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return byName.containsKey(name);
     }
 
     public Collection<RotationPolicy> all() {

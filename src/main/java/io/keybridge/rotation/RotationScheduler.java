@@ -5,7 +5,6 @@ import io.keybridge.keys.KeyVersions;
 import io.keybridge.lifecycle.KeyIssued;
 import io.keybridge.lifecycle.KeyRevoked;
 import io.keybridge.lifecycle.RotationPolicyChanged;
-import io.keybridge.lifecycle.RotationPolicyNames;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Set;
@@ -27,7 +26,7 @@ import org.springframework.stereotype.Component;
  * it. A trigger missed while keybridge was down fires once, right after start.
  */
 @Component
-public class RotationScheduler implements RotationPolicyNames {
+public class RotationScheduler {
 
     static final String KEY_ID = "keyId";
     static final String ROTATION_ID = "rotationId";
@@ -42,11 +41,6 @@ public class RotationScheduler implements RotationPolicyNames {
         this.scheduler = scheduler;
         this.policies = policies;
         this.keys = keys;
-    }
-
-    @Override
-    public boolean exists(String name) {
-        return policies.find(name).isPresent();
     }
 
     /** A newly issued key: plan its first rotation. */

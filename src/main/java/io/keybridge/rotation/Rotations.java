@@ -1,16 +1,14 @@
 package io.keybridge.rotation;
 
+import io.keybridge.keys.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -47,8 +45,8 @@ public class Rotations {
                     .param("toVersion", rotation.toVersion())
                     .param("state", rotation.state().name())
                     .param("overlap", rotation.overlap().toSeconds())
-                    .param("startedAt", at(rotation.startedAt()))
-                    .param("oldRevokedAt", at(rotation.oldRevokedAt()))
+                    .param("startedAt", Sql.timestamp(rotation.startedAt()))
+                    .param("oldRevokedAt", Sql.timestamp(rotation.oldRevokedAt()))
                     .update();
         } catch (DataIntegrityViolationException e) {
             if (String.valueOf(e.getMostSpecificCause().getMessage())
@@ -67,8 +65,8 @@ public class Rotations {
                        error = NULL
                 WHERE id = :id AND state = 'DELIVERING'""")
                 .param("id", id)
-                .param("at", at(at))
-                .param("retireAt", at(retireAt))
+                .param("at", Sql.timestamp(at))
+                .param("retireAt", Sql.timestamp(retireAt))
                 .update();
     }
 
@@ -78,8 +76,8 @@ public class Rotations {
                 UPDATE rotations SET state = 'FAILED', finished_at = :at, error = :error, active_key_id = NULL
                 WHERE id = :id AND state = 'DELIVERING'""")
                 .param("id", id)
-                .param("at", at(at))
-                .param("error", error.length() > 1000 ? error.substring(0, 999) + "…" : error)
+                .param("at", Sql.timestamp(at))
+                .param("error", Sql.truncate(error, 1000))
                 .update();
     }
 
@@ -92,7 +90,7 @@ public class Rotations {
         return jdbc.sql("""
                         UPDATE rotations SET state = 'COMPLETED', finished_at = :at,
                                old_revoked_at = COALESCE(old_revoked_at, :at)
-                        WHERE id = :id AND state = 'OVERLAP'""").param("id", id).param("at", at(at)).update() == 1;
+                        WHERE id = :id AND state = 'OVERLAP'""").param("id", id).param("at", Sql.timestamp(at)).update() == 1;
     }
 
     public Optional<Rotation> find(UUID id) {
@@ -120,18 +118,9 @@ public class Rotations {
     /** Rotations in their overlap whose end is due. */
     public List<Rotation> overlapEndedBy(Instant now) {
         return jdbc.sql("SELECT * FROM rotations WHERE state = 'OVERLAP' AND retire_at <= :now")
-                .param("now", at(now))
+                .param("now", Sql.timestamp(now))
                 .query(Rotations::rotation)
                 .list();
-    }
-
-    private static @Nullable OffsetDateTime at(@Nullable Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 
     private static Rotation rotation(ResultSet rs, int row) throws SQLException {
@@ -147,11 +136,11 @@ public class Rotations {
                 rs.wasNull() && toVersion == 0 ? null : toVersion,
                 RotationState.valueOf(rs.getString("state")),
                 Duration.ofSeconds(rs.getLong("overlap_seconds")),
-                instant(rs, "started_at"),
-                instant(rs, "old_revoked_at"),
-                instant(rs, "confirmed_at"),
-                instant(rs, "retire_at"),
-                instant(rs, "finished_at"),
+                Sql.instant(rs, "started_at"),
+                Sql.instant(rs, "old_revoked_at"),
+                Sql.instant(rs, "confirmed_at"),
+                Sql.instant(rs, "retire_at"),
+                Sql.instant(rs, "finished_at"),
                 rs.getString("error"));
     }
 }
