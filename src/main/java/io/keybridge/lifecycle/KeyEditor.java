@@ -21,7 +21,7 @@ public class KeyEditor {
     private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    private final RotationPolicyNames policyNames;
+    private final RotationPolicyLookup policies;
     private final ApplicationEventPublisher events;
 
     public KeyEditor(
@@ -29,9 +29,9 @@ public class KeyEditor {
             VerificationIndex index,
             AuditLog audit,
             TransactionTemplate transactions,
-            RotationPolicyNames policyNames,
+            RotationPolicyLookup policies,
             ApplicationEventPublisher events) {
-        this.policyNames = policyNames;
+        this.policies = policies;
         this.events = events;
         this.keys = keys;
         this.index = index;
@@ -61,7 +61,7 @@ public class KeyEditor {
      * @throws InvalidKeyRequestException if no such policy exists
      */
     public void changeRotationPolicy(UUID keyId, String policy, String actor) {
-        if (!policyNames.exists(policy)) {
+        if (!policies.exists(policy)) {
             throw new InvalidKeyRequestException(
                     "rotationPolicy",
                     "unknown-policy",

@@ -19,6 +19,7 @@ import io.keybridge.keys.VersionState;
 import io.keybridge.verification.VerificationIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -54,7 +56,7 @@ public class KeyIssuer {
     private final VersionDelivery delivery;
     private final DeliveredVersions delivered;
     private final ApplicationEventPublisher events;
-    private final java.util.function.Predicate<String> policyExists;
+    private final RotationPolicyLookup policies;
     private final VerificationIndex index;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
@@ -70,7 +72,7 @@ public class KeyIssuer {
             VersionDelivery delivery,
             DeliveredVersions delivered,
             ApplicationEventPublisher events,
-            RotationPolicyNames policyNames,
+            RotationPolicyLookup policies,
             VerificationIndex index,
             AuditLog audit,
             TransactionTemplate transactions,
@@ -84,7 +86,7 @@ public class KeyIssuer {
         this.delivery = delivery;
         this.delivered = delivered;
         this.events = events;
-        this.policyExists = policyNames::exists;
+        this.policies = policies;
         this.index = index;
         this.audit = audit;
         this.transactions = transactions;
@@ -118,6 +120,7 @@ public class KeyIssuer {
                     now,
                     request.expiresAt(),
                     request.rotationPolicy() == null ? "default" : request.rotationPolicy());
+            Instant versionExpiry = versionExpiry(key, now);
             KeyVersion version = new KeyVersion(
                     UUID.randomUUID(),
                     keyId,
@@ -126,7 +129,7 @@ public class KeyIssuer {
                     material.displayPrefix(),
                     VersionState.PENDING,
                     now,
-                    request.expiresAt(),
+                    versionExpiry,
                     null);
             transactions.executeWithoutResult(status -> {
                 keys.add(key, targets);
@@ -142,7 +145,7 @@ public class KeyIssuer {
                     key.environment(),
                     key.scopes(),
                     now,
-                    key.expiresAt());
+                    versionExpiry);
             index.accept(key, version);
             try {
                 delivery.deliver(version, targets, payload, material);
@@ -160,9 +163,21 @@ public class KeyIssuer {
                     material.displayPrefix(),
                     key.owner(),
                     refs(targets));
-            events.publishEvent(new KeyIssued(keyId, key.rotationPolicy(), now, key.expiresAt()));
+            boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
+            events.publishEvent(
+                    new KeyIssued(keyId, key.rotationPolicy(), now, expiresByLifetime ? versionExpiry : null));
             return keyId;
         }
+    }
+
+    /** Version 1 lives for the policy's {@code keyLifetime}, never past the key's own {@code expiresAt}. */
+    private @Nullable Instant versionExpiry(ApiKey key, Instant now) {
+        Duration lifetime = policies.keyLifetime(key.rotationPolicy());
+        Instant byLifetime = lifetime == null ? null : now.plus(lifetime);
+        if (key.expiresAt() == null || (byLifetime != null && byLifetime.isBefore(key.expiresAt()))) {
+            return byLifetime;
+        }
+        return key.expiresAt();
     }
 
     /** Revokes the key first (so it stops verifying), then removes whatever reached a destination. */
@@ -194,7 +209,7 @@ public class KeyIssuer {
             }
             i++;
         }
-        if (request.rotationPolicy() != null && !policyExists.test(request.rotationPolicy())) {
+        if (request.rotationPolicy() != null && !policies.exists(request.rotationPolicy())) {
             throw new InvalidKeyRequestException(
                     "rotationPolicy",
                     "unknown-policy",

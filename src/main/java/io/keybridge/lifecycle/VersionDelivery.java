@@ -5,6 +5,7 @@ import io.keybridge.destination.Destinations;
 import io.keybridge.destination.Intent;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.Delivery;
 import io.keybridge.keys.DeliveryState;
 import io.keybridge.keys.KeyDestination;
 import io.keybridge.keys.KeyMaterial;
@@ -12,7 +13,12 @@ import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -28,12 +34,19 @@ public class VersionDelivery {
     private final KeyVersions versions;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    VersionDelivery(Destinations destinations, KeyVersions versions, TransactionTemplate transactions, Clock clock) {
+    VersionDelivery(
+            Destinations destinations,
+            KeyVersions versions,
+            TransactionTemplate transactions,
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.destinations = destinations;
         this.versions = versions;
         this.transactions = transactions;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -51,8 +64,10 @@ public class VersionDelivery {
                 record(version, target, DeliveryState.PENDING, intent, null);
                 destination.write(target.path(), intent, payload, material);
                 record(version, target, DeliveryState.WRITTEN, intent, null);
+                reached(version, StepReached.Step.WRITTEN);
                 destination.confirm(target.path(), intent, payload);
                 record(version, target, DeliveryState.CONFIRMED, intent, null);
+                reached(version, StepReached.Step.CONFIRMED);
             } catch (DestinationException e) {
                 if (intent == null || e.nothingWritten()) {
                     record(version, target, DeliveryState.FAILED, intent, e.getMessage());
@@ -60,6 +75,41 @@ public class VersionDelivery {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Finishes a delivery that a stopped process left half done. The key material is gone with that process, so this
+     * can only confirm: it succeeds if every destination already holds the version (as its metadata shows) and records
+     * each confirmation.
+     *
+     * @throws DestinationException if some destination does not hold the version: it was never written there, or the
+     *     write's outcome was lost and the destination shows another version
+     */
+    public void resume(KeyVersion version, List<KeyDestination> targets, SecretPayload payload) {
+        Map<UUID, Delivery> deliveries = versions.deliveriesOf(List.of(version.id())).stream()
+                .collect(Collectors.toMap(Delivery::destinationId, Function.identity()));
+        for (KeyDestination target : targets) {
+            SecretDestination destination = destinations.of(target.type());
+            Delivery delivery = deliveries.get(target.id());
+            if (delivery != null && delivery.state() == DeliveryState.CONFIRMED) {
+                continue;
+            }
+            boolean mayBeThere = delivery != null
+                    && delivery.remoteVersion() != null
+                    && (delivery.state() == DeliveryState.WRITTEN || delivery.state() == DeliveryState.PENDING);
+            if (!mayBeThere) {
+                throw new DestinationException(
+                        destination.refFor(target.path()), "the version was never written there", null, true);
+            }
+            Intent intent = new Intent(delivery.remoteVersion(), delivery.createdPath());
+            destination.confirm(target.path(), intent, payload);
+            record(version, target, DeliveryState.CONFIRMED, intent, null);
+            reached(version, StepReached.Step.CONFIRMED);
+        }
+    }
+
+    private void reached(KeyVersion version, StepReached.Step step) {
+        events.publishEvent(new StepReached(version.keyId(), version.id(), version.version(), step));
     }
 
     private void record(

@@ -17,9 +17,12 @@ import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
 import io.keybridge.lifecycle.DeliveredVersions;
+import io.keybridge.lifecycle.StepReached;
 import io.keybridge.lifecycle.VersionDelivery;
 import io.keybridge.verification.LastUseRecorder;
 import io.keybridge.verification.VerificationIndex;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -69,6 +73,8 @@ public class RotationCoordinator {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final LastUseRecorder lastUses;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
 
     RotationCoordinator(
             ApiKeys keys,
@@ -85,8 +91,12 @@ public class RotationCoordinator {
             AuditLog audit,
             TransactionTemplate transactions,
             Clock clock,
-            LastUseRecorder lastUses) {
+            LastUseRecorder lastUses,
+            ApplicationEventPublisher events,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.lastUses = lastUses;
+        this.events = events;
         this.keys = keys;
         this.versions = versions;
         this.rotations = rotations;
@@ -176,6 +186,13 @@ public class RotationCoordinator {
         if (key == null || key.status() != KeyStatus.ACTIVE) {
             return;
         }
+        if (key.nextRotationAt() != null
+                && key.nextRotationAt().isAfter(clock.instant().plusSeconds(1))) {
+            // a stale firing: Quartz re-running a job a crash interrupted after the rotation it started was finished,
+            // or a trigger left behind by a manual rotation. The key's own plan decides.
+            scheduler.scheduleRotation(keyId, key.nextRotationAt());
+            return;
+        }
         KeyVersion current = current(keyId);
         RotationPolicy policy = policies.get(key.rotationPolicy());
         boolean expiring = current != null
@@ -190,16 +207,47 @@ public class RotationCoordinator {
         }
     }
 
-    /** Ends a rotation's overlap: revokes the versions it replaced. Safe to call again. */
+    /**
+     * Ends a rotation's overlap: revokes the versions it replaced (one transaction, {@code REVOKING}), then handles them
+     * at the destinations per policy ({@code COMPLETED}). Safe to call again at either step, which is how a rotation
+     * interrupted between the two is finished.
+     */
     public void endOverlap(UUID rotationId) {
         Rotation rotation = rotations.find(rotationId).orElse(null);
-        if (rotation == null || rotation.state() != RotationState.OVERLAP || rotation.toVersion() == null) {
+        if (rotation == null || rotation.toVersion() == null) {
             return;
         }
+        if (rotation.state() == RotationState.OVERLAP) {
+            revokeReplaced(rotation);
+        } else if (rotation.state() != RotationState.REVOKING) {
+            return;
+        }
+        ApiKey key = keys.find(rotation.keyId()).orElseThrow();
+        List<KeyVersion> replaced = versions.ofKey(key.id()).stream()
+                .filter(version -> version.version() < rotation.toVersion() && version.state() == VersionState.REVOKED)
+                .toList();
+        SecretDestination.Removal removal =
+                switch (policies.get(key.rotationPolicy()).revokeAtDestination()) {
+                    case KEEP -> null;
+                    case SOFT_DELETE -> SecretDestination.Removal.SOFT_DELETE_VERSION;
+                    case DESTROY -> SecretDestination.Removal.DESTROY_VERSION;
+                };
+        if (removal != null && !replaced.isEmpty()) {
+            // versions removed before are skipped, so repeating this after a crash is harmless
+            delivered.remove(key.id(), replaced.stream().map(KeyVersion::id).toList(), removal);
+        }
+        if (rotations.completed(rotationId, clock.instant())) {
+            events.publishEvent(new StepReached(
+                    key.id(), rotation.toVersionId(), rotation.toVersion(), StepReached.Step.COMPLETED));
+            log.info("rotation {} of key {} completed", rotationId, key.id());
+        }
+    }
+
+    private void revokeReplaced(Rotation rotation) {
         Instant now = clock.instant();
         List<KeyVersion> retired = transactions.execute(status -> {
-            if (!rotations.completed(rotationId, now)) {
-                return List.of();
+            if (!rotations.revoking(rotation.id(), now)) {
+                return List.of(); // another thread or node got here first
             }
             List<KeyVersion> older = liveVersions(rotation.keyId()).stream()
                     .filter(version -> version.version() < rotation.toVersion())
@@ -215,24 +263,15 @@ public class RotationCoordinator {
             return older;
         });
         retired.forEach(version -> index.revoke(version.hash()));
-        if (retired.isEmpty()) {
-            return;
+        events.publishEvent(new StepReached(
+                rotation.keyId(), rotation.toVersionId(), rotation.toVersion(), StepReached.Step.OLD_VERSIONS_REVOKED));
+        if (!retired.isEmpty()) {
+            log.info(
+                    "rotation {} of key {}: versions {} revoked after the overlap",
+                    rotation.id(),
+                    rotation.keyId(),
+                    retired.stream().map(KeyVersion::version).toList());
         }
-        ApiKey key = keys.find(rotation.keyId()).orElseThrow();
-        SecretDestination.Removal removal =
-                switch (policies.get(key.rotationPolicy()).revokeAtDestination()) {
-                    case KEEP -> null;
-                    case SOFT_DELETE -> SecretDestination.Removal.SOFT_DELETE_VERSION;
-                    case DESTROY -> SecretDestination.Removal.DESTROY_VERSION;
-                };
-        if (removal != null) {
-            delivered.remove(key.id(), retired.stream().map(KeyVersion::id).toList(), removal);
-        }
-        log.info(
-                "rotation {} of key {} completed: versions {} revoked",
-                rotationId,
-                key.id(),
-                retired.stream().map(KeyVersion::version).toList());
     }
 
     /**
@@ -347,60 +386,65 @@ public class RotationCoordinator {
                                 + (reason == null ? "" : "; reason: " + reason));
             });
             index.accept(key, next); // accept before publish
+            events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.VERSION_RECORDED));
             try {
-                delivery.deliver(
-                        next,
-                        targets,
-                        new SecretPayload(
-                                keyId,
-                                next.id(),
-                                key.owner(),
-                                material.displayPrefix(),
-                                key.environment(),
-                                key.scopes(),
-                                now,
-                                versionExpiry),
-                        material);
+                delivery.deliver(next, targets, payload(key, next), material);
             } catch (DestinationException e) {
                 throw fail(key, policy, rotation, next, e);
             }
-            Instant confirmedAt = clock.instant();
-            Instant retireAt = confirmedAt.plus(overlap);
-            Instant nextRotation =
-                    policy.nextRotation(confirmedAt, policy.keyLifetime() == null ? null : versionExpiry);
-            transactions.executeWithoutResult(status -> {
-                for (KeyVersion older : liveVersions(keyId)) {
-                    if (older.version() < next.version() && older.state() != VersionState.RETIRING) {
-                        versions.changeState(older.id(), VersionState.RETIRING, confirmedAt);
-                    }
-                }
-                versions.changeState(next.id(), VersionState.ACTIVE, confirmedAt);
-                rotations.confirmed(rotation.id(), confirmedAt, retireAt);
-                keys.rotationPlanned(keyId, nextRotation, null);
-                audit.record(
-                        actor,
-                        "key.rotate.confirmed",
-                        keyId,
-                        Outcome.SUCCESS,
-                        "version " + next.version() + " confirmed everywhere; older versions valid until " + retireAt);
-            });
-            scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
-            if (policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED && policy.drainQuiet() != null) {
-                Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
-                if (firstCheck.isBefore(retireAt)) {
-                    scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
-                }
-            }
-            scheduler.scheduleRotation(keyId, nextRotation);
-            log.info(
-                    "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",
-                    trigger,
-                    keyId,
-                    next.version(),
-                    material.displayPrefix(),
-                    retireAt);
+            activate(key, policy, rotation, next);
             return rotations.find(rotation.id()).orElseThrow();
         }
+    }
+
+    /**
+     * The new version is confirmed everywhere: it becomes {@code ACTIVE}, the older ones {@code RETIRING}, in one
+     * transaction; then the overlap's end and the next rotation are scheduled.
+     */
+    private void activate(ApiKey key, RotationPolicy policy, Rotation rotation, KeyVersion next) {
+        UUID keyId = key.id();
+        String actor = rotation.actor();
+        Duration overlap = rotation.overlap();
+        Trigger trigger = rotation.trigger();
+        Instant versionExpiry = next.expiresAt();
+        Instant confirmedAt = clock.instant();
+        Instant retireAt = confirmedAt.plus(overlap);
+        // a version capped by the key's own expiresAt is not replaced for expiring: its successor would expire then too
+        boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
+        Instant nextRotation = policy.nextRotation(confirmedAt, expiresByLifetime ? versionExpiry : null);
+        transactions.executeWithoutResult(status -> {
+            for (KeyVersion older : liveVersions(keyId)) {
+                if (older.version() < next.version() && older.state() != VersionState.RETIRING) {
+                    versions.changeState(older.id(), VersionState.RETIRING, confirmedAt);
+                }
+            }
+            versions.changeState(next.id(), VersionState.ACTIVE, confirmedAt);
+            rotations.confirmed(rotation.id(), confirmedAt, retireAt);
+            keys.rotationPlanned(keyId, nextRotation, null);
+            audit.record(
+                    actor,
+                    "key.rotate.confirmed",
+                    keyId,
+                    Outcome.SUCCESS,
+                    "version " + next.version() + " confirmed everywhere; older versions valid until " + retireAt);
+        });
+        events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.ACTIVATED));
+        count(trigger, "confirmed");
+        scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
+        if (policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED && policy.drainQuiet() != null) {
+            Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
+            if (firstCheck.isBefore(retireAt)) {
+                scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
+            }
+        }
+        scheduler.scheduleRotation(keyId, nextRotation);
+        log.info(
+                "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",
+                trigger,
+                keyId,
+                next.version(),
+                next.displayPrefix(),
+                retireAt);
     }
 
     /** Records a failed delivery, keeps the key valid, and schedules a retry with back-off and jitter. */
@@ -424,10 +468,22 @@ public class RotationCoordinator {
             keys.rotationPlanned(key.id(), retryAt, error);
             audit.record(rotation.actor(), "key.rotate", key.id(), Outcome.FAILURE, error + "; retry at " + retryAt);
         });
+        count(rotation.trigger(), "failed");
         KeyVersion current = current(key.id());
         if (current != null
                 && current.expiresAt() != null
                 && current.expiresAt().isBefore(retryAt)) {
+            Counter.builder("keybridge.rotation.expiry-at-risk")
+                    .description("Failed rotations after which the current version expires before the next attempt")
+                    .register(meters)
+                    .increment();
+            audit.record(
+                    "scheduler",
+                    "key.rotate.expiry-at-risk",
+                    key.id(),
+                    Outcome.FAILURE,
+                    "version " + current.version() + " expires at " + current.expiresAt()
+                            + ", before its replacement can be delivered (next attempt " + retryAt + ")");
             log.error(
                     "key {} version {} expires at {} before its replacement can be delivered (next attempt {}): {}",
                     key.id(),
@@ -451,25 +507,48 @@ public class RotationCoordinator {
     }
 
     /**
-     * Settles a rotation that a stopped process left delivering: its material is gone, so it cannot finish. A version
-     * that reached no destination is revoked; one that may have stays valid until a later rotation retires it. A
-     * retry is scheduled shortly.
+     * Settles a rotation that a stopped process left delivering. Its key material went with that process, so the
+     * rotation can only be finished if every destination already holds the new version: then it is confirmed from the
+     * destinations' metadata and activated — the same version, no second new key. Otherwise it failed: a version that
+     * reached no destination is revoked (its material never left keybridge), one that may have stays valid until a
+     * later rotation retires it, and a new rotation is scheduled at once.
      */
     void recoverInterrupted(Rotation rotation) {
-        Instant now = clock.instant();
+        ApiKey key = keys.find(rotation.keyId()).orElseThrow();
         KeyVersion next = rotation.toVersionId() == null
                 ? null
                 : versions.ofKey(rotation.keyId()).stream()
                         .filter(v -> v.id().equals(rotation.toVersionId()))
                         .findFirst()
                         .orElse(null);
+        if (next != null && next.state() == VersionState.PENDING && key.status() == KeyStatus.ACTIVE) {
+            try {
+                delivery.resume(next, keys.destinationsOf(key.id()), payload(key, next));
+                activate(key, policies.get(key.rotationPolicy()), rotation, next);
+                log.warn(
+                        "rotation {} of key {} was interrupted after delivery; confirmed and finished version {}",
+                        rotation.id(),
+                        key.id(),
+                        next.version());
+                return;
+            } catch (DestinationException e) {
+                log.warn(
+                        "rotation {} of key {} was interrupted before version {} reached {}: {}",
+                        rotation.id(),
+                        key.id(),
+                        next.version(),
+                        e.ref(),
+                        e.getMessage());
+            }
+        }
+        Instant now = clock.instant();
         boolean published = next != null && mayHaveReachedADestination(next);
         transactions.executeWithoutResult(status -> {
-            if (next != null && !published) {
+            if (next != null && !published && next.state() == VersionState.PENDING) {
                 versions.changeState(next.id(), VersionState.REVOKED, now);
             }
             rotations.failed(rotation.id(), now, "interrupted by a restart");
-            keys.rotationPlanned(rotation.keyId(), now.plus(FIRST_RETRY), "rotation interrupted by a restart");
+            keys.rotationPlanned(rotation.keyId(), now, "rotation interrupted by a restart");
             audit.record(
                     "system",
                     "key.rotate",
@@ -481,9 +560,30 @@ public class RotationCoordinator {
         if (next != null && !published) {
             index.revoke(next.hash());
         }
-        if (keys.find(rotation.keyId()).map(k -> k.status() == KeyStatus.ACTIVE).orElse(false)) {
-            scheduler.scheduleRotation(rotation.keyId(), now.plus(FIRST_RETRY));
+        if (key.status() == KeyStatus.ACTIVE) {
+            scheduler.scheduleRotation(rotation.keyId(), now);
         }
+    }
+
+    private static SecretPayload payload(ApiKey key, KeyVersion version) {
+        return new SecretPayload(
+                key.id(),
+                version.id(),
+                key.owner(),
+                version.displayPrefix(),
+                key.environment(),
+                key.scopes(),
+                version.createdAt(),
+                version.expiresAt());
+    }
+
+    private void count(Trigger trigger, String outcome) {
+        Counter.builder("keybridge.rotations")
+                .description("Rotations that confirmed their new version everywhere, or failed to")
+                .tag("trigger", trigger.name())
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
     }
 
     private static Duration backoff(long failuresInARow) {

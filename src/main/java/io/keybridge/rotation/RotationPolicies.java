@@ -1,6 +1,6 @@
 package io.keybridge.rotation;
 
-import io.keybridge.lifecycle.RotationPolicyNames;
+import io.keybridge.lifecycle.RotationPolicyLookup;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.DirectoryStream;
@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * the first broken rule stops start-up with a message naming the file, the field and the rule.
  */
 @Component
-public class RotationPolicies implements RotationPolicyNames {
+public class RotationPolicies implements RotationPolicyLookup {
 
     /** The policy of keys that name none. */
     public static final String DEFAULT = "default";
@@ -75,6 +75,11 @@ public class RotationPolicies implements RotationPolicyNames {
     @Override
     public boolean exists(String name) {
         return byName.containsKey(name);
+    }
+
+    @Override
+    public @Nullable Duration keyLifetime(String name) {
+        return get(name).keyLifetime();
     }
 
     public Collection<RotationPolicy> all() {

@@ -46,7 +46,7 @@ public class RotationScheduler {
     /** A newly issued key: plan its first rotation. */
     @EventListener
     void issued(KeyIssued event) {
-        Instant next = policies.get(event.rotationPolicy()).nextRotation(event.issuedAt(), null);
+        Instant next = policies.get(event.rotationPolicy()).nextRotation(event.issuedAt(), event.versionExpiresAt());
         keys.rotationPlanned(event.keyId(), next, null);
         scheduleRotation(event.keyId(), next);
     }
@@ -54,12 +54,21 @@ public class RotationScheduler {
     /** A key moved to another policy: plan its next rotation from when its current version was issued. */
     @EventListener
     void policyChanged(RotationPolicyChanged event) {
-        Instant since = versions.ofKey(event.keyId()).stream()
+        io.keybridge.keys.KeyVersion current = versions.ofKey(event.keyId()).stream()
                 .filter(v -> v.state() == io.keybridge.keys.VersionState.ACTIVE)
-                .map(io.keybridge.keys.KeyVersion::createdAt)
-                .max(Instant::compareTo)
-                .orElse(Instant.now());
-        Instant next = policies.get(event.rotationPolicy()).nextRotation(since, null);
+                .max(java.util.Comparator.comparingInt(io.keybridge.keys.KeyVersion::version))
+                .orElse(null);
+        if (current == null) {
+            return;
+        }
+        Instant keyExpiry = keys.find(event.keyId())
+                .map(io.keybridge.keys.ApiKey::expiresAt)
+                .orElse(null);
+        Instant versionExpiry =
+                current.expiresAt() != null && !current.expiresAt().equals(keyExpiry)
+                        ? current.expiresAt()
+                        : null; // capped by the key's own expiry, which no rotation can extend
+        Instant next = policies.get(event.rotationPolicy()).nextRotation(current.createdAt(), versionExpiry);
         keys.rotationPlanned(event.keyId(), next, null);
         scheduleRotation(event.keyId(), next);
     }

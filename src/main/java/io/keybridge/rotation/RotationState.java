@@ -6,7 +6,9 @@ public enum RotationState {
     DELIVERING,
     /** The new version is confirmed everywhere and {@code ACTIVE}; the old one verifies until the overlap ends. */
     OVERLAP,
-    /** The old version is revoked; done. */
+    /** The overlap ended and the old versions are revoked; their handling at the destinations is outstanding. */
+    REVOKING,
+    /** The old versions are revoked and handled at the destinations per policy; done. */
     COMPLETED,
     /** Delivery failed; the old version still verifies and a retry is scheduled. */
     FAILED

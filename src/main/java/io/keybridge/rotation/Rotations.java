@@ -82,15 +82,25 @@ public class Rotations {
     }
 
     /**
-     * The old version is revoked: done.
+     * The overlap ended and the replaced versions are being revoked.
+     *
+     * @return whether this call moved it (false if another caller did already)
+     */
+    public boolean revoking(UUID id, Instant at) {
+        return jdbc.sql("""
+                        UPDATE rotations SET state = 'REVOKING', old_revoked_at = COALESCE(old_revoked_at, :at)
+                        WHERE id = :id AND state = 'OVERLAP'""").param("id", id).param("at", Sql.timestamp(at)).update() == 1;
+    }
+
+    /**
+     * The replaced versions are revoked and handled at the destinations: done.
      *
      * @return whether this call completed it (false if it was completed already)
      */
     public boolean completed(UUID id, Instant at) {
         return jdbc.sql("""
-                        UPDATE rotations SET state = 'COMPLETED', finished_at = :at,
-                               old_revoked_at = COALESCE(old_revoked_at, :at)
-                        WHERE id = :id AND state = 'OVERLAP'""").param("id", id).param("at", Sql.timestamp(at)).update() == 1;
+                        UPDATE rotations SET state = 'COMPLETED', finished_at = :at
+                        WHERE id = :id AND state = 'REVOKING'""").param("id", id).param("at", Sql.timestamp(at)).update() == 1;
     }
 
     public Optional<Rotation> find(UUID id) {
@@ -115,10 +125,17 @@ public class Rotations {
                 .list();
     }
 
-    /** Rotations in their overlap whose end is due. */
+    /** Rotations whose overlap has ended by {@code now} but that are not complete. */
     public List<Rotation> overlapEndedBy(Instant now) {
-        return jdbc.sql("SELECT * FROM rotations WHERE state = 'OVERLAP' AND retire_at <= :now")
+        return jdbc.sql("SELECT * FROM rotations WHERE state IN ('OVERLAP', 'REVOKING') AND retire_at <= :now")
                 .param("now", Sql.timestamp(now))
+                .query(Rotations::rotation)
+                .list();
+    }
+
+    /** Rotations in their overlap, or between revoking the old versions and cleaning them up. */
+    public List<Rotation> overlapping() {
+        return jdbc.sql("SELECT * FROM rotations WHERE state IN ('OVERLAP', 'REVOKING')")
                 .query(Rotations::rotation)
                 .list();
     }

@@ -3,6 +3,7 @@ package io.keybridge.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.keybridge.lifecycle.StepReached;
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.support.OpenBao;
@@ -19,6 +20,9 @@ import tools.jackson.databind.JsonNode;
 
 /** Rotation against the real OpenBao and Quartz's JDBC job store, with policies of seconds. */
 class RotationIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void aManualRotationDeliversANewVersionBothVerifyDuringTheOverlapThenTheOldIsRevoked() {
@@ -129,6 +133,72 @@ class RotationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void theNewKeyVerifiesTheMomentItLandsAtTheDestinationBeforeKeybridgeHasConfirmedIt() {
+        String path = unique("landing") + "/api-key";
+        String id = issue(unique("landing"), "ops", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String oldKey = readKeyAsConsumer(path);
+        List<String> seenAtWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
+        probe.at(StepReached.Step.WRITTEN, step -> {
+            if (step.keyId().toString().equals(id)) {
+                // written at Vault, not yet confirmed or activated: a consumer reading now gets the new key
+                String landed = readKeyAsConsumer(path);
+                seenAtWrite.add(landed.equals(oldKey) ? "old key" : "new key");
+                seenAtWrite.add(
+                        "verify " + api.verify(VERIFIER, landed, List.of()).status());
+                seenAtWrite.add("old key verify "
+                        + api.verify(VERIFIER, oldKey, List.of()).status());
+            }
+        });
+
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"));
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        assertThat(seenAtWrite).containsExactly("new key", "verify 200", "old key verify 200");
+    }
+
+    @Test
+    void expiryDrivenRotationReplacesAVersionBeforeItExpires() {
+        String path = unique("expiring") + "/api-key";
+        Instant issuedAt = Instant.now();
+        String id = createWithPolicy(path, "expiring");
+        String first = readKeyAsConsumer(path);
+        String firstExpiry = bao.root("GET", "secret/data/keybridge/" + path, null)
+                .json()
+                .path("data")
+                .path("data")
+                .path("expires_at")
+                .asString();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode history =
+                    api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json();
+            assertThat(history.size()).isGreaterThanOrEqualTo(1);
+            assertThat(history.get(history.size() - 1).path("state").asString()).isIn("OVERLAP", "COMPLETED");
+        });
+        JsonNode history = api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json();
+        JsonNode firstRotation = history.get(history.size() - 1);
+        assertThat(firstRotation.path("trigger").asString()).isEqualTo("EXPIRY");
+        Instant started = Instant.parse(firstRotation.path("startedAt").asString());
+        assertThat(started)
+                .as("due 6 s before version 1 expires, 10 s after issue")
+                .isBetween(issuedAt.plusSeconds(3), issuedAt.plusSeconds(8));
+        assertThat(firstExpiry)
+                .as("version 1 carries its lifetime to the consumer")
+                .isNotBlank();
+        assertThat(Instant.parse(firstExpiry)).isBetween(issuedAt.plusSeconds(9), issuedAt.plusSeconds(11));
+        assertThat(Instant.parse(firstRotation.path("confirmedAt").asString()))
+                .as("the replacement is confirmed before the old version expires")
+                .isBefore(Instant.parse(firstExpiry));
+        String second = readKeyAsConsumer(path);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(api.verify(VERIFIER, second, List.of()).status()).isEqualTo(200);
+        api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "stop the schedule"));
+    }
+
+    @Test
     void aScheduledRotationFiresAndTheConsumerGetsTheNewKey() {
         String path = unique("scheduled") + "/api-key";
         String id = createWithPolicy(path, "fast");
@@ -207,6 +277,34 @@ class RotationIntegrationTests extends IntegrationTest {
         assertThat(api.verify(VERIFIER, current, List.of()).status())
                 .as("still in its overlap")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aVersionThatWillExpireBeforeItsReplacementCanBeDeliveredIsCountedAndAudited() {
+        String path = unique("at-risk") + "/api-key";
+        String id = createWithPolicy(path, "expiring"); // version 1 expires 10 s from now
+        double before = meters.counter("keybridge.rotation.expiry-at-risk").count();
+        denyKeybridge("secret/data/keybridge/" + path);
+        try {
+            Api.Response failed = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+
+            assertThat(failed.status()).isEqualTo(502); // the retry comes 30 s later, after version 1 expired
+        } finally {
+            denyKeybridge(null);
+            api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "stop the schedule"));
+        }
+        assertThat(meters.counter("keybridge.rotation.expiry-at-risk").count()).isEqualTo(before + 1);
+        assertThat(jdbc.sql(
+                                "SELECT detail FROM audit_events WHERE key_id = :id AND action = 'key.rotate.expiry-at-risk'")
+                        .param("id", UUID.fromString(id))
+                        .query(String.class)
+                        .list())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("version 1 expires at")
+                .contains("before its replacement can be delivered");
+        assertThat(meters.counter("keybridge.rotations", "trigger", "MANUAL", "outcome", "failed")
+                        .count())
+                .isPositive();
     }
 
     /** Rewrites the test deny policy on keybridge's token: Vault refuses keybridge's writes to that path. */

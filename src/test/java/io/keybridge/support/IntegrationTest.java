@@ -43,6 +43,9 @@ public abstract class IntegrationTest {
     protected MutableClock clock;
 
     @Autowired
+    protected StepProbe probe;
+
+    @Autowired
     protected JdbcClient jdbc;
 
     protected Api api;
@@ -78,6 +81,7 @@ public abstract class IntegrationTest {
         api = new Api(port);
         bao = OpenBaoExtension.server();
         clock.reset();
+        probe.clear();
         sharedJdbc = jdbc;
     }
 
@@ -119,13 +123,30 @@ public abstract class IntegrationTest {
         return key;
     }
 
-    /** A clock tests can move, and a count of the database connections request threads take. */
+    /**
+     * Reads a delivered key over Vault's HTTP API (with the root token): for tests that read hundreds of keys, where
+     * the CLI's start-up time would dominate. Other tests read as the consumer does, with {@link #readKeyAsConsumer}.
+     */
+    protected String readKeyOverHttp(String path) {
+        OpenBao.Response read = bao.root("GET", "secret/data/keybridge/" + path, null);
+        assertThat(read.status()).as(read.json().toString()).isEqualTo(200);
+        String key = read.json().path("data").path("data").path("api_key").asString();
+        SecretHygiene.remember(key);
+        return key;
+    }
+
+    /** A clock tests can move, a probe into rotation steps, and a count of the database connections request threads take. */
     @TestConfiguration
     static class TestClock {
         @Bean
         @Primary
         MutableClock mutableClock() {
             return new MutableClock();
+        }
+
+        @Bean
+        StepProbe stepProbe() {
+            return new StepProbe();
         }
 
         @Bean

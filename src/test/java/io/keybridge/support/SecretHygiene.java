@@ -21,7 +21,7 @@ public final class SecretHygiene {
 
     private SecretHygiene() {}
 
-    static void remember(String key) {
+    public static void remember(String key) {
         KEYS.add(key);
     }
 

@@ -1,0 +1,14 @@
+package io.keybridge.lifecycle;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** What issuance needs to know of rotation policies (implemented by the rotation module). */
+public interface RotationPolicyLookup {
+
+    boolean exists(String name);
+
+    /** How long each version of a key under this policy lives, or null if versions do not expire by policy. */
+    @Nullable
+    Duration keyLifetime(String name);
+}

@@ -1,0 +1,333 @@
+package io.keybridge.rotation;
+
+import static io.keybridge.support.KeybridgeProcess.ADMIN;
+import static io.keybridge.support.KeybridgeProcess.VERIFIER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.keybridge.lifecycle.StepReached.Step;
+import io.keybridge.support.Api;
+import io.keybridge.support.KeybridgeProcess;
+import io.keybridge.support.OpenBao;
+import io.keybridge.support.OpenBaoExtension;
+import io.keybridge.support.SecretHygiene;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Crash safety, with real processes: keybridge runs in a JVM of its own, a rotation is held at one step, the JVM is
+ * killed with {@code kill -9} there, and a new JVM on the same database must bring the key to a correct end — one
+ * {@code ACTIVE} version, the one the destination holds, no second new version when the first one was already
+ * delivered, and the old key valid until the new one is confirmed.
+ */
+@ExtendWith(OpenBaoExtension.class)
+class RotationCrashIntegrationTests {
+
+    /** Each crash point is run this many times, each time on a new key. */
+    private static final int RUNS = 3;
+
+    private static final List<Step> CRASH_POINTS =
+            List.of(Step.VERSION_RECORDED, Step.WRITTEN, Step.CONFIRMED, Step.ACTIVATED, Step.OLD_VERSIONS_REVOKED);
+    private static final Pattern KEY_PATTERN = Pattern.compile("\\bee_(?:live|test)_[0-9A-Za-z]{49}\\b");
+
+    private final OpenBao bao = OpenBaoExtension.server();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    private record Crashed(String keyId, String path, String oldKey, Step step) {}
+
+    @Test
+    void aRotationKilledAtAnyStepEndsWithOneActiveVersionThatTheDestinationHolds() throws SQLException {
+        Path folder = Path.of("target/crash-tests/steps-" + run);
+        List<Crashed> crashed = new ArrayList<>();
+        int starts = 0;
+        KeybridgeProcess node = KeybridgeProcess.start(folder, "steps-" + run + "-" + starts++);
+        try {
+            for (int attempt = 1; attempt <= RUNS; attempt++) {
+                for (Step step : CRASH_POINTS) {
+                    String path = "crash-" + run + "/" + step.name().toLowerCase() + "-" + attempt + "/api-key";
+                    String keyId = issue(node.api(), path, "crash");
+                    String oldKey = read(path);
+
+                    node.crashAt(step);
+                    rotate(node.api(), keyId, step);
+                    assertThat(node.awaitCrashPoint(Duration.ofSeconds(30))).isEqualTo(keyId + " " + step);
+                    int vaultVersionAtCrash = vaultVersion(path);
+                    node.kill9();
+
+                    node = KeybridgeProcess.start(folder, "steps-" + run + "-" + starts++);
+                    Crashed crash = new Crashed(keyId, path, oldKey, step);
+                    assertRecovered(node.api(), crash, vaultVersionAtCrash);
+                    crashed.add(crash);
+                }
+            }
+            Api api = node.api();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (Crashed crash : crashed) {
+                    assertOverlapEnded(api, crash);
+                }
+            });
+        } finally {
+            node.close();
+        }
+        assertDatabaseConsistent(folder, crashed.size());
+        for (int i = 0; i < starts; i++) {
+            assertNoKeyIn(Path.of("target/crash-tests/steps-" + run + "-" + i + ".log"));
+        }
+    }
+
+    @Test
+    void aRotationThatFellDueWhileKeybridgeWasDownRunsOnceRightAfterStart() throws InterruptedException {
+        Path folder = Path.of("target/crash-tests/misfire-" + run);
+        String path = "crash-" + run + "/misfire/api-key";
+        String keyId;
+        String oldKey;
+        try (KeybridgeProcess node = KeybridgeProcess.start(folder, "misfire-" + run + "-0")) {
+            keyId = issue(node.api(), path, "misfire"); // rotation due in 10 s
+            oldKey = read(path);
+        }
+        Thread.sleep(12_000); // keybridge is down when the rotation falls due
+
+        Instant restarted = Instant.now();
+        try (KeybridgeProcess node = KeybridgeProcess.start(folder, "misfire-" + run + "-1")) {
+            Api api = node.api();
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(
+                            () -> assertThat(successful(history(api, keyId))).hasSize(1));
+            JsonNode rotation = successful(history(api, keyId)).getFirst();
+            assertThat(rotation.path("trigger").asString()).isEqualTo("SCHEDULED");
+            assertThat(Instant.parse(rotation.path("startedAt").asString())).isAfter(restarted);
+            String newKey = read(path);
+            assertThat(newKey).isNotEqualTo(oldKey);
+            assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+
+            Thread.sleep(3_000);
+            assertThat(history(api, keyId))
+                    .as("the missed rotation ran once, not once per start or retry")
+                    .hasSize(1);
+            api.post("/api/v1/keys/" + keyId + "/revoke", ADMIN, Map.of("reason", "end of test"));
+        }
+        assertNoKeyIn(Path.of("target/crash-tests/misfire-" + run + "-1.log"));
+    }
+
+    private void assertRecovered(Api api, Crashed crash, int vaultVersionAtCrash) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<JsonNode> history = history(api, crash.keyId());
+            assertThat(history).noneMatch(r -> r.path("state").asString().equals("DELIVERING"));
+            assertThat(successful(history)).hasSize(1);
+        });
+        JsonNode key = api.get("/api/v1/keys/" + crash.keyId(), ADMIN).json();
+        String held = read(crash.path());
+        assertThat(api.verify(VERIFIER, held, List.of()).status())
+                .as("the key the destination holds verifies")
+                .isEqualTo(200);
+        assertThat(held).startsWith(key.path("prefix").asString());
+        assertThat(key.path("destinations").get(0).path("version").asString())
+                .isEqualTo(String.valueOf(vaultVersion(crash.path())));
+        JsonNode rotation = successful(history(api, crash.keyId())).getFirst();
+        assertThat(rotation.path("toVersion").asInt())
+                .isEqualTo(key.path("currentVersion").asInt());
+        int oldStatus = api.verify(VERIFIER, crash.oldKey(), List.of()).status();
+
+        switch (crash.step()) {
+            case VERSION_RECORDED -> {
+                assertThat(vaultVersionAtCrash)
+                        .as("nothing was written before the crash")
+                        .isEqualTo(1);
+                assertThat(key.path("currentVersion").asInt())
+                        .as("version 2 never left keybridge and is revoked; version 3 replaced it")
+                        .isEqualTo(3);
+                assertThat(oldStatus)
+                        .as("the old key is valid until the new one is confirmed")
+                        .isEqualTo(200);
+            }
+            case WRITTEN, CONFIRMED -> {
+                assertThat(vaultVersionAtCrash).isEqualTo(2);
+                assertThat(key.path("currentVersion").asInt())
+                        .as("the version delivered before the crash is confirmed, not replaced by a second one")
+                        .isEqualTo(2);
+                assertThat(oldStatus)
+                        .as("the old key is valid during the overlap")
+                        .isEqualTo(200);
+            }
+            case ACTIVATED -> {
+                assertThat(key.path("currentVersion").asInt()).isEqualTo(2);
+                Instant retireAt = Instant.parse(rotation.path("retireAt").asString());
+                if (Instant.now().plusSeconds(1).isBefore(retireAt)) {
+                    assertThat(oldStatus)
+                            .as("the old key is valid until the overlap ends")
+                            .isEqualTo(200);
+                }
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertOverlapEnded(api, crash));
+            }
+            case OLD_VERSIONS_REVOKED -> {
+                assertThat(key.path("currentVersion").asInt()).isEqualTo(2);
+                assertThat(oldStatus)
+                        .as("revoked before the crash, revoked after")
+                        .isEqualTo(401);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertOverlapEnded(api, crash));
+            }
+            default -> throw new IllegalArgumentException(crash.step().name());
+        }
+    }
+
+    /** After the overlap: the old key is refused, every replaced version is destroyed at Vault, the rotation done. */
+    private void assertOverlapEnded(Api api, Crashed crash) {
+        assertThat(api.verify(VERIFIER, crash.oldKey(), List.of()).status()).isEqualTo(401);
+        assertThat(successful(history(api, crash.keyId()))
+                        .getFirst()
+                        .path("state")
+                        .asString())
+                .isEqualTo("COMPLETED");
+        JsonNode metadata = bao.metadata("keybridge/" + crash.path()).json().path("data");
+        int current = metadata.path("current_version").asInt();
+        for (Map.Entry<String, JsonNode> version : metadata.path("versions").properties()) {
+            boolean destroyed = version.getValue().path("destroyed").asBoolean();
+            assertThat(destroyed)
+                    .as("Vault version %s of %s destroyed", version.getKey(), crash.path())
+                    .isEqualTo(!version.getKey().equals(String.valueOf(current)));
+        }
+        assertThat(api.verify(VERIFIER, read(crash.path()), List.of()).status()).isEqualTo(200);
+    }
+
+    /** Read with the data files of the stopped keybridge: the database agrees with what the API showed. */
+    private static void assertDatabaseConsistent(Path folder, int keys) throws SQLException {
+        String url = "jdbc:h2:file:" + folder.toAbsolutePath() + "/keybridge";
+        try (Connection connection = DriverManager.getConnection(url, "keybridge", "");
+                Statement statement = connection.createStatement()) {
+            Map<String, Integer> active = new HashMap<>();
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT key_id, COUNT(*) FROM key_versions WHERE state = 'ACTIVE' GROUP BY key_id")) {
+                while (rs.next()) {
+                    active.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            assertThat(active).hasSize(keys);
+            assertThat(active.values()).as("exactly one ACTIVE version per key").containsOnly(1);
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT COUNT(*) FROM key_versions WHERE state IN ('PENDING', 'RETIRING')")) {
+                rs.next();
+                assertThat(rs.getInt(1))
+                        .as("no version left pending or retiring")
+                        .isZero();
+            }
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT COUNT(*) FROM rotations WHERE state NOT IN ('COMPLETED', 'FAILED')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("no rotation left half done").isZero();
+            }
+            StringBuilder dump = new StringBuilder();
+            try (ResultSet rs = statement.executeQuery("SCRIPT")) {
+                while (rs.next()) {
+                    dump.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertThat(SecretHygiene.leaksIn(dump.toString()))
+                    .as("keys in the database")
+                    .isEmpty();
+            assertThat(KEY_PATTERN.matcher(dump).find()).isFalse();
+        }
+    }
+
+    private static void assertNoKeyIn(Path log) {
+        try {
+            String text = Files.readString(log);
+            assertThat(text).as(log + " was written").contains("Started");
+            assertThat(SecretHygiene.leaksIn(text)).as("keys in " + log).isEmpty();
+            assertThat(KEY_PATTERN.matcher(text).find())
+                    .as("anything shaped like a key in " + log)
+                    .isFalse();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String issue(Api api, String path, String policy) {
+        Api.Response created = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name",
+                        "crash-" + UUID.randomUUID().toString().substring(0, 8),
+                        "environment",
+                        "live",
+                        "owner",
+                        "crash-tests",
+                        "scopes",
+                        List.of("lists:read"),
+                        "rotationPolicy",
+                        policy,
+                        "destinations",
+                        List.of(Map.of("type", "vault", "path", path))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("id").asString();
+    }
+
+    /**
+     * Starts a rotation that will be held at {@code step}. Rotations are rotated by hand; for the end of the overlap
+     * a short overlap makes its job fire soon after.
+     */
+    private static void rotate(Api api, String keyId, Step step) {
+        String path = "/api/v1/keys/" + keyId + "/rotate";
+        if (step == Step.OLD_VERSIONS_REVOKED) {
+            Api.Response rotated = api.post(path, ADMIN, Map.of("overlap", "PT2S"));
+            assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+            return;
+        }
+        // the request thread stops at the crash point and the answer never comes
+        CompletableFuture.runAsync(() -> {
+            try {
+                api.post(path, ADMIN, Map.of());
+            } catch (IllegalStateException killed) {
+                // the connection dies with the process
+            }
+        });
+    }
+
+    private String read(String path) {
+        OpenBao.Cli read = bao.bao(bao.consumerToken(path), "kv", "get", "-format=json", "secret/keybridge/" + path);
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        String key = read.json().path("data").path("data").path("api_key").asString();
+        SecretHygiene.remember(key);
+        return key;
+    }
+
+    private int vaultVersion(String path) {
+        return bao.metadata("keybridge/" + path)
+                .json()
+                .path("data")
+                .path("current_version")
+                .asInt();
+    }
+
+    private static List<JsonNode> history(Api api, String keyId) {
+        Api.Response response = api.get("/api/v1/keys/" + keyId + "/rotations", ADMIN);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return StreamSupport.stream(response.json().spliterator(), false).toList();
+    }
+
+    /** The rotations that delivered their version (newest first). */
+    private static List<JsonNode> successful(List<JsonNode> history) {
+        return history.stream()
+                .filter(r -> List.of("OVERLAP", "REVOKING", "COMPLETED")
+                        .contains(r.path("state").asString()))
+                .toList();
+    }
+}

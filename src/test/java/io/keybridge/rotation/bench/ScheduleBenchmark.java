@@ -1,0 +1,221 @@
+package io.keybridge.rotation.bench;
+
+import io.keybridge.KeybridgeApplication;
+import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyDestination;
+import io.keybridge.keys.KeyFormat;
+import io.keybridge.keys.KeyMaterial;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.keys.KeyVersions;
+import io.keybridge.keys.VersionState;
+import io.keybridge.rotation.RotationScheduler;
+import io.keybridge.verification.VerificationIndex;
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.listeners.TriggerListenerSupport;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Scheduled rotation at scale, in keybridge itself against a real OpenBao (run by {@code scripts/bench schedule}):
+ *
+ * <ol>
+ *   <li>{@code KEYS} keys (default 100,000), each with a scheduled rotation in Quartz's JDBC store: heap used after a
+ *       full GC, with every key in the verification index as after a restart;
+ *   <li>firing lag (actual minus scheduled fire time) of {@code SPREAD} rotations (default 2,000) falling due spread
+ *       over {@code SPREAD_SECONDS} (default 120 s) among them;
+ *   <li>{@code BURST} rotations (default 10,000) falling due at the same instant: time until every one is confirmed.
+ * </ol>
+ *
+ * Keys are seeded through the repositories (issuing 100,000 keys through the API would take longer than the run);
+ * their first version was never delivered, so each rotation creates its Vault path, which costs what a rotation
+ * costs. Configuration comes from the environment as for keybridge ({@code VAULT_ADDR}, {@code VAULT_TOKEN},
+ * {@code KEYBRIDGE_DATA_DIR}).
+ */
+public final class ScheduleBenchmark {
+
+    private static final ConcurrentLinkedQueue<Long> LAGS = new ConcurrentLinkedQueue<>();
+
+    private ScheduleBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int keyCount = Integer.parseInt(System.getenv().getOrDefault("KEYS", "100000"));
+        int spread = Integer.parseInt(System.getenv().getOrDefault("SPREAD", "2000"));
+        int spreadSeconds = Integer.parseInt(System.getenv().getOrDefault("SPREAD_SECONDS", "120"));
+        int burst = Integer.parseInt(System.getenv().getOrDefault("BURST", "10000"));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(KeybridgeApplication.class)
+                .properties(
+                        "server.port=0",
+                        "keybridge.rotation.policies=" + System.getenv("BENCH_POLICIES"),
+                        "logging.level.io.keybridge=WARN")
+                .run(args);
+        try {
+            run(context, keyCount, spread, spreadSeconds, burst);
+        } finally {
+            context.close();
+        }
+    }
+
+    private static void run(
+            ConfigurableApplicationContext context, int keyCount, int spread, int spreadSeconds, int burst)
+            throws Exception {
+        ApiKeys keys = context.getBean(ApiKeys.class);
+        KeyVersions versions = context.getBean(KeyVersions.class);
+        KeyFormat format = context.getBean(KeyFormat.class);
+        RotationScheduler rotations = context.getBean(RotationScheduler.class);
+        TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+        Scheduler quartz = context.getBean(Scheduler.class);
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        SecureRandom random = new SecureRandom();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+
+        quartz.standby(); // nothing fires while seeding
+        long seeding = System.nanoTime();
+        List<UUID> ids = new ArrayList<>(keyCount);
+        Instant now = Instant.now();
+        for (int batch = 0; batch < keyCount; batch += 1000) {
+            int from = batch;
+            int to = Math.min(keyCount, batch + 1000);
+            transactions.executeWithoutResult(status -> {
+                for (int i = from; i < to; i++) {
+                    UUID id = UUID.randomUUID();
+                    String path = "bench-" + run + "/k" + i + "/api-key";
+                    ApiKey key = ApiKey.pending(
+                            id,
+                            "bench-" + i,
+                            "bench",
+                            Environment.LIVE,
+                            new TreeSet<>(List.of("lists:read")),
+                            null,
+                            now,
+                            null,
+                            "bench");
+                    List<KeyDestination> targets = List.of(
+                            new KeyDestination(UUID.randomUUID(), id, 0, "vault", path, "secret/keybridge/" + path));
+                    try (KeyMaterial material = format.generate(Environment.LIVE, random)) {
+                        keys.add(key, targets);
+                        keys.activate(id);
+                        KeyVersion version = new KeyVersion(
+                                UUID.randomUUID(),
+                                id,
+                                1,
+                                material.hash(),
+                                material.displayPrefix(),
+                                VersionState.ACTIVE,
+                                now,
+                                null,
+                                null);
+                        versions.add(version, targets, now);
+                        versions.changeState(version.id(), VersionState.ACTIVE, now);
+                    }
+                    // far in the future (1 to 90 days), as a fleet on a 90-day schedule; re-planned below for some
+                    Instant next = now.plus(Duration.ofMinutes(1440 + random.nextInt(89 * 1440)));
+                    keys.rotationPlanned(id, next, null);
+                    rotations.scheduleRotation(id, next);
+                    ids.add(id);
+                }
+            });
+            if (to % 10_000 == 0) {
+                System.out.printf("  seeded %,d keys%n", to);
+            }
+        }
+        System.out.printf(
+                "seeded %,d keys with scheduled rotations in %.0f s%n", keyCount, (System.nanoTime() - seeding) / 1e9);
+
+        context.getBean(VerificationIndex.class).load(); // as after a restart
+        System.gc();
+        Thread.sleep(500);
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long triggers =
+                jdbc.sql("SELECT COUNT(*) FROM QRTZ_TRIGGERS").query(Long.class).single();
+        System.out.printf(
+                "heap used after GC with %,d keys and %,d triggers: %.0f MiB%n", keyCount, triggers, heap / 1048576.0);
+
+        quartz.getListenerManager().addTriggerListener(new TriggerListenerSupport() {
+            @Override
+            public String getName() {
+                return "lag";
+            }
+
+            @Override
+            public void triggerFired(org.quartz.Trigger trigger, JobExecutionContext job) {
+                LAGS.add(
+                        job.getFireTime().getTime() - job.getScheduledFireTime().getTime());
+            }
+        });
+
+        // spread: rotations falling due over SPREAD_SECONDS, among all the others
+        Collections.shuffle(ids, random);
+        Instant spreadStart = Instant.now().plusSeconds(5);
+        for (int i = 0; i < spread; i++) {
+            Instant due = spreadStart.plusMillis((long) i * spreadSeconds * 1000 / spread);
+            keys.rotationPlanned(ids.get(i), due, null);
+            rotations.scheduleRotation(ids.get(i), due);
+        }
+        quartz.start();
+        awaitRotations(jdbc, spread, spreadStart.plusSeconds(spreadSeconds + 300));
+        List<Long> lags = new ArrayList<>(LAGS);
+        Collections.sort(lags);
+        System.out.printf(
+                "%,d rotations due over %d s among %,d scheduled keys: firing lag p50 %d ms, p99 %d ms, max %d ms%n",
+                lags.size(), spreadSeconds, keyCount, percentile(lags, 50), percentile(lags, 99), lags.getLast());
+
+        // burst: BURST rotations due at one instant
+        quartz.standby();
+        LAGS.clear();
+        Instant burstAt = Instant.now().plusSeconds(10);
+        transactions.executeWithoutResult(status -> {
+            for (int i = spread; i < spread + burst; i++) {
+                keys.rotationPlanned(ids.get(i), burstAt, null);
+                rotations.scheduleRotation(ids.get(i), burstAt);
+            }
+        });
+        quartz.start();
+        long done = awaitRotations(jdbc, spread + burst, burstAt.plusSeconds(3600));
+        double seconds = (done - burstAt.toEpochMilli()) / 1000.0;
+        System.out.printf(
+                "%,d rotations due at the same instant: all confirmed after %.1f s (%.0f rotations/s)%n",
+                burst, seconds, burst / seconds);
+    }
+
+    /** Waits until {@code count} rotations are confirmed; returns the wall-clock time when the last one was. */
+    private static long awaitRotations(JdbcClient jdbc, int count, Instant deadline) throws InterruptedException {
+        long last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            long confirmed = jdbc.sql("SELECT COUNT(*) FROM rotations WHERE state IN ('OVERLAP', 'COMPLETED')")
+                    .query(Long.class)
+                    .single();
+            long failed = jdbc.sql("SELECT COUNT(*) FROM rotations WHERE state = 'FAILED'")
+                    .query(Long.class)
+                    .single();
+            if (confirmed != last) {
+                System.out.printf("  %,d of %,d rotations confirmed (%,d failed)%n", confirmed, count, failed);
+                last = confirmed;
+            }
+            if (confirmed >= count) {
+                return System.currentTimeMillis();
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("rotations not confirmed by " + deadline);
+    }
+
+    private static long percentile(List<Long> sorted, int percentile) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));
+    }
+}

@@ -1,0 +1,196 @@
+package io.keybridge.support;
+
+import io.keybridge.lifecycle.StepReached;
+import io.keybridge.security.ApiTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A keybridge in a JVM of its own ({@link CrashableKeybridge}, on the test class path), on an H2 file database in its
+ * own folder and the test run's OpenBao, so that tests can {@code kill -9} it and start it again on the same data.
+ * Its output goes to {@code target/crash-tests/<name>.log}.
+ */
+public final class KeybridgeProcess implements AutoCloseable {
+
+    public static final String ADMIN = "crash-admin-" + UUID.randomUUID();
+    public static final String VERIFIER = "crash-gateway-" + UUID.randomUUID();
+
+    private final Path folder;
+    private final Path log;
+    private final Process process;
+    private final int port;
+    private final Api api;
+
+    private KeybridgeProcess(Path folder, Path log, Process process, int port) {
+        this.folder = folder;
+        this.log = log;
+        this.process = process;
+        this.port = port;
+        this.api = new Api(port);
+    }
+
+    /** Starts keybridge on the data in {@code folder} (created if new) and waits until it answers. */
+    public static KeybridgeProcess start(Path folder, String name) {
+        try {
+            Files.createDirectories(folder);
+            Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_AT));
+            Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_REACHED));
+            Path log = Path.of("target/crash-tests", name + ".log");
+            Files.createDirectories(log.getParent());
+            OpenBao bao = OpenBaoExtension.server();
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-XX:TieredStopAtLevel=1",
+                    "-Xmx512m",
+                    "-Dlogback.configurationFile="
+                            + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath(),
+                    "-Dlogging.config=classpath:crash-logback.xml",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CrashableKeybridge.class.getName(),
+                    "--server.port=" + port,
+                    "--keybridge.vault.uri=" + bao.address(),
+                    "--keybridge.security.admin-token=" + ADMIN,
+                    "--keybridge.security.tokens[0].name=gateway",
+                    "--keybridge.security.tokens[0].sha256=" + ApiTokens.sha256(VERIFIER),
+                    "--keybridge.security.tokens[0].roles=VERIFIER",
+                    "--keybridge.rotation.policies=src/test/resources/rotation-policies",
+                    "--keybridge.rotation.minimum-overlap=PT1S"));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Map<String, String> environment = builder.environment();
+            environment.put("KEYBRIDGE_DATA_DIR", folder.toAbsolutePath().toString());
+            // the token goes in the environment, not the command line, as in production
+            environment.put("VAULT_TOKEN", bao.keybridgeToken());
+            KeybridgeProcess node = new KeybridgeProcess(folder, log, builder.start(), port);
+            node.awaitReady();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** From now on, the first rotation to reach {@code step} stops there until the process is killed. */
+    public void crashAt(StepReached.Step step) {
+        write(CrashableKeybridge.CRASH_AT, step.name());
+    }
+
+    /** Waits until a rotation is held at the crash point; returns what the listener wrote (key id and step). */
+    public String awaitCrashPoint(Duration timeout) {
+        Path reached = folder.resolve(CrashableKeybridge.CRASH_REACHED);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("keybridge exited before the crash point; see " + log);
+            }
+            if (Files.exists(reached)) {
+                try {
+                    return Files.readString(reached);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("no rotation reached the crash point within " + timeout + "; see " + log);
+    }
+
+    /** {@code kill -9}: no shutdown hook, no finally block, nothing flushed. */
+    public void kill9() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-9", String.valueOf(process.pid()))
+                    .inheritIO()
+                    .start();
+            if (kill.waitFor() != 0 || !process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("could not kill -9 keybridge (pid " + process.pid() + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A normal stop (SIGTERM, graceful shutdown). */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("keybridge exited during start; see " + log);
+            }
+            try {
+                if (api.get("/api/v1/keys?size=1", ADMIN).status() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                // not listening yet
+            }
+            sleep(100);
+        }
+        close();
+        throw new IllegalStateException("keybridge did not start within 90 s; see " + log);
+    }
+
+    private void write(String file, String content) {
+        try {
+            Files.writeString(folder.resolve(file), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
