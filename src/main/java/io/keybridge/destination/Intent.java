@@ -6,5 +6,12 @@ package io.keybridge.destination;
  *
  * @param remoteVersion the destination's version id the write will create (Vault: the next KV version number)
  * @param createsPath whether the write creates the secret (so removing the version may remove the secret whole)
+ * @param metadataCurrent whether the destination's metadata already names this key as the secret's owner, so that
+ *     the write need not set it again (not recorded: after a crash it is simply set again)
  */
-public record Intent(String remoteVersion, boolean createsPath) {}
+public record Intent(String remoteVersion, boolean createsPath, boolean metadataCurrent) {
+
+    public Intent(String remoteVersion, boolean createsPath) {
+        this(remoteVersion, createsPath, false);
+    }
+}

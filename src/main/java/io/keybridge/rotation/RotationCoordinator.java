@@ -427,17 +427,18 @@ public class RotationCoordinator {
                     keyId,
                     Outcome.SUCCESS,
                     "version " + next.version() + " confirmed everywhere; older versions valid until " + retireAt);
+            // Quartz's job store joins this transaction: the triggers are committed with the state they follow from
+            scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
+            if (policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED && policy.drainQuiet() != null) {
+                Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
+                if (firstCheck.isBefore(retireAt)) {
+                    scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
+                }
+            }
+            scheduler.scheduleRotation(keyId, nextRotation);
         });
         events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.ACTIVATED));
         count(trigger, "confirmed");
-        scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
-        if (policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED && policy.drainQuiet() != null) {
-            Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
-            if (firstCheck.isBefore(retireAt)) {
-                scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
-            }
-        }
-        scheduler.scheduleRotation(keyId, nextRotation);
         log.info(
                 "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",
                 trigger,
@@ -467,6 +468,7 @@ public class RotationCoordinator {
             rotations.failed(rotation.id(), now, error);
             keys.rotationPlanned(key.id(), retryAt, error);
             audit.record(rotation.actor(), "key.rotate", key.id(), Outcome.FAILURE, error + "; retry at " + retryAt);
+            scheduler.scheduleRotation(key.id(), retryAt);
         });
         count(rotation.trigger(), "failed");
         KeyVersion current = current(key.id());
@@ -494,7 +496,6 @@ public class RotationCoordinator {
         } else {
             log.warn("rotation of key {} failed; old version still valid; retry at {}: {}", key.id(), retryAt, error);
         }
-        scheduler.scheduleRotation(key.id(), retryAt);
         return new RotationFailedException(rotation.id(), cause.ref(), cause.getMessage());
     }
 
@@ -556,12 +557,12 @@ public class RotationCoordinator {
                     Outcome.FAILURE,
                     "rotation to version " + rotation.toVersion() + " interrupted by a restart"
                             + (published ? "; the version may be at a destination and stays valid" : ""));
+            if (key.status() == KeyStatus.ACTIVE) {
+                scheduler.scheduleRotation(rotation.keyId(), now);
+            }
         });
         if (next != null && !published) {
             index.revoke(next.hash());
-        }
-        if (key.status() == KeyStatus.ACTIVE) {
-            scheduler.scheduleRotation(rotation.keyId(), now);
         }
     }
 

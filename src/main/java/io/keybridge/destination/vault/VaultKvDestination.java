@@ -67,7 +67,9 @@ class VaultKvDestination implements SecretDestination {
                     "the path already holds a secret that keybridge does not manage; choose another path");
         }
         int current = number(metadata.get("current_version"));
-        return new Intent(String.valueOf(current + 1), current == 0);
+        boolean metadataCurrent = payload.keyId().toString().equals(custom.get("key_id"))
+                && payload.owner().equals(custom.get("owner"));
+        return new Intent(String.valueOf(current + 1), current == 0, metadataCurrent);
     }
 
     @Override
@@ -91,6 +93,9 @@ class VaultKvDestination implements SecretDestination {
         if (written != version) {
             throw new DestinationException(
                     refFor(path), "Vault wrote version " + written + " where keybridge planned version " + version);
+        }
+        if (intent.metadataCurrent()) {
+            return; // a rotation of the same key: the secret's metadata already name it
         }
         Map<String, Object> custom = Map.of(
                 "custom_metadata",

@@ -44,7 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Keys are seeded through the repositories (issuing 100,000 keys through the API would take longer than the run);
  * their first version was never delivered, so each rotation creates its Vault path, which costs what a rotation
  * costs. Configuration comes from the environment as for keybridge ({@code VAULT_ADDR}, {@code VAULT_TOKEN},
- * {@code KEYBRIDGE_DATA_DIR}).
+ * {@code KEYBRIDGE_DATA_DIR}, {@code KEYBRIDGE_ROTATION_POLICIES}, {@code KEYBRIDGE_PORT}).
  */
 public final class ScheduleBenchmark {
 
@@ -57,12 +57,7 @@ public final class ScheduleBenchmark {
         int spread = Integer.parseInt(System.getenv().getOrDefault("SPREAD", "2000"));
         int spreadSeconds = Integer.parseInt(System.getenv().getOrDefault("SPREAD_SECONDS", "120"));
         int burst = Integer.parseInt(System.getenv().getOrDefault("BURST", "10000"));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(KeybridgeApplication.class)
-                .properties(
-                        "server.port=0",
-                        "keybridge.rotation.policies=" + System.getenv("BENCH_POLICIES"),
-                        "logging.level.io.keybridge=WARN")
-                .run(args);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(KeybridgeApplication.class).run(args);
         try {
             run(context, keyCount, spread, spreadSeconds, burst);
         } finally {
