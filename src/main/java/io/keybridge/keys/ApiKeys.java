@@ -88,25 +88,8 @@ public class ApiKeys {
 
     /** Keys matching the query, newest first. */
     public Page<ApiKey> search(KeyQuery query, PageRequest pageRequest) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         Map<String, Object> params = new java.util.HashMap<>();
-        if (query.status() != null) {
-            where.append(" AND status = :status");
-            params.put("status", query.status().name());
-        }
-        if (query.owner() != null) {
-            where.append(" AND owner = :owner");
-            params.put("owner", query.owner());
-        }
-        if (query.environment() != null) {
-            where.append(" AND environment = :environment");
-            params.put("environment", query.environment().name());
-        }
-        if (query.scope() != null) {
-            // scopes are stored space-separated and contain no spaces themselves
-            where.append(" AND (' ' || scopes || ' ') LIKE :scope");
-            params.put("scope", "% " + query.scope() + " %");
-        }
+        String where = where(query, params);
         long total = jdbc.sql("SELECT COUNT(*) FROM api_keys" + where)
                 .params(params)
                 .query(Long.class)
@@ -234,16 +217,21 @@ public class ApiKeys {
         if (keyIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT * FROM key_destinations WHERE key_id IN (:ids) ORDER BY key_id, position")
-                .param("ids", new ArrayList<>(keyIds))
-                .query((rs, n) -> new KeyDestination(
-                        rs.getObject("id", UUID.class),
-                        rs.getObject("key_id", UUID.class),
-                        rs.getInt("position"),
-                        rs.getString("type"),
-                        rs.getString("path"),
-                        rs.getString("ref")))
-                .list();
+        List<KeyDestination> found = new ArrayList<>();
+        List<UUID> all = new ArrayList<>(keyIds);
+        for (int from = 0; from < all.size(); from += 1000) { // bounded parameter lists, for every database
+            found.addAll(jdbc.sql("SELECT * FROM key_destinations WHERE key_id IN (:ids) ORDER BY key_id, position")
+                    .param("ids", all.subList(from, Math.min(all.size(), from + 1000)))
+                    .query((rs, n) -> new KeyDestination(
+                            rs.getObject("id", UUID.class),
+                            rs.getObject("key_id", UUID.class),
+                            rs.getInt("position"),
+                            rs.getString("type"),
+                            rs.getString("path"),
+                            rs.getString("ref")))
+                    .list());
+        }
+        return found;
     }
 
     /** The live key delivered to the destination, if any. */
@@ -253,6 +241,37 @@ public class ApiKeys {
                 .param("ref", ref)
                 .query(UUID.class)
                 .optional();
+    }
+
+    /** Every key the query matches, in no particular order: for selecting many keys at once (bulk emergency). */
+    public List<ApiKey> matching(KeyQuery query) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        return jdbc.sql("SELECT * FROM api_keys" + where(query, params))
+                .params(params)
+                .query(ApiKeys::key)
+                .list();
+    }
+
+    private static String where(KeyQuery query, Map<String, Object> params) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (query.status() != null) {
+            where.append(" AND status = :status");
+            params.put("status", query.status().name());
+        }
+        if (query.owner() != null) {
+            where.append(" AND owner = :owner");
+            params.put("owner", query.owner());
+        }
+        if (query.environment() != null) {
+            where.append(" AND environment = :environment");
+            params.put("environment", query.environment().name());
+        }
+        if (query.scope() != null) {
+            // scopes are stored space-separated and contain no spaces themselves
+            where.append(" AND (' ' || scopes || ' ') LIKE :scope");
+            params.put("scope", "% " + query.scope() + " %");
+        }
+        return where.toString();
     }
 
     private static ApiKey key(ResultSet rs, int row) throws SQLException {

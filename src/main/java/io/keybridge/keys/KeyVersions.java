@@ -56,10 +56,15 @@ public class KeyVersions {
         if (keyIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT * FROM key_versions WHERE key_id IN (:ids) ORDER BY key_id, version")
-                .param("ids", new ArrayList<>(keyIds))
-                .query(KeyVersions::version)
-                .list();
+        List<KeyVersion> found = new ArrayList<>();
+        List<UUID> all = new ArrayList<>(keyIds);
+        for (int from = 0; from < all.size(); from += 1000) { // bounded parameter lists, for every database
+            found.addAll(jdbc.sql("SELECT * FROM key_versions WHERE key_id IN (:ids) ORDER BY key_id, version")
+                    .param("ids", all.subList(from, Math.min(all.size(), from + 1000)))
+                    .query(KeyVersions::version)
+                    .list());
+        }
+        return found;
     }
 
     /** Every version of every key, for the verifier's in-memory index. */

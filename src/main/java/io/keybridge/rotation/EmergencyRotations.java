@@ -6,11 +6,8 @@ import io.keybridge.keys.Environment;
 import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
-import io.keybridge.paging.Page;
-import io.keybridge.paging.PageRequest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,22 +70,22 @@ public class EmergencyRotations {
                 selector.environment() == null ? null : Environment.of(selector.environment()));
         Set<UUID> wanted =
                 selector.keyIds() == null || selector.keyIds().isEmpty() ? null : new HashSet<>(selector.keyIds());
-        List<ApiKey> selected = new ArrayList<>();
-        for (int page = 0; ; page++) {
-            Page<ApiKey> found = keys.search(query, new PageRequest(page, PageRequest.MAX_SIZE));
-            for (ApiKey key : found.items()) {
-                if ((wanted == null || wanted.contains(key.id()))
-                        && (selector.createdBefore() == null || key.createdAt().isBefore(selector.createdBefore()))
-                        && (selector.destinationPrefix() == null
-                                || keys.destinationsOf(key.id()).stream()
-                                        .anyMatch(d -> d.ref().startsWith(selector.destinationPrefix())))) {
-                    selected.add(key);
-                }
-            }
-            if (found.items().size() < PageRequest.MAX_SIZE) {
-                return selected;
-            }
+        List<ApiKey> candidates = keys.matching(query).stream()
+                .filter(key -> wanted == null || wanted.contains(key.id()))
+                .filter(key ->
+                        selector.createdBefore() == null || key.createdAt().isBefore(selector.createdBefore()))
+                .sorted(java.util.Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id))
+                .toList();
+        if (selector.destinationPrefix() == null) {
+            return candidates;
         }
+        Set<UUID> atPrefix = keys
+                .destinationsOf(candidates.stream().map(ApiKey::id).toList())
+                .stream()
+                .filter(d -> d.ref().startsWith(selector.destinationPrefix()))
+                .map(io.keybridge.keys.KeyDestination::keyId)
+                .collect(java.util.stream.Collectors.toSet());
+        return candidates.stream().filter(key -> atPrefix.contains(key.id())).toList();
     }
 
     /** Contains every selected key now, then re-issues them in the background. */

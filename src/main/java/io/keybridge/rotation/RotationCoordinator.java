@@ -148,13 +148,18 @@ public class RotationCoordinator {
     }
 
     /**
-     * Containment: every live version of every given key stops verifying, in one transaction, before anything else
-     * happens. A database operation only, so it is immediate whatever state the destinations are in.
+     * Containment: every live version of every given key stops verifying, before anything else happens. The
+     * verification index is told first, so this node refuses the keys within milliseconds; then one transaction
+     * revokes them in the database (durable, and what other nodes and restarts go by) with their audit entries.
+     * Refusing early is never less safe; if the transaction fails the caller gets the error and retries.
      *
      * @return the versions revoked, by key
      */
     public java.util.Map<UUID, List<KeyVersion>> contain(
             java.util.Collection<UUID> keyIds, String actor, String reason, Instant at) {
+        versions.ofKeys(keyIds).stream()
+                .filter(version -> version.state().verifies())
+                .forEach(version -> index.revoke(version.hash()));
         java.util.Map<UUID, List<KeyVersion>> revoked = transactions.execute(status -> {
             java.util.Map<UUID, List<KeyVersion>> byKey = new java.util.LinkedHashMap<>();
             keyIds.forEach(keyId -> byKey.put(keyId, new java.util.ArrayList<>()));
@@ -164,6 +169,7 @@ public class RotationCoordinator {
             audit.recordAll(actor, "key.emergency-rotate.revoked", keyIds, Outcome.SUCCESS, "reason: " + reason);
             return byKey;
         });
+        // versions added between the first read and the transaction (a rotation starting meanwhile)
         revoked.values().forEach(list -> list.forEach(version -> index.revoke(version.hash())));
         log.warn("emergency: revoked {} keys; reason: {}", revoked.size(), reason);
         return revoked;

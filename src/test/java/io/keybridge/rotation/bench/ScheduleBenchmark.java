@@ -156,12 +156,16 @@ public final class ScheduleBenchmark {
 
         // spread: rotations falling due over SPREAD_SECONDS, among all the others
         Collections.shuffle(ids, random);
-        Instant spreadStart = Instant.now().plusSeconds(5);
-        for (int i = 0; i < spread; i++) {
-            Instant due = spreadStart.plusMillis((long) i * spreadSeconds * 1000 / spread);
-            keys.rotationPlanned(ids.get(i), due, null);
-            rotations.scheduleRotation(ids.get(i), due);
-        }
+        // far enough ahead that planning them all is done before the first is due, so lag measures Quartz alone
+        Instant spreadStart = Instant.now().plusSeconds(30);
+        transactions.executeWithoutResult(status -> {
+            for (int i = 0; i < spread; i++) {
+                Instant due = spreadStart.plusMillis((long) i * spreadSeconds * 1000 / spread);
+                keys.rotationPlanned(ids.get(i), due, null);
+                rotations.scheduleRotation(ids.get(i), due);
+            }
+        });
+        requireBefore(spreadStart);
         quartz.start();
         awaitRotations(jdbc, spread, spreadStart.plusSeconds(spreadSeconds + 300));
         List<Long> lags = new ArrayList<>(LAGS);
@@ -173,13 +177,14 @@ public final class ScheduleBenchmark {
         // burst: BURST rotations due at one instant
         quartz.standby();
         LAGS.clear();
-        Instant burstAt = Instant.now().plusSeconds(10);
+        Instant burstAt = Instant.now().plusSeconds(60);
         transactions.executeWithoutResult(status -> {
             for (int i = spread; i < spread + burst; i++) {
                 keys.rotationPlanned(ids.get(i), burstAt, null);
                 rotations.scheduleRotation(ids.get(i), burstAt);
             }
         });
+        requireBefore(burstAt);
         quartz.start();
         long done = awaitRotations(jdbc, spread + burst, burstAt.plusSeconds(3600));
         double seconds = (done - burstAt.toEpochMilli()) / 1000.0;
@@ -208,6 +213,12 @@ public final class ScheduleBenchmark {
             Thread.sleep(1000);
         }
         throw new IllegalStateException("rotations not confirmed by " + deadline);
+    }
+
+    private static void requireBefore(Instant due) {
+        if (!Instant.now().isBefore(due)) {
+            throw new IllegalStateException("planning took longer than the lead time; the figures would be wrong");
+        }
     }
 
     private static long percentile(List<Long> sorted, int percentile) {
