@@ -56,6 +56,9 @@ public abstract class IntegrationTest {
         OpenBao server = OpenBaoExtension.server();
         registry.add("keybridge.vault.uri", server::address);
         registry.add("keybridge.vault.token", server::keybridgeToken);
+        Moto moto = Moto.server();
+        registry.add("keybridge.aws.endpoint", moto::endpoint);
+        registry.add("keybridge.aws.region", () -> Moto.REGION);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         registry.add("keybridge.security.admin-token", () -> ADMIN);
         registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");

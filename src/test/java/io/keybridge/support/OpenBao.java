@@ -195,7 +195,7 @@ public final class OpenBao implements AutoCloseable {
         return response.json().path("auth").path("client_token").asString();
     }
 
-    private static Cli run(List<String> command, Map<String, String> environment) {
+    static Cli run(List<String> command, Map<String, String> environment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
             builder.environment().putAll(environment);
@@ -218,7 +218,7 @@ public final class OpenBao implements AutoCloseable {
         }
     }
 
-    private static Path executable(String property, Path fallback) {
+    static Path executable(String property, Path fallback) {
         String configured = System.getProperty(property);
         Path path = configured == null || configured.isBlank() ? fallback : Path.of(configured);
         if (!Files.isExecutable(path)) {

@@ -41,12 +41,25 @@ record CreateKeyRequest(
                 expiresAt,
                 rotationPolicy,
                 destinations.stream()
-                        .map(destination -> new NewKey.Target(destination.type(), destination.path()))
+                        .map(destination -> new NewKey.Target(destination.type(), destination.location()))
                         .toList());
     }
 
-    /** A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}}. */
+    /**
+     * A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}} or
+     * {@code {"type": "aws", "secretId": "crm-sync/api-key"}} ({@code path} is accepted for both).
+     */
     record DestinationRequest(
             @NotBlank String type,
-            @NotBlank @Size(max = 512) String path) {}
+            @Nullable @Size(min = 1, max = 512) String path,
+            @Nullable @Size(min = 1, max = 512) String secretId) {
+
+        String location() {
+            if ((path == null) == (secretId == null)) {
+                throw new io.keybridge.destination.InvalidDestinationException(
+                        "destination-path", "a destination needs exactly one of path (Vault) or secretId (AWS)");
+            }
+            return path != null ? path : secretId;
+        }
+    }
 }

@@ -1,0 +1,377 @@
+package io.keybridge.destination.aws;
+
+import io.github.bucket4j.Bucket;
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.SecretDestination;
+import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.KeyMaterial;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivers keys into AWS Secrets Manager as AWS's own rotation does, so that consumers reading {@code AWSCURRENT}
+ * (ECS, Lambda, the caching clients) work unchanged.
+ *
+ * <p>The first delivery creates the secret ({@code CreateSecret}, tagged {@code managed-by=keybridge} and
+ * {@code key-id}). Every later version is written with {@code PutSecretValue} as {@code AWSPENDING}, with the
+ * keybridge version id as {@code ClientRequestToken}, so a retried write never creates a second version; then
+ * {@code AWSCURRENT} moves to it ({@code UpdateSecretVersionStage}) and the one it replaced becomes
+ * {@code AWSPREVIOUS}. Confirmation reads {@code DescribeSecret} only: keybridge's IAM policy grants no
+ * {@code GetSecretValue}. The secret string is JSON with the same fields as the Vault payload.
+ */
+@Component
+public class SecretsManagerDestination implements SecretDestination {
+
+    static final String TYPE = "aws";
+    private static final Logger log = LoggerFactory.getLogger(SecretsManagerDestination.class);
+    private static final String CURRENT = "AWSCURRENT";
+    private static final String PENDING = "AWSPENDING";
+    private static final String PREVIOUS = "AWSPREVIOUS";
+    /** AWS's rule for secret names: 1–512 of letters, digits and {@code /_+=.@-}. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+    /** AWS appends "-" and six characters to make an ARN; a name that ends like that confuses ARN lookups. */
+    private static final Pattern ARN_LIKE_SUFFIX = Pattern.compile(".*-[A-Za-z0-9]{6}");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final AwsProperties properties;
+    private final Supplier<SecretsManagerClient> client;
+    private final Bucket writes;
+
+    SecretsManagerDestination(AwsProperties properties) {
+        this.properties = properties;
+        // built on first use, so that keybridge starts without any AWS configuration when no key goes to AWS
+        this.client = memoize(() -> build(properties));
+        if (properties.writesPerSecond() < 1) {
+            throw new IllegalStateException("keybridge.aws.writes-per-second must be at least 1");
+        }
+        this.writes = Bucket.builder()
+                .addLimit(limit -> limit.capacity(properties.writesPerSecond())
+                        .refillGreedy(properties.writesPerSecond(), Duration.ofSeconds(1)))
+                .build();
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String refFor(String path) {
+        String name = name(path);
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidDestinationException(
+                    "secret-name",
+                    "an AWS secret name is 1 to 512 letters, digits and /_+=.@- (with the prefix "
+                            + properties.namePrefix() + ")");
+        }
+        if (ARN_LIKE_SUFFIX.matcher(name).matches()) {
+            throw new InvalidDestinationException(
+                    "secret-name",
+                    "a secret name must not end with a hyphen and six characters (AWS reads it as an ARN)");
+        }
+        if (path.startsWith("/") || path.contains("//") || path.contains("..")) {
+            throw new InvalidDestinationException(
+                    "secret-name", "a secret name has no empty segments, no leading slash and no '..'");
+        }
+        return "aws:secretsmanager:" + name;
+    }
+
+    @Override
+    public Intent prepare(String path, SecretPayload payload) {
+        String version = payload.versionId().toString();
+        DescribeSecretResponse secret = describe(path);
+        if (secret == null) {
+            return new Intent(version, true);
+        }
+        Map<String, String> tags = tags(secret);
+        if (!"keybridge".equals(tags.get("managed-by"))) {
+            throw new DestinationException(
+                    refFor(path), "the secret exists and keybridge does not manage it; choose another name");
+        }
+        if (secret.deletedDate() != null) {
+            throw new DestinationException(
+                    refFor(path), "the secret is scheduled for deletion; restore it at AWS or choose another name");
+        }
+        secret.versionIdsToStages().forEach((id, stages) -> {
+            if (stages.contains(PENDING) && !stages.contains(CURRENT) && !id.equals(version)) {
+                // what an interrupted rotation leaves; PutSecretValue moves the label to the new version
+                log.warn("{}: version {} still holds AWSPENDING; the new version takes it over", refFor(path), id);
+            }
+        });
+        boolean tagged = payload.keyId().toString().equals(tags.get("key-id"));
+        return new Intent(version, false, tagged);
+    }
+
+    @Override
+    public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
+        String name = name(path);
+        String value = secretString(payload, material);
+        if (intent.createsPath()) {
+            call(
+                    path,
+                    "CreateSecret",
+                    true,
+                    () -> client.get().createSecret(request -> {
+                        request.name(name)
+                                .clientRequestToken(intent.remoteVersion())
+                                .secretString(value)
+                                .description("API key delivered by keybridge; read AWSCURRENT")
+                                .tags(
+                                        tag("managed-by", "keybridge"),
+                                        tag("key-id", payload.keyId().toString()));
+                        if (StringUtils.hasText(properties.kmsKeyId())) {
+                            request.kmsKeyId(properties.kmsKeyId());
+                        }
+                    }));
+            return; // a new secret's first version is AWSCURRENT
+        }
+        call(
+                path,
+                "PutSecretValue",
+                true,
+                () -> client.get()
+                        .putSecretValue(request -> request.secretId(name)
+                                .clientRequestToken(intent.remoteVersion())
+                                .secretString(value)
+                                .versionStages(PENDING)));
+        DescribeSecretResponse secret = describe(path);
+        String current = secret == null ? null : holderOf(secret, CURRENT);
+        if (!intent.remoteVersion().equals(current)) {
+            call(
+                    path,
+                    "UpdateSecretVersionStage",
+                    false,
+                    () -> client.get().updateSecretVersionStage(request -> {
+                        request.secretId(name).versionStage(CURRENT).moveToVersionId(intent.remoteVersion());
+                        if (current != null) {
+                            request.removeFromVersionId(current); // it becomes AWSPREVIOUS
+                        }
+                    }));
+        }
+        boolean pending = secret != null
+                && secret.versionIdsToStages()
+                        .getOrDefault(intent.remoteVersion(), List.of())
+                        .contains(PENDING);
+        if (pending) { // absent when this write repeats one that got this far
+            call(
+                    path,
+                    "UpdateSecretVersionStage",
+                    false,
+                    () -> client.get()
+                            .updateSecretVersionStage(request -> request.secretId(name)
+                                    .versionStage(PENDING)
+                                    .removeFromVersionId(intent.remoteVersion())));
+        }
+        if (!intent.metadataCurrent()) {
+            call(
+                    path,
+                    "TagResource",
+                    false,
+                    () -> client.get()
+                            .tagResource(request -> request.secretId(name)
+                                    .tags(
+                                            tag("managed-by", "keybridge"),
+                                            tag("key-id", payload.keyId().toString()))));
+        }
+    }
+
+    @Override
+    public void confirm(String path, Intent intent, SecretPayload payload) {
+        DescribeSecretResponse secret = describe(path);
+        if (secret == null) {
+            throw new DestinationException(refFor(path), "the secret is missing from AWS");
+        }
+        List<String> stages = secret.versionIdsToStages().getOrDefault(intent.remoteVersion(), List.of());
+        if (!stages.contains(CURRENT)) {
+            throw new DestinationException(
+                    refFor(path),
+                    "AWSCURRENT is on version " + holderOf(secret, CURRENT) + ", not the written version "
+                            + intent.remoteVersion());
+        }
+        String keyId = tags(secret).get("key-id");
+        if (!payload.keyId().toString().equals(keyId)) {
+            throw new DestinationException(refFor(path), "the secret's tags name another key: " + keyId);
+        }
+    }
+
+    @Override
+    public void remove(String path, Intent intent, Removal removal) {
+        String name = name(path);
+        if (removal == Removal.DISCARD && intent.createsPath()) {
+            // created for this key alone and never handed out: leave no trace
+            call(
+                    path,
+                    "DeleteSecret",
+                    false,
+                    () -> client.get()
+                            .deleteSecret(request -> request.secretId(name).forceDeleteWithoutRecovery(true)));
+            return;
+        }
+        DescribeSecretResponse secret = describe(path);
+        if (secret == null) {
+            return;
+        }
+        List<String> stages = secret.versionIdsToStages().getOrDefault(intent.remoteVersion(), List.of());
+        for (String stage : stages) {
+            if (stage.equals(CURRENT)) {
+                // a never-published version that became current: give AWSCURRENT back to the one it replaced
+                String previous = holderOf(secret, PREVIOUS);
+                if (previous != null) {
+                    call(
+                            path,
+                            "UpdateSecretVersionStage",
+                            false,
+                            () -> client.get()
+                                    .updateSecretVersionStage(request -> request.secretId(name)
+                                            .versionStage(CURRENT)
+                                            .moveToVersionId(previous)
+                                            .removeFromVersionId(intent.remoteVersion())));
+                }
+                continue;
+            }
+            // without labels a version is deprecated: no consumer reading by stage gets it, and AWS deletes it
+            call(
+                    path,
+                    "UpdateSecretVersionStage",
+                    false,
+                    () -> client.get()
+                            .updateSecretVersionStage(request -> request.secretId(name)
+                                    .versionStage(stage)
+                                    .removeFromVersionId(intent.remoteVersion())));
+        }
+    }
+
+    private @Nullable DescribeSecretResponse describe(String path) {
+        String name = name(path);
+        try {
+            return call(
+                    path,
+                    "DescribeSecret",
+                    false,
+                    () -> client.get().describeSecret(request -> request.secretId(name)));
+        } catch (DestinationException e) {
+            if (e.getCause() instanceof ResourceNotFoundException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private String name(String path) {
+        return properties.namePrefix() + path;
+    }
+
+    private static String secretString(SecretPayload payload, KeyMaterial material) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("api_key", material.reveal());
+        data.put("key_id", payload.keyId().toString());
+        data.put("key_prefix", payload.keyPrefix());
+        data.put("environment", payload.environment().label());
+        data.put("scopes", String.join(" ", payload.scopes()));
+        data.put("issued_at", payload.issuedAt().toString());
+        data.put(
+                "expires_at",
+                payload.expiresAt() == null ? "" : payload.expiresAt().toString());
+        return JSON.writeValueAsString(data);
+    }
+
+    private static @Nullable String holderOf(DescribeSecretResponse secret, String stage) {
+        return secret.versionIdsToStages().entrySet().stream()
+                .filter(entry -> entry.getValue().contains(stage))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static Map<String, String> tags(DescribeSecretResponse secret) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        secret.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+        return tags;
+    }
+
+    private static Tag tag(String key, String value) {
+        return Tag.builder().key(key).value(value).build();
+    }
+
+    /**
+     * Runs one AWS call, turning its failure into a {@link DestinationException} with AWS's own message (which never
+     * holds the request, so never the key). The SDK has already retried what retrying can help (throttling, 5xx).
+     */
+    private <T> T call(String path, String operation, boolean refusalMeansNothingWritten, Supplier<T> call) {
+        if (!operation.startsWith("Describe")) {
+            try {
+                writes.asBlocking().consume(1); // queue here rather than be throttled by AWS
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DestinationException(refFor(path), "AWS " + operation + " not sent: interrupted", e, true);
+            }
+        }
+        try {
+            return call.get();
+        } catch (SecretsManagerException e) {
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null
+                    ? e.getClass().getSimpleName()
+                    : e.awsErrorDetails().errorMessage();
+            boolean refused = e.statusCode() >= 400 && e.statusCode() < 500;
+            throw new DestinationException(
+                    refFor(path),
+                    "AWS " + operation + " failed: " + code + ": " + message,
+                    e,
+                    refusalMeansNothingWritten && refused);
+        } catch (SdkException e) {
+            // no answer (connection refused, timeout, no credentials): whether a write happened is unknown
+            throw new DestinationException(
+                    refFor(path),
+                    "AWS " + operation + " failed: " + e.getClass().getSimpleName(),
+                    e,
+                    false);
+        }
+    }
+
+    private static SecretsManagerClient build(AwsProperties properties) {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder();
+        if (StringUtils.hasText(properties.region())) {
+            builder.region(Region.of(properties.region()));
+        }
+        if (properties.endpoint() != null) {
+            builder.endpointOverride(properties.endpoint());
+        }
+        return builder.build();
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private volatile @Nullable T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
+    }
+}

@@ -1,0 +1,211 @@
+package io.keybridge.destination.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.SecretPayload;
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyFormat;
+import io.keybridge.keys.KeyMaterial;
+import io.keybridge.support.Api;
+import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.Moto;
+import io.keybridge.support.OpenBao;
+import io.keybridge.support.SecretHygiene;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/** Delivery into AWS Secrets Manager, against a real moto_server, read back with boto3 as a consumer would. */
+class SecretsManagerIntegrationTests extends IntegrationTest {
+
+    private final Moto moto = Moto.server();
+
+    @Autowired
+    private SecretsManagerDestination destination;
+
+    @Autowired
+    private KeyFormat format;
+
+    @Test
+    void aKeyDeliveredToAwsIsReadFromAwsCurrentAndVerifies() {
+        String secretId = unique("aws-crm") + "/api-key";
+        Api.Response created = issueToAws(secretId);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode destination = created.json().path("destinations").get(0);
+        assertThat(destination.path("type").asString()).isEqualTo("aws");
+        assertThat(destination.path("ref").asString()).isEqualTo("aws:secretsmanager:keybridge/" + secretId);
+        JsonNode current = read(secretId, "AWSCURRENT");
+        String key = current.path("value").path("api_key").asString();
+        assertThat(current.path("value").path("key_id").asString())
+                .isEqualTo(created.json().path("id").asString());
+        assertThat(api.verify(VERIFIER, key, List.of("lists:read")).status()).isEqualTo(200);
+        JsonNode described = describe(secretId);
+        assertThat(described.path("tags").path("managed-by").asString()).isEqualTo("keybridge");
+        assertThat(described.path("tags").path("key-id").asString())
+                .isEqualTo(created.json().path("id").asString());
+    }
+
+    @Test
+    void aRotationMovesAwsCurrentToTheNewKeyAndLeavesTheOldOneAsAwsPreviousDuringTheOverlap() {
+        String secretId = unique("aws-rotating") + "/api-key";
+        String id = issueToAws(secretId).json().path("id").asString();
+        JsonNode before = read(secretId, "AWSCURRENT");
+        String oldKey = before.path("value").path("api_key").asString();
+
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"));
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        JsonNode current = read(secretId, "AWSCURRENT");
+        String newKey = current.path("value").path("api_key").asString();
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(current.path("versionId").asString())
+                .isNotEqualTo(before.path("versionId").asString());
+        assertThat(read(secretId, "AWSPREVIOUS").path("value").path("api_key").asString())
+                .isEqualTo(oldKey);
+        assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+        assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                .as("overlap")
+                .isEqualTo(200);
+        assertThat(describe(secretId)
+                        .path("versions")
+                        .path(current.path("versionId").asString())
+                        .toString())
+                .doesNotContain("AWSPENDING");
+
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                                .isEqualTo(401));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(describe(secretId)
+                                .path("versions")
+                                .path(before.path("versionId").asString())
+                                .size())
+                        .as("the revoked version keeps no stage: no consumer reading a stage gets it")
+                        .isZero());
+        assertThat(read(secretId, "AWSCURRENT").path("value").path("api_key").asString())
+                .isEqualTo(newKey);
+    }
+
+    @Test
+    void aKeyWithAVaultAndAnAwsDestinationHasTheSameKeyAtBothAndBothRotate() {
+        String path = unique("both") + "/api-key";
+        Api.Response created = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name", unique("both"),
+                        "environment", "live",
+                        "owner", "ops",
+                        "scopes", List.of("lists:read"),
+                        "destinations",
+                                List.of(
+                                        Map.of("type", "vault", "path", path),
+                                        Map.of("type", "aws", "secretId", path))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().path("id").asString();
+        String fromVault = readKeyAsConsumer(path);
+        assertThat(read(path, "AWSCURRENT").path("value").path("api_key").asString())
+                .isEqualTo(fromVault);
+
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"))
+                        .status())
+                .isEqualTo(202);
+
+        String rotated = readKeyAsConsumer(path);
+        assertThat(rotated).isNotEqualTo(fromVault);
+        assertThat(read(path, "AWSCURRENT").path("value").path("api_key").asString())
+                .isEqualTo(rotated);
+        assertThat(api.verify(VERIFIER, rotated, List.of()).status()).isEqualTo(200);
+        JsonNode key = api.get("/api/v1/keys/" + id, AUDITOR).json();
+        assertThat(key.path("destinations").size()).isEqualTo(2);
+        assertThat(key.path("destinations").get(1).path("state").asString()).isEqualTo("CONFIRMED");
+    }
+
+    @Test
+    void aWriteRetriedWithTheSameClientRequestTokenCreatesNoSecondVersion() {
+        String secretId = unique("aws-idempotent") + "/api-key";
+        String id = issueToAws(secretId).json().path("id").asString();
+        SecretPayload payload = new SecretPayload(
+                UUID.fromString(id),
+                UUID.randomUUID(),
+                "ops",
+                "ee_live_abcd",
+                Environment.LIVE,
+                new TreeSet<>(List.of("lists:read")),
+                Instant.now(),
+                null);
+        Intent intent = destination.prepare(secretId, payload);
+        try (KeyMaterial material = format.generate(Environment.LIVE, new SecureRandom())) {
+            destination.write(secretId, intent, payload, material);
+            destination.write(secretId, intent, payload, material); // as after a timeout whose write had landed
+        }
+        destination.confirm(secretId, intent, payload);
+
+        JsonNode versions = describe(secretId).path("versions");
+        assertThat(versions.size()).as(versions.toString()).isEqualTo(2); // version 1 and this one, not a third
+        assertThat(versions.path(payload.versionId().toString()).toString()).contains("AWSCURRENT");
+    }
+
+    @Test
+    void aSecretKeybridgeDoesNotManageIsNeverOverwritten() {
+        String secretId = unique("aws-foreign") + "/api-key";
+        OpenBao.Cli created = createForeignSecret("keybridge/" + secretId);
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+
+        Api.Response refused = issueToAws(secretId);
+
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.json().path("detail").asString()).contains("does not manage");
+        assertThat(read(secretId, "AWSCURRENT").path("value").toString()).contains("not-a-key");
+    }
+
+    @Test
+    void invalidSecretNamesAreRefusedAndChangeNothing() {
+        for (String name : List.of("bad name/api-key", "../escape", "x".repeat(600), "ends-with-abcdef")) {
+            Api.Response refused = issueToAws(name);
+            assertThat(refused.status()).as(name).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+        }
+    }
+
+    private Api.Response issueToAws(String secretId) {
+        return api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name", unique("aws"),
+                        "environment", "live",
+                        "owner", "ops",
+                        "scopes", List.of("lists:read"),
+                        "destinations", List.of(Map.of("type", "aws", "secretId", secretId))));
+    }
+
+    private JsonNode read(String secretId, String stage) {
+        OpenBao.Cli read = moto.read("keybridge/" + secretId, stage);
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        JsonNode json = read.json();
+        SecretHygiene.remember(json.path("value").path("api_key").asString());
+        return json;
+    }
+
+    private JsonNode describe(String secretId) {
+        OpenBao.Cli described = moto.describe("keybridge/" + secretId);
+        assertThat(described.exitCode()).as(described.stderr()).isZero();
+        return described.json();
+    }
+
+    private OpenBao.Cli createForeignSecret(String name) {
+        return moto.create(name, "{\"api_key\":\"not-a-key\"}");
+    }
+}
