@@ -1,6 +1,7 @@
 package io.keybridge.destination;
 
 import io.keybridge.keys.KeyMaterial;
+import java.time.Duration;
 
 /**
  * A secret store keybridge delivers keys into (Vault KV v2 now; AWS Secrets Manager later).
@@ -13,6 +14,14 @@ public interface SecretDestination {
 
     /** The type clients name in requests, e.g. {@code vault}. */
     String type();
+
+    /**
+     * The shortest interval between two rotations this destination supports: a rotation policy that would rotate a
+     * key faster is refused for keys delivered here.
+     */
+    default Duration minimumRotationInterval() {
+        return Duration.ZERO;
+    }
 
     /**
      * Validates a client-given path and returns the full reference a consumer reads.

@@ -23,6 +23,7 @@ public class KeyEditor {
 
     private final RotationPolicyLookup policies;
     private final ApplicationEventPublisher events;
+    private final RotationRateCheck rates;
 
     public KeyEditor(
             ApiKeys keys,
@@ -30,7 +31,9 @@ public class KeyEditor {
             AuditLog audit,
             TransactionTemplate transactions,
             RotationPolicyLookup policies,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            RotationRateCheck rates) {
+        this.rates = rates;
         this.policies = policies;
         this.events = events;
         this.keys = keys;
@@ -67,6 +70,11 @@ public class KeyEditor {
                     "unknown-policy",
                     "no rotation policy named '" + policy + "' in the policy folder");
         }
+        rates.check(
+                policy,
+                keys.destinationsOf(keyId).stream()
+                        .map(io.keybridge.keys.KeyDestination::type)
+                        .toList());
         ApiKey key = transactions.execute(status -> {
             ApiKey found = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
             keys.changeRotationPolicy(keyId, policy);

@@ -57,6 +57,7 @@ public class KeyIssuer {
     private final DeliveredVersions delivered;
     private final ApplicationEventPublisher events;
     private final RotationPolicyLookup policies;
+    private final RotationRateCheck rates;
     private final VerificationIndex index;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
@@ -77,7 +78,9 @@ public class KeyIssuer {
             AuditLog audit,
             TransactionTemplate transactions,
             SecureRandom random,
-            Clock clock) {
+            Clock clock,
+            RotationRateCheck rates) {
+        this.rates = rates;
         this.format = format;
         this.properties = properties;
         this.keys = keys;
@@ -108,6 +111,9 @@ public class KeyIssuer {
         validate(request, now);
         UUID keyId = UUID.randomUUID();
         List<KeyDestination> targets = resolveDestinations(keyId, request.destinations());
+        rates.check(
+                request.rotationPolicy() == null ? "default" : request.rotationPolicy(),
+                targets.stream().map(KeyDestination::type).toList());
 
         try (KeyMaterial material = format.generate(request.environment(), random)) {
             ApiKey key = ApiKey.pending(

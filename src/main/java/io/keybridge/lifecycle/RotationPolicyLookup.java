@@ -8,6 +8,9 @@ public interface RotationPolicyLookup {
 
     boolean exists(String name);
 
+    /** The shortest time the policy leaves between two rotations of a key. */
+    Duration shortestInterval(String name);
+
     /** How long each version of a key under this policy lives, or null if versions do not expire by policy. */
     @Nullable
     Duration keyLifetime(String name);

@@ -78,6 +78,11 @@ public class RotationPolicies implements RotationPolicyLookup {
     }
 
     @Override
+    public Duration shortestInterval(String name) {
+        return get(name).shortestInterval();
+    }
+
+    @Override
     public @Nullable Duration keyLifetime(String name) {
         return get(name).keyLifetime();
     }

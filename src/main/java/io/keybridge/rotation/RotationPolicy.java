@@ -48,6 +48,32 @@ public record RotationPolicy(
      *
      * @param expiresAt the current version's expiry, or null
      */
+    /**
+     * The shortest time this policy leaves between two rotations: its interval (for cron, the smallest gap among the
+     * next 50 firings), or the version lifetime minus the expiry lead if that is shorter.
+     */
+    public Duration shortestInterval() {
+        Duration shortest;
+        if (rotateEvery != null) {
+            shortest = rotateEvery;
+        } else {
+            shortest = null;
+            Instant previous = nextRotation(Instant.now(), null);
+            for (int i = 0; i < 50 && !previous.equals(Instant.MAX); i++) {
+                Instant next = nextRotation(previous, null);
+                Duration gap = Duration.between(previous, next);
+                shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+                previous = next;
+            }
+            shortest = shortest == null ? Duration.ofDays(36500) : shortest;
+        }
+        if (keyLifetime != null) {
+            Duration byExpiry = keyLifetime.minus(rotateBeforeExpiry);
+            shortest = byExpiry.compareTo(shortest) < 0 ? byExpiry : shortest;
+        }
+        return shortest;
+    }
+
     public Instant nextRotation(Instant last, @Nullable Instant expiresAt) {
         Instant scheduled;
         if (rotateEvery != null) {

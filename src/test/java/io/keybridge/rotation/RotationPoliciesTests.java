@@ -78,6 +78,26 @@ class RotationPoliciesTests {
     }
 
     @Test
+    void theShortestIntervalCountsTheScheduleTheCronGapsAndTheVersionLifetime() throws IOException {
+        Files.writeString(
+                folder.resolve("cron.yaml"),
+                "name: cron\ncron: \"0 0/5 * * * ?\"\noverlap: PT1H\nrotateBeforeExpiry: PT1H\n");
+        Files.writeString(
+                folder.resolve("lifetime.yaml"),
+                "name: lifetime\nrotateEvery: P1D\noverlap: PT1H\nrotateBeforeExpiry: PT2H\nkeyLifetime: PT4H\n");
+
+        assertThat(RotationPolicies.parse(folder.resolve("cron.yaml"), HOUR).shortestInterval())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(RotationPolicies.parse(folder.resolve("lifetime.yaml"), HOUR).shortestInterval())
+                .as("a version living 4 h, replaced 2 h before it expires, rotates every 2 h")
+                .isEqualTo(Duration.ofHours(2));
+        assertThat(RotationPolicies.load(Path.of("policies/rotation"), HOUR)
+                        .get("default")
+                        .shortestInterval())
+                .isEqualTo(Duration.ofDays(90));
+    }
+
+    @Test
     void theNextRotationIsOnScheduleOrBeforeExpiryWhicheverComesFirst() {
         RotationPolicy policy =
                 RotationPolicies.load(Path.of("policies/rotation"), HOUR).get("default");

@@ -76,6 +76,12 @@ public class SecretsManagerDestination implements SecretDestination {
         return TYPE;
     }
 
+    /** AWS advises at most one {@code PutSecretValue} per secret every 10 minutes, sustained. */
+    @Override
+    public Duration minimumRotationInterval() {
+        return Duration.ofMinutes(10);
+    }
+
     @Override
     public String refFor(String path) {
         String name = name(path);

@@ -171,6 +171,40 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aPolicyRotatingFasterThanAwsAdvisesIsRefusedForAwsKeys() {
+        Api.Response refused = api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name",
+                        unique("aws-fast"),
+                        "environment",
+                        "live",
+                        "owner",
+                        "ops",
+                        "scopes",
+                        List.of("lists:read"),
+                        "rotationPolicy",
+                        "fast",
+                        "destinations",
+                        List.of(Map.of("type", "aws", "secretId", unique("aws-fast") + "/api-key"))));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("errors").get(0).path("rule").asString()).isEqualTo("too-fast-for-destination");
+        assertThat(refused.json().path("detail").asString()).contains("every PT10M");
+
+        String id =
+                issueToAws(unique("aws-slow") + "/api-key").json().path("id").asString();
+        Api.Response change = api.patch("/api/v1/keys/" + id, ADMIN, Map.of("rotationPolicy", "fast"));
+        assertThat(change.status()).as(change.body()).isEqualTo(400);
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("rotationPolicy")
+                        .asString())
+                .isEqualTo("default");
+    }
+
+    @Test
     void invalidSecretNamesAreRefusedAndChangeNothing() {
         for (String name : List.of("bad name/api-key", "../escape", "x".repeat(600), "ends-with-abcdef")) {
             Api.Response refused = issueToAws(name);
