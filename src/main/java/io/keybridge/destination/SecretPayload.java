@@ -1,7 +1,10 @@
 package io.keybridge.destination;
 
 import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyMaterial;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -15,4 +18,21 @@ public record SecretPayload(
         Environment environment,
         SortedSet<String> scopes,
         Instant issuedAt,
-        @Nullable Instant expiresAt) {}
+        @Nullable Instant expiresAt) {
+
+    /**
+     * What every destination stores, field by field: the key under {@code api_key} and these facts beside it. The
+     * caller must not log, keep or return the map, since it holds the key.
+     */
+    public Map<String, String> fields(KeyMaterial material) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("api_key", material.reveal());
+        fields.put("key_id", keyId.toString());
+        fields.put("key_prefix", keyPrefix);
+        fields.put("environment", environment.label());
+        fields.put("scopes", String.join(" ", scopes));
+        fields.put("issued_at", issuedAt.toString());
+        fields.put("expires_at", expiresAt == null ? "" : expiresAt.toString());
+        return fields;
+    }
+}

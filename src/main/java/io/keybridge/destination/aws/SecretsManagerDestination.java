@@ -180,14 +180,7 @@ public class SecretsManagerDestination implements SecretDestination {
                         .getOrDefault(intent.remoteVersion(), List.of())
                         .contains(PENDING);
         if (pending) { // absent when this write repeats one that got this far
-            call(
-                    path,
-                    "UpdateSecretVersionStage",
-                    false,
-                    () -> client.get()
-                            .updateSecretVersionStage(request -> request.secretId(name)
-                                    .versionStage(PENDING)
-                                    .removeFromVersionId(intent.remoteVersion())));
+            removeStage(path, PENDING, intent.remoteVersion());
         }
         if (!intent.metadataCurrent()) {
             call(
@@ -257,15 +250,19 @@ public class SecretsManagerDestination implements SecretDestination {
                 continue;
             }
             // without labels a version is deprecated: no consumer reading by stage gets it, and AWS deletes it
-            call(
-                    path,
-                    "UpdateSecretVersionStage",
-                    false,
-                    () -> client.get()
-                            .updateSecretVersionStage(request -> request.secretId(name)
-                                    .versionStage(stage)
-                                    .removeFromVersionId(intent.remoteVersion())));
+            removeStage(path, stage, intent.remoteVersion());
         }
+    }
+
+    /** Takes a stage off a version (the version keeps its other stages). */
+    private void removeStage(String path, String stage, String versionId) {
+        call(
+                path,
+                "UpdateSecretVersionStage",
+                false,
+                () -> client.get()
+                        .updateSecretVersionStage(request ->
+                                request.secretId(name(path)).versionStage(stage).removeFromVersionId(versionId)));
     }
 
     private @Nullable DescribeSecretResponse describe(String path) {
@@ -289,17 +286,7 @@ public class SecretsManagerDestination implements SecretDestination {
     }
 
     private static String secretString(SecretPayload payload, KeyMaterial material) {
-        Map<String, String> data = new LinkedHashMap<>();
-        data.put("api_key", material.reveal());
-        data.put("key_id", payload.keyId().toString());
-        data.put("key_prefix", payload.keyPrefix());
-        data.put("environment", payload.environment().label());
-        data.put("scopes", String.join(" ", payload.scopes()));
-        data.put("issued_at", payload.issuedAt().toString());
-        data.put(
-                "expires_at",
-                payload.expiresAt() == null ? "" : payload.expiresAt().toString());
-        return JSON.writeValueAsString(data);
+        return JSON.writeValueAsString(payload.fields(material));
     }
 
     private static @Nullable String holderOf(DescribeSecretResponse secret, String stage) {

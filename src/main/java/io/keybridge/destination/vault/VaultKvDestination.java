@@ -75,16 +75,7 @@ class VaultKvDestination implements SecretDestination {
     @Override
     public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
         int version = Integer.parseInt(intent.remoteVersion());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("api_key", material.reveal());
-        data.put("key_id", payload.keyId().toString());
-        data.put("key_prefix", payload.keyPrefix());
-        data.put("environment", payload.environment().label());
-        data.put("scopes", String.join(" ", payload.scopes()));
-        data.put("issued_at", payload.issuedAt().toString());
-        data.put(
-                "expires_at",
-                payload.expiresAt() == null ? "" : payload.expiresAt().toString());
+        Map<String, Object> data = new LinkedHashMap<>(payload.fields(material));
         KvWrite body = new KvWrite(Map.of("cas", version - 1), data);
         VaultResponse response = call(path, "write", true, () -> vault.write(dataPath(path), body));
         int written = response == null || response.getData() == null
