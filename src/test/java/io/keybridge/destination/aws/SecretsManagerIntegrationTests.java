@@ -205,6 +205,35 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void awsWriteCallsAreHeldToTheConfiguredRate() {
+        SecretsManagerDestination limited = new SecretsManagerDestination(
+                new AwsProperties(Moto.REGION, java.net.URI.create(moto.endpoint()), "keybridge/", null, 2));
+        String secretId = unique("aws-rate") + "/api-key";
+        UUID keyId = UUID.randomUUID();
+        long started = System.nanoTime();
+        for (int i = 0; i < 3; i++) { // CreateSecret, then twice PutSecretValue + two stage moves: 7 writes
+            SecretPayload payload = new SecretPayload(
+                    keyId,
+                    UUID.randomUUID(),
+                    "ops",
+                    "ee_live_abcd",
+                    Environment.LIVE,
+                    new TreeSet<>(List.of("lists:read")),
+                    Instant.now(),
+                    null);
+            Intent intent = limited.prepare(secretId, payload);
+            try (KeyMaterial material = format.generate(Environment.LIVE, new SecureRandom())) {
+                limited.write(secretId, intent, payload, material);
+            }
+            limited.confirm(secretId, intent, payload);
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        // 2 writes at once (the bucket starts full), then 2 per second: the other 5 need at least 2.5 s
+        assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(2400)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
     void invalidSecretNamesAreRefusedAndChangeNothing() {
         for (String name : List.of("bad name/api-key", "../escape", "x".repeat(600), "ends-with-abcdef")) {
             Api.Response refused = issueToAws(name);
