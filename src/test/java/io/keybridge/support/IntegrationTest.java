@@ -57,7 +57,7 @@ public abstract class IntegrationTest {
         registry.add("keybridge.vault.uri", server::address);
         registry.add("keybridge.vault.token", server::keybridgeToken);
         Moto moto = Moto.server();
-        registry.add("keybridge.aws.endpoint", moto::endpoint);
+        registry.add("keybridge.aws.endpoint", moto::proxiedEndpoint);
         registry.add("keybridge.aws.region", () -> Moto.REGION);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         registry.add("keybridge.security.admin-token", () -> ADMIN);

@@ -26,6 +26,7 @@ public final class Moto {
     private final Path python;
     private final Process process;
     private final String endpoint;
+    private final SwitchableProxy proxy;
 
     private Moto() throws IOException, InterruptedException {
         Path project = Path.of(System.getProperty("user.dir"));
@@ -43,6 +44,7 @@ public final class Moto {
                 .redirectOutput(log.toFile())
                 .start();
         awaitUp();
+        this.proxy = new SwitchableProxy(port);
     }
 
     /** The running server (starting it on first use). Also gives the SDK moto's fake credentials. */
@@ -66,6 +68,15 @@ public final class Moto {
 
     public String endpoint() {
         return endpoint;
+    }
+
+    /** The endpoint keybridge is given: moto behind a proxy that tests can take down ({@link #proxy()}). */
+    public String proxiedEndpoint() {
+        return "http://127.0.0.1:" + proxy.port();
+    }
+
+    public SwitchableProxy proxy() {
+        return proxy;
     }
 
     /**

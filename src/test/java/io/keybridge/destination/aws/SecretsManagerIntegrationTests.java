@@ -234,6 +234,81 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void whileAwsIsDownAKeyForVaultAndAwsIsNotCreatedAndWhatReachedVaultIsRemoved() {
+        String path = unique("aws-down") + "/api-key";
+        Api.Response refused;
+        moto.proxy().down();
+        try {
+            refused = issueToVaultAndAws(path);
+        } finally {
+            moto.proxy().up();
+        }
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(502);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.json().path("detail").asString()).contains("aws:secretsmanager:keybridge/" + path);
+        assertThat(bao.metadata("keybridge/" + path).status())
+                .as("Vault was written first; the secret created for the key is gone again")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aRotationWhileAwsIsDownKeepsTheOldKeyValidAndOverdueAndCompletesWhenAwsIsBack() {
+        String path = unique("aws-flaky") + "/api-key";
+        Api.Response created = issueToVaultAndAws(path);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().path("id").asString();
+        String oldKey = readKeyAsConsumer(path);
+
+        moto.proxy().down();
+        try {
+            Api.Response failed = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+
+            assertThat(failed.status()).as(failed.body()).isEqualTo(502);
+            assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                    .as("never revoked before the new key is confirmed everywhere")
+                    .isEqualTo(200);
+            JsonNode key = api.get("/api/v1/keys/" + id, AUDITOR).json();
+            assertThat(key.path("rotation").asString()).isEqualTo("OVERDUE");
+            assertThat(key.path("rotationError").asString()).contains("aws:secretsmanager");
+        } finally {
+            moto.proxy().up();
+        }
+
+        Api.Response retried = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"));
+
+        assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+        String newKey = readKeyAsConsumer(path);
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(read(path, "AWSCURRENT").path("value").path("api_key").asString())
+                .isEqualTo(newKey);
+        assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+        assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                .as("in its overlap")
+                .isEqualTo(200);
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("rotation")
+                        .asString())
+                .isEqualTo("OK");
+    }
+
+    private Api.Response issueToVaultAndAws(String path) {
+        return api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name", unique("both"),
+                        "environment", "live",
+                        "owner", "ops",
+                        "scopes", List.of("lists:read"),
+                        "destinations",
+                                List.of(
+                                        Map.of("type", "vault", "path", path),
+                                        Map.of("type", "aws", "secretId", path))));
+    }
+
+    @Test
     void invalidSecretNamesAreRefusedAndChangeNothing() {
         for (String name : List.of("bad name/api-key", "../escape", "x".repeat(600), "ends-with-abcdef")) {
             Api.Response refused = issueToAws(name);
