@@ -396,7 +396,7 @@ public class RotationCoordinator {
             try {
                 delivery.deliver(next, targets, payload(key, next), material);
             } catch (DestinationException e) {
-                throw fail(key, policy, rotation, next, e);
+                throw fail(key, rotation, next, e);
             }
             activate(key, policy, rotation, next);
             return rotations.find(rotation.id()).orElseThrow();
@@ -455,8 +455,7 @@ public class RotationCoordinator {
     }
 
     /** Records a failed delivery, keeps the key valid, and schedules a retry with back-off and jitter. */
-    private RotationFailedException fail(
-            ApiKey key, RotationPolicy policy, Rotation rotation, KeyVersion next, DestinationException cause) {
+    private RotationFailedException fail(ApiKey key, Rotation rotation, KeyVersion next, DestinationException cause) {
         Instant now = clock.instant();
         boolean published = mayHaveReachedADestination(next);
         long failuresInARow = rotations.ofKey(key.id()).stream()

@@ -100,18 +100,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     @Test
     void aKeyWithAVaultAndAnAwsDestinationHasTheSameKeyAtBothAndBothRotate() {
         String path = unique("both") + "/api-key";
-        Api.Response created = api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name", unique("both"),
-                        "environment", "live",
-                        "owner", "ops",
-                        "scopes", List.of("lists:read"),
-                        "destinations",
-                                List.of(
-                                        Map.of("type", "vault", "path", path),
-                                        Map.of("type", "aws", "secretId", path))));
+        Api.Response created = issueToVaultAndAws(path);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asString();
         String fromVault = readKeyAsConsumer(path);
@@ -136,15 +125,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     void aWriteRetriedWithTheSameClientRequestTokenCreatesNoSecondVersion() {
         String secretId = unique("aws-idempotent") + "/api-key";
         String id = issueToAws(secretId).json().path("id").asString();
-        SecretPayload payload = new SecretPayload(
-                UUID.fromString(id),
-                UUID.randomUUID(),
-                "ops",
-                "ee_live_abcd",
-                Environment.LIVE,
-                new TreeSet<>(List.of("lists:read")),
-                Instant.now(),
-                null);
+        SecretPayload payload = newVersionOf(UUID.fromString(id));
         Intent intent = destination.prepare(secretId, payload);
         try (KeyMaterial material = format.generate(Environment.LIVE, new SecureRandom())) {
             destination.write(secretId, intent, payload, material);
@@ -212,15 +193,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
         UUID keyId = UUID.randomUUID();
         long started = System.nanoTime();
         for (int i = 0; i < 3; i++) { // CreateSecret, then twice PutSecretValue + two stage moves: 7 writes
-            SecretPayload payload = new SecretPayload(
-                    keyId,
-                    UUID.randomUUID(),
-                    "ops",
-                    "ee_live_abcd",
-                    Environment.LIVE,
-                    new TreeSet<>(List.of("lists:read")),
-                    Instant.now(),
-                    null);
+            SecretPayload payload = newVersionOf(keyId);
             Intent intent = limited.prepare(secretId, payload);
             try (KeyMaterial material = format.generate(Environment.LIVE, new SecureRandom())) {
                 limited.write(secretId, intent, payload, material);
@@ -291,6 +264,19 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
                         .path("rotation")
                         .asString())
                 .isEqualTo("OK");
+    }
+
+    /** A new version of the key, as a rotation would deliver it (the key material is the caller's). */
+    private static SecretPayload newVersionOf(UUID keyId) {
+        return new SecretPayload(
+                keyId,
+                UUID.randomUUID(),
+                "ops",
+                "ee_live_abcd",
+                Environment.LIVE,
+                new TreeSet<>(List.of("lists:read")),
+                Instant.now(),
+                null);
     }
 
     private Api.Response issueToVaultAndAws(String path) {
