@@ -235,7 +235,11 @@ public class KeyIssuer {
             try {
                 ref = destinations.of(target.type()).refFor(target.path());
             } catch (InvalidDestinationException e) {
-                String field = "destination-type".equals(e.rule()) ? "type" : "path";
+                String field = switch (e.rule()) {
+                    case "destination-type" -> "type";
+                    case "region" -> "region";
+                    default -> "path";
+                };
                 throw new InvalidKeyRequestException("destinations[" + i + "]." + field, e.rule(), e.getMessage());
             }
             if (!seen.add(target.type() + ":" + ref)) {

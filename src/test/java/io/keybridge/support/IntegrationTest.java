@@ -59,6 +59,9 @@ public abstract class IntegrationTest {
         Moto moto = Moto.server();
         registry.add("keybridge.aws.endpoint", moto::proxiedEndpoint);
         registry.add("keybridge.aws.region", () -> Moto.REGION);
+        // low enough that a bulk run of a few AWS keys meets the limit; short enough that a lost answer is retried soon
+        registry.add("keybridge.aws.writes-per-second", () -> "10");
+        registry.add("keybridge.aws.attempt-timeout", () -> "2s");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         registry.add("keybridge.security.admin-token", () -> ADMIN);
         registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");

@@ -26,6 +26,7 @@ public final class Moto {
     private final Path python;
     private final Process process;
     private final String endpoint;
+    private final AwsFaultProxy faults;
     private final SwitchableProxy proxy;
 
     private Moto() throws IOException, InterruptedException {
@@ -44,7 +45,9 @@ public final class Moto {
                 .redirectOutput(log.toFile())
                 .start();
         awaitUp();
-        this.proxy = new SwitchableProxy(port);
+        // keybridge -> a proxy that can be taken down -> a proxy that injects AWS errors and delays -> moto
+        this.faults = new AwsFaultProxy(endpoint);
+        this.proxy = new SwitchableProxy(URI.create(faults.endpoint()).getPort());
     }
 
     /** The running server (starting it on first use). Also gives the SDK moto's fake credentials. */
@@ -79,11 +82,21 @@ public final class Moto {
         return proxy;
     }
 
+    /** Injects AWS errors and delays into keybridge's calls, and records them. */
+    public AwsFaultProxy faults() {
+        return faults;
+    }
+
     /**
      * Reads a secret as a consumer would, with {@code boto3}: {@code GetSecretValue} of the given stage. Prints
      * {@code {"versionId": …, "stages": […], "value": {…}}}.
      */
     public OpenBao.Cli read(String secretName, String stage) {
+        return read(secretName, stage, REGION);
+    }
+
+    /** {@link #read(String, String)} in the given region. */
+    public OpenBao.Cli read(String secretName, String stage, String region) {
         String script = """
                 import boto3, json, os, sys
                 client = boto3.client("secretsmanager", endpoint_url=os.environ["ENDPOINT"], region_name="%s",
@@ -91,7 +104,7 @@ public final class Moto {
                 secret = client.get_secret_value(SecretId=sys.argv[1], VersionStage=sys.argv[2])
                 print(json.dumps({"versionId": secret["VersionId"], "stages": secret["VersionStages"],
                                   "value": json.loads(secret["SecretString"])}))
-                """.formatted(REGION);
+                """.formatted(region);
         return OpenBao.run(List.of(python.toString(), "-c", script, secretName, stage), Map.of("ENDPOINT", endpoint));
     }
 
@@ -106,6 +119,18 @@ public final class Moto {
                                   "tags": {t["Key"]: t["Value"] for t in secret.get("Tags", [])}}))
                 """.formatted(REGION);
         return OpenBao.run(List.of(python.toString(), "-c", script, secretName), Map.of("ENDPOINT", endpoint));
+    }
+
+    /** Writes a version labelled {@code AWSPENDING} only, as a rotation interrupted after its write leaves it. */
+    public OpenBao.Cli putPending(String secretName, String value) {
+        String script = """
+                import boto3, os, sys
+                client = boto3.client("secretsmanager", endpoint_url=os.environ["ENDPOINT"], region_name="%s",
+                                      aws_access_key_id="testing", aws_secret_access_key="testing")
+                print(client.put_secret_value(SecretId=sys.argv[1], SecretString=sys.argv[2],
+                                              VersionStages=["AWSPENDING"])["VersionId"])
+                """.formatted(REGION);
+        return OpenBao.run(List.of(python.toString(), "-c", script, secretName, value), Map.of("ENDPOINT", endpoint));
     }
 
     /** Creates a secret keybridge does not manage (no tags), as another team would. */

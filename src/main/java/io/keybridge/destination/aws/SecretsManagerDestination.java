@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class SecretsManagerDestination implements SecretDestination {
 
-    static final String TYPE = "aws";
+    public static final String TYPE = "aws";
     private static final Logger log = LoggerFactory.getLogger(SecretsManagerDestination.class);
     private static final String CURRENT = "AWSCURRENT";
     private static final String PENDING = "AWSPENDING";
@@ -51,24 +52,25 @@ public class SecretsManagerDestination implements SecretDestination {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     /** AWS appends "-" and six characters to make an ARN; a name that ends like that confuses ARN lookups. */
     private static final Pattern ARN_LIKE_SUFFIX = Pattern.compile(".*-[A-Za-z0-9]{6}");
+    /** AWS region codes: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4, … */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AwsProperties properties;
-    private final Supplier<SecretsManagerClient> client;
-    private final Bucket writes;
+    /**
+     * One client per region a destination names ({@code ""}: the default region), each built on first use, so that
+     * keybridge starts without any AWS configuration when no key goes to AWS.
+     */
+    private final Map<String, SecretsManagerClient> clients = new ConcurrentHashMap<>();
+    /** AWS's write quota is per account and region, so is keybridge's limit: one bucket per region. */
+    private final Map<Region, Bucket> writeLimits = new ConcurrentHashMap<>();
 
     SecretsManagerDestination(AwsProperties properties) {
-        this.properties = properties;
-        // built on first use, so that keybridge starts without any AWS configuration when no key goes to AWS
-        this.client = memoize(() -> build(properties));
         if (properties.writesPerSecond() < 1) {
             throw new IllegalStateException("keybridge.aws.writes-per-second must be at least 1");
         }
-        this.writes = Bucket.builder()
-                .addLimit(limit -> limit.capacity(properties.writesPerSecond())
-                        .refillGreedy(properties.writesPerSecond(), Duration.ofSeconds(1)))
-                .build();
+        this.properties = properties;
     }
 
     @Override
@@ -82,9 +84,22 @@ public class SecretsManagerDestination implements SecretDestination {
         return Duration.ofMinutes(10);
     }
 
+    /**
+     * The stored path of a destination: the secret id, preceded by {@code region:} when the destination names a
+     * region ({@code :} cannot occur in a secret name, so this is unambiguous).
+     */
+    public static String path(String secretId, @Nullable String region) {
+        return region == null ? secretId : region + ":" + secretId;
+    }
+
     @Override
     public String refFor(String path) {
-        String name = name(path);
+        SecretLocation location = locate(path);
+        String name = location.name();
+        if (location.region() != null && !REGION.matcher(location.region()).matches()) {
+            throw new InvalidDestinationException(
+                    "region", "region must be an AWS region code such as eu-west-1, not " + location.region());
+        }
         if (!NAME.matcher(name).matches()) {
             throw new InvalidDestinationException(
                     "secret-name",
@@ -96,11 +111,12 @@ public class SecretsManagerDestination implements SecretDestination {
                     "secret-name",
                     "a secret name must not end with a hyphen and six characters (AWS reads it as an ARN)");
         }
-        if (path.startsWith("/") || path.contains("//") || path.contains("..")) {
+        String secretId = location.secretId();
+        if (secretId.startsWith("/") || secretId.contains("//") || secretId.contains("..")) {
             throw new InvalidDestinationException(
                     "secret-name", "a secret name has no empty segments, no leading slash and no '..'");
         }
-        return "aws:secretsmanager:" + name;
+        return location.ref();
     }
 
     @Override
@@ -138,7 +154,7 @@ public class SecretsManagerDestination implements SecretDestination {
                     path,
                     "CreateSecret",
                     true,
-                    () -> client.get().createSecret(request -> {
+                    aws -> aws.createSecret(request -> {
                         request.name(name)
                                 .clientRequestToken(intent.remoteVersion())
                                 .secretString(value)
@@ -156,11 +172,10 @@ public class SecretsManagerDestination implements SecretDestination {
                 path,
                 "PutSecretValue",
                 true,
-                () -> client.get()
-                        .putSecretValue(request -> request.secretId(name)
-                                .clientRequestToken(intent.remoteVersion())
-                                .secretString(value)
-                                .versionStages(PENDING)));
+                aws -> aws.putSecretValue(request -> request.secretId(name)
+                        .clientRequestToken(intent.remoteVersion())
+                        .secretString(value)
+                        .versionStages(PENDING)));
         DescribeSecretResponse secret = describe(path);
         String current = secret == null ? null : holderOf(secret, CURRENT);
         if (!intent.remoteVersion().equals(current)) {
@@ -168,7 +183,7 @@ public class SecretsManagerDestination implements SecretDestination {
                     path,
                     "UpdateSecretVersionStage",
                     false,
-                    () -> client.get().updateSecretVersionStage(request -> {
+                    aws -> aws.updateSecretVersionStage(request -> {
                         request.secretId(name).versionStage(CURRENT).moveToVersionId(intent.remoteVersion());
                         if (current != null) {
                             request.removeFromVersionId(current); // it becomes AWSPREVIOUS
@@ -187,11 +202,10 @@ public class SecretsManagerDestination implements SecretDestination {
                     path,
                     "TagResource",
                     false,
-                    () -> client.get()
-                            .tagResource(request -> request.secretId(name)
-                                    .tags(
-                                            tag("managed-by", "keybridge"),
-                                            tag("key-id", payload.keyId().toString()))));
+                    aws -> aws.tagResource(request -> request.secretId(name)
+                            .tags(
+                                    tag("managed-by", "keybridge"),
+                                    tag("key-id", payload.keyId().toString()))));
         }
     }
 
@@ -223,8 +237,7 @@ public class SecretsManagerDestination implements SecretDestination {
                     path,
                     "DeleteSecret",
                     false,
-                    () -> client.get()
-                            .deleteSecret(request -> request.secretId(name).forceDeleteWithoutRecovery(true)));
+                    aws -> aws.deleteSecret(request -> request.secretId(name).forceDeleteWithoutRecovery(true)));
             return;
         }
         DescribeSecretResponse secret = describe(path);
@@ -241,11 +254,10 @@ public class SecretsManagerDestination implements SecretDestination {
                             path,
                             "UpdateSecretVersionStage",
                             false,
-                            () -> client.get()
-                                    .updateSecretVersionStage(request -> request.secretId(name)
-                                            .versionStage(CURRENT)
-                                            .moveToVersionId(previous)
-                                            .removeFromVersionId(intent.remoteVersion())));
+                            aws -> aws.updateSecretVersionStage(request -> request.secretId(name)
+                                    .versionStage(CURRENT)
+                                    .moveToVersionId(previous)
+                                    .removeFromVersionId(intent.remoteVersion())));
                 }
                 continue;
             }
@@ -260,19 +272,14 @@ public class SecretsManagerDestination implements SecretDestination {
                 path,
                 "UpdateSecretVersionStage",
                 false,
-                () -> client.get()
-                        .updateSecretVersionStage(request ->
-                                request.secretId(name(path)).versionStage(stage).removeFromVersionId(versionId)));
+                aws -> aws.updateSecretVersionStage(request ->
+                        request.secretId(name(path)).versionStage(stage).removeFromVersionId(versionId)));
     }
 
     private @Nullable DescribeSecretResponse describe(String path) {
         String name = name(path);
         try {
-            return call(
-                    path,
-                    "DescribeSecret",
-                    false,
-                    () -> client.get().describeSecret(request -> request.secretId(name)));
+            return call(path, "DescribeSecret", false, aws -> aws.describeSecret(request -> request.secretId(name)));
         } catch (DestinationException e) {
             if (e.getCause() instanceof ResourceNotFoundException) {
                 return null;
@@ -282,7 +289,14 @@ public class SecretsManagerDestination implements SecretDestination {
     }
 
     private String name(String path) {
-        return properties.namePrefix() + path;
+        return locate(path).name();
+    }
+
+    private SecretLocation locate(String path) {
+        int colon = path.indexOf(':');
+        return colon < 0
+                ? new SecretLocation(null, path, properties.namePrefix())
+                : new SecretLocation(path.substring(0, colon), path.substring(colon + 1), properties.namePrefix());
     }
 
     private static String secretString(SecretPayload payload, KeyMaterial material) {
@@ -308,63 +322,62 @@ public class SecretsManagerDestination implements SecretDestination {
     }
 
     /**
-     * Runs one AWS call, turning its failure into a {@link DestinationException} with AWS's own message (which never
-     * holds the request, so never the key). The SDK has already retried what retrying can help (throttling, 5xx).
+     * Runs one AWS call, turning its failure into a {@link DestinationException} that says what went wrong and what
+     * to do, with AWS's own message (which never holds the request, so never the key). The SDK has already retried,
+     * with backoff, what retrying can help: throttling, 5xx, attempts that timed out.
      */
-    private <T> T call(String path, String operation, boolean refusalMeansNothingWritten, Supplier<T> call) {
+    private <T> T call(
+            String path, String operation, boolean refusalMeansNothingWritten, Function<SecretsManagerClient, T> call) {
+        SecretLocation location = locate(path);
+        SecretsManagerClient aws = clients.computeIfAbsent(
+                location.region() == null ? "" : location.region(), region -> build(properties, region));
         if (!operation.startsWith("Describe")) {
             try {
-                writes.asBlocking().consume(1); // queue here rather than be throttled by AWS
+                // queue here rather than be throttled by AWS
+                writeLimits
+                        .computeIfAbsent(aws.serviceClientConfiguration().region(), region -> writeLimit())
+                        .asBlocking()
+                        .consume(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DestinationException(refFor(path), "AWS " + operation + " not sent: interrupted", e, true);
+                throw new DestinationException(location.ref(), "AWS " + operation + " not sent: interrupted", e, true);
             }
         }
         try {
-            return call.get();
+            return call.apply(aws);
         } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            String message = e.awsErrorDetails() == null
-                    ? e.getClass().getSimpleName()
-                    : e.awsErrorDetails().errorMessage();
             boolean refused = e.statusCode() >= 400 && e.statusCode() < 500;
             throw new DestinationException(
-                    refFor(path),
-                    "AWS " + operation + " failed: " + code + ": " + message,
+                    location.ref(),
+                    AwsErrors.explain(operation, location.name(), e, properties.kmsKeyId()),
                     e,
                     refusalMeansNothingWritten && refused);
         } catch (SdkException e) {
-            // no answer (connection refused, timeout, no credentials): whether a write happened is unknown
-            throw new DestinationException(
-                    refFor(path),
-                    "AWS " + operation + " failed: " + e.getClass().getSimpleName(),
-                    e,
-                    false);
+            // no answer (connection refused, every attempt timed out, no credentials): a write may have landed
+            throw new DestinationException(location.ref(), AwsErrors.explain(operation, e), e, false);
         }
     }
 
-    private static SecretsManagerClient build(AwsProperties properties) {
-        SecretsManagerClientBuilder builder = SecretsManagerClient.builder();
-        if (StringUtils.hasText(properties.region())) {
+    private Bucket writeLimit() {
+        int perSecond = properties.writesPerSecond();
+        return Bucket.builder()
+                .addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                .build();
+    }
+
+    private static SecretsManagerClient build(AwsProperties properties, String region) {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                .overrideConfiguration(configuration -> configuration
+                        .apiCallAttemptTimeout(properties.attemptTimeout())
+                        .apiCallTimeout(properties.callTimeout()));
+        if (!region.isEmpty()) {
+            builder.region(Region.of(region));
+        } else if (StringUtils.hasText(properties.region())) {
             builder.region(Region.of(properties.region()));
         }
         if (properties.endpoint() != null) {
             builder.endpointOverride(properties.endpoint());
         }
         return builder.build();
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private volatile @Nullable T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = supplier.get();
-                }
-                return value;
-            }
-        };
     }
 }

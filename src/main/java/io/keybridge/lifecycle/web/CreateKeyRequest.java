@@ -1,6 +1,9 @@
 package io.keybridge.lifecycle.web;
 
+import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.aws.SecretsManagerDestination;
 import io.keybridge.keys.Environment;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
 import io.keybridge.lifecycle.NewKey;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -9,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -40,26 +44,46 @@ record CreateKeyRequest(
                 description,
                 expiresAt,
                 rotationPolicy,
-                destinations.stream()
-                        .map(destination -> new NewKey.Target(destination.type(), destination.location()))
-                        .toList());
+                targets());
+    }
+
+    private List<NewKey.Target> targets() {
+        List<NewKey.Target> targets = new ArrayList<>();
+        for (int i = 0; i < destinations.size(); i++) {
+            DestinationRequest destination = destinations.get(i);
+            try {
+                targets.add(new NewKey.Target(destination.type(), destination.location()));
+            } catch (InvalidDestinationException e) {
+                throw new InvalidKeyRequestException("destinations[" + i + "]", e.rule(), e.getMessage());
+            }
+        }
+        return targets;
     }
 
     /**
      * A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}} or
-     * {@code {"type": "aws", "secretId": "crm-sync/api-key"}} ({@code path} is accepted for both).
+     * {@code {"type": "aws", "secretId": "crm-sync/api-key", "region": "eu-west-1"}} ({@code path} is accepted for
+     * both; {@code region} is optional, keybridge's default region if absent).
      */
     record DestinationRequest(
             @NotBlank String type,
             @Nullable @Size(min = 1, max = 512) String path,
-            @Nullable @Size(min = 1, max = 512) String secretId) {
+            @Nullable @Size(min = 1, max = 512) String secretId,
+            @Nullable @Size(min = 1, max = 32) String region) {
 
         String location() {
             if ((path == null) == (secretId == null)) {
-                throw new io.keybridge.destination.InvalidDestinationException(
+                throw new InvalidDestinationException(
                         "destination-path", "a destination needs exactly one of path (Vault) or secretId (AWS)");
             }
-            return path != null ? path : secretId;
+            String location = path != null ? path : secretId;
+            if (region == null) {
+                return location;
+            }
+            if (!SecretsManagerDestination.TYPE.equals(type)) {
+                throw new InvalidDestinationException("region-not-applicable", "only an aws destination has a region");
+            }
+            return SecretsManagerDestination.path(location, region);
         }
     }
 }

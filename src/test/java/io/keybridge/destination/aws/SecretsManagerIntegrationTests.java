@@ -122,6 +122,74 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aLeftoverAwsPendingFromAnInterruptedRotationDoesNotBlockTheNextOne() {
+        String secretId = unique("aws-leftover") + "/api-key";
+        String id = issueToAws(secretId).json().path("id").asString();
+        OpenBao.Cli leftover = moto.putPending("keybridge/" + secretId, "{\"api_key\":\"abandoned\"}");
+        assertThat(leftover.exitCode()).as(leftover.stderr()).isZero();
+        String abandoned = leftover.stdout().strip();
+
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"));
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        JsonNode versions = describe(secretId).path("versions");
+        assertThat(versions.path(abandoned).toString())
+                .as("the new write took AWSPENDING over: %s", versions)
+                .doesNotContain("AWSPENDING");
+        assertThat(versions.toString()).doesNotContain("AWSPENDING");
+        String current =
+                read(secretId, "AWSCURRENT").path("value").path("api_key").asString();
+        assertThat(api.verify(VERIFIER, current, List.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyDeliveredToTwoRegionsHasTheSameKeyInBothAndBothRotate() {
+        String secretId = unique("aws-regions") + "/api-key";
+        Api.Response created = issue(List.of(
+                Map.of("type", "aws", "secretId", secretId),
+                Map.of("type", "aws", "secretId", secretId, "region", "eu-west-1")));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode destinations = created.json().path("destinations");
+        assertThat(destinations.get(0).path("ref").asString()).isEqualTo("aws:secretsmanager:keybridge/" + secretId);
+        assertThat(destinations.get(1).path("ref").asString())
+                .isEqualTo("aws:secretsmanager:eu-west-1:keybridge/" + secretId);
+        String home = read(secretId, "AWSCURRENT").path("value").path("api_key").asString();
+        String ireland =
+                readIn("eu-west-1", secretId).path("value").path("api_key").asString();
+        assertThat(ireland).isEqualTo(home);
+        assertThat(api.verify(VERIFIER, home, List.of()).status()).isEqualTo(200);
+
+        String id = created.json().path("id").asString();
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"))
+                        .status())
+                .isEqualTo(202);
+
+        String rotated =
+                read(secretId, "AWSCURRENT").path("value").path("api_key").asString();
+        assertThat(rotated).isNotEqualTo(home);
+        assertThat(readIn("eu-west-1", secretId).path("value").path("api_key").asString())
+                .isEqualTo(rotated);
+        assertThat(api.verify(VERIFIER, rotated, List.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRegionMustBeAnAwsRegionCodeAndOnlyAnAwsDestinationHasOne() {
+        Api.Response badRegion = issue(List.of(Map.of("type", "aws", "secretId", "x/api-key", "region", "moon-1")));
+        assertThat(badRegion.status()).as(badRegion.body()).isEqualTo(400);
+        assertThat(badRegion.contentType()).startsWith("application/problem+json");
+        assertThat(badRegion.json().path("detail").asString()).contains("eu-west-1");
+
+        Api.Response vaultRegion = issue(List.of(Map.of("type", "vault", "path", "x/api-key", "region", "eu-west-1")));
+        assertThat(vaultRegion.status()).as(vaultRegion.body()).isEqualTo(400);
+        assertThat(vaultRegion.json().path("detail").asString()).contains("only an aws destination has a region");
+
+        Api.Response both = issue(List.of(Map.of("type", "aws", "secretId", "x/api-key", "path", "x/api-key")));
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        assertThat(both.json().path("errors").get(0).path("field").asString()).isEqualTo("destinations[0]");
+    }
+
+    @Test
     void aWriteRetriedWithTheSameClientRequestTokenCreatesNoSecondVersion() {
         String secretId = unique("aws-idempotent") + "/api-key";
         String id = issueToAws(secretId).json().path("id").asString();
@@ -187,8 +255,14 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
 
     @Test
     void awsWriteCallsAreHeldToTheConfiguredRate() {
-        SecretsManagerDestination limited = new SecretsManagerDestination(
-                new AwsProperties(Moto.REGION, java.net.URI.create(moto.endpoint()), "keybridge/", null, 2));
+        SecretsManagerDestination limited = new SecretsManagerDestination(new AwsProperties(
+                Moto.REGION,
+                java.net.URI.create(moto.endpoint()),
+                "keybridge/",
+                null,
+                2,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60)));
         String secretId = unique("aws-rate") + "/api-key";
         UUID keyId = UUID.randomUUID();
         long started = System.nanoTime();
@@ -301,6 +375,29 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
             assertThat(refused.status()).as(name).isEqualTo(400);
             assertThat(refused.contentType()).startsWith("application/problem+json");
         }
+    }
+
+    private Api.Response issue(List<Map<String, String>> destinations) {
+        return api.post(
+                "/api/v1/keys",
+                ADMIN,
+                Map.of(
+                        "name",
+                        unique("aws"),
+                        "environment",
+                        "live",
+                        "owner",
+                        "ops",
+                        "scopes",
+                        List.of("lists:read"),
+                        "destinations",
+                        destinations));
+    }
+
+    private JsonNode readIn(String region, String secretId) {
+        OpenBao.Cli read = moto.read("keybridge/" + secretId, "AWSCURRENT", region);
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        return read.json();
     }
 
     private Api.Response issueToAws(String secretId) {
