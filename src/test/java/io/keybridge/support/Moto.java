@@ -108,7 +108,7 @@ public final class Moto {
         return OpenBao.run(List.of(python.toString(), "-c", script, secretName, stage), Map.of("ENDPOINT", endpoint));
     }
 
-    /** {@code DescribeSecret} with boto3: versions and their stages, tags. */
+    /** {@code DescribeSecret} with boto3: versions and their stages, tags, KMS key. */
     public OpenBao.Cli describe(String secretName) {
         String script = """
                 import boto3, json, os, sys
@@ -116,7 +116,8 @@ public final class Moto {
                                       aws_access_key_id="testing", aws_secret_access_key="testing")
                 secret = client.describe_secret(SecretId=sys.argv[1])
                 print(json.dumps({"versions": secret.get("VersionIdsToStages", {}),
-                                  "tags": {t["Key"]: t["Value"] for t in secret.get("Tags", [])}}))
+                                  "tags": {t["Key"]: t["Value"] for t in secret.get("Tags", [])},
+                                  "kmsKeyId": secret.get("KmsKeyId")}))
                 """.formatted(REGION);
         return OpenBao.run(List.of(python.toString(), "-c", script, secretName), Map.of("ENDPOINT", endpoint));
     }

@@ -1,23 +1,84 @@
 package io.keybridge.destination.aws;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where in AWS a destination's secret lives.
+ * Where in AWS a destination's secret lives, and how it is created there.
+ *
+ * <p>A destination is stored as one path string: the secret id, then the destination's options as a query, e.g.
+ * {@code crm-sync/api-key?region=eu-west-1&kms=alias%2Fcrm&tag.team=crm}. Neither {@code ?} nor {@code &} can occur in
+ * a secret name, so the encoding is unambiguous, and keybridge's generic destination table needs no AWS columns.
  *
  * @param region the region the destination names, or null for keybridge's default region
- * @param secretId the secret's name as the client gave it, below {@code namePrefix}
- * @param namePrefix {@code keybridge.aws.name-prefix}
+ * @param secretId the secret's name as the client gave it, below the name prefix
+ * @param kmsKeyId the KMS key to create the secret with, or null for {@code keybridge.aws.kms-key-id}
+ * @param tags tags to put on the secret besides keybridge's own
  */
-record SecretLocation(@Nullable String region, String secretId, String namePrefix) {
+public record SecretLocation(
+        @Nullable String region, String secretId, @Nullable String kmsKeyId, Map<String, String> tags) {
+
+    public SecretLocation {
+        tags = Map.copyOf(tags);
+    }
+
+    /** The stored form (see the class comment); parsed back by {@link #parse}. */
+    public String path() {
+        StringBuilder query = new StringBuilder();
+        if (region != null) {
+            query.append("&region=").append(encode(region));
+        }
+        if (kmsKeyId != null) {
+            query.append("&kms=").append(encode(kmsKeyId));
+        }
+        new TreeMap<>(tags)
+                .forEach((key, value) ->
+                        query.append("&tag.").append(encode(key)).append('=').append(encode(value)));
+        return query.isEmpty() ? secretId : secretId + "?" + query.substring(1);
+    }
+
+    static SecretLocation parse(String path) {
+        int question = path.indexOf('?');
+        if (question < 0) {
+            return new SecretLocation(null, path, null, Map.of());
+        }
+        String region = null;
+        String kms = null;
+        Map<String, String> tags = new TreeMap<>();
+        for (String pair : path.substring(question + 1).split("&")) {
+            int equals = pair.indexOf('=');
+            String name = decode(pair.substring(0, equals));
+            String value = decode(pair.substring(equals + 1));
+            if (name.equals("region")) {
+                region = value;
+            } else if (name.equals("kms")) {
+                kms = value;
+            } else if (name.startsWith("tag.")) {
+                tags.put(name.substring(4), value);
+            }
+        }
+        return new SecretLocation(region, path.substring(0, question), kms, tags);
+    }
 
     /** The secret's name at AWS. */
-    String name() {
+    String name(String namePrefix) {
         return namePrefix + secretId;
     }
 
     /** The reference shown to clients: {@code aws:secretsmanager:[region:]name}. */
-    String ref() {
-        return "aws:secretsmanager:" + (region == null ? "" : region + ":") + name();
+    String ref(String namePrefix) {
+        return "aws:secretsmanager:" + (region == null ? "" : region + ":") + name(namePrefix);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String value) {
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 }

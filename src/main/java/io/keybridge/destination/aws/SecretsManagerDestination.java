@@ -8,9 +8,12 @@ import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.KeyMaterial;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -54,6 +57,15 @@ public class SecretsManagerDestination implements SecretDestination {
     private static final Pattern ARN_LIKE_SUFFIX = Pattern.compile(".*-[A-Za-z0-9]{6}");
     /** AWS region codes: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4, … */
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+    /** Key ids, key ARNs, alias names and alias ARNs. */
+    private static final Pattern KMS_KEY = Pattern.compile("[A-Za-z0-9:/_+=.@-]{1,256}");
+    /** AWS's tag character set. */
+    private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*");
+
+    private static final Set<String> OWN_TAGS = Set.of("managed-by", "key-id");
+    private static final int MAX_TAGS = 20;
+    /** The width of the column the destination is stored in. */
+    private static final int MAX_PATH = 4000;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -84,22 +96,22 @@ public class SecretsManagerDestination implements SecretDestination {
         return Duration.ofMinutes(10);
     }
 
-    /**
-     * The stored path of a destination: the secret id, preceded by {@code region:} when the destination names a
-     * region ({@code :} cannot occur in a secret name, so this is unambiguous).
-     */
-    public static String path(String secretId, @Nullable String region) {
-        return region == null ? secretId : region + ":" + secretId;
-    }
-
     @Override
     public String refFor(String path) {
-        SecretLocation location = locate(path);
-        String name = location.name();
+        SecretLocation location = SecretLocation.parse(path);
+        String name = location.name(properties.namePrefix());
+        if (path.length() > MAX_PATH) {
+            throw new InvalidDestinationException("options", "the destination's options are too long");
+        }
         if (location.region() != null && !REGION.matcher(location.region()).matches()) {
             throw new InvalidDestinationException(
                     "region", "region must be an AWS region code such as eu-west-1, not " + location.region());
         }
+        if (location.kmsKeyId() != null && !KMS_KEY.matcher(location.kmsKeyId()).matches()) {
+            throw new InvalidDestinationException(
+                    "kms-key-id", "kmsKeyId is a KMS key id, key ARN, alias name (alias/…) or alias ARN");
+        }
+        validateTags(location.tags());
         if (!NAME.matcher(name).matches()) {
             throw new InvalidDestinationException(
                     "secret-name",
@@ -116,7 +128,27 @@ public class SecretsManagerDestination implements SecretDestination {
             throw new InvalidDestinationException(
                     "secret-name", "a secret name has no empty segments, no leading slash and no '..'");
         }
-        return location.ref();
+        return location.ref(properties.namePrefix());
+    }
+
+    private static void validateTags(Map<String, String> tags) {
+        if (tags.size() > MAX_TAGS) {
+            throw new InvalidDestinationException("tags", "at most " + MAX_TAGS + " tags per destination");
+        }
+        tags.forEach((key, value) -> {
+            if (!TAG_TEXT.matcher(key).matches() || key.isEmpty() || key.length() > 128) {
+                throw new InvalidDestinationException(
+                        "tags", "a tag key is 1 to 128 letters, digits, spaces and _.:/=+-@");
+            }
+            if (key.toLowerCase(Locale.ROOT).startsWith("aws:") || OWN_TAGS.contains(key)) {
+                throw new InvalidDestinationException(
+                        "tags", "tag keys starting with aws: and keybridge's own " + OWN_TAGS + " are reserved");
+            }
+            if (!TAG_TEXT.matcher(value).matches() || value.length() > 256) {
+                throw new InvalidDestinationException(
+                        "tags", "a tag value is up to 256 letters, digits, spaces and _.:/=+-@");
+            }
+        });
     }
 
     @Override
@@ -147,7 +179,8 @@ public class SecretsManagerDestination implements SecretDestination {
 
     @Override
     public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
-        String name = name(path);
+        SecretLocation location = SecretLocation.parse(path);
+        String name = location.name(properties.namePrefix());
         String value = secretString(payload, material);
         if (intent.createsPath()) {
             call(
@@ -159,11 +192,10 @@ public class SecretsManagerDestination implements SecretDestination {
                                 .clientRequestToken(intent.remoteVersion())
                                 .secretString(value)
                                 .description("API key delivered by keybridge; read AWSCURRENT")
-                                .tags(
-                                        tag("managed-by", "keybridge"),
-                                        tag("key-id", payload.keyId().toString()));
-                        if (StringUtils.hasText(properties.kmsKeyId())) {
-                            request.kmsKeyId(properties.kmsKeyId());
+                                .tags(tags(location, payload));
+                        String kmsKeyId = kmsKeyId(location);
+                        if (kmsKeyId != null) {
+                            request.kmsKeyId(kmsKeyId);
                         }
                     }));
             return; // a new secret's first version is AWSCURRENT
@@ -202,10 +234,8 @@ public class SecretsManagerDestination implements SecretDestination {
                     path,
                     "TagResource",
                     false,
-                    aws -> aws.tagResource(request -> request.secretId(name)
-                            .tags(
-                                    tag("managed-by", "keybridge"),
-                                    tag("key-id", payload.keyId().toString()))));
+                    aws -> aws.tagResource(
+                            request -> request.secretId(name).tags(tags(SecretLocation.parse(path), payload))));
         }
     }
 
@@ -289,14 +319,23 @@ public class SecretsManagerDestination implements SecretDestination {
     }
 
     private String name(String path) {
-        return locate(path).name();
+        return SecretLocation.parse(path).name(properties.namePrefix());
     }
 
-    private SecretLocation locate(String path) {
-        int colon = path.indexOf(':');
-        return colon < 0
-                ? new SecretLocation(null, path, properties.namePrefix())
-                : new SecretLocation(path.substring(0, colon), path.substring(colon + 1), properties.namePrefix());
+    /** keybridge's own tags, then the destination's. */
+    private static List<Tag> tags(SecretLocation location, SecretPayload payload) {
+        List<Tag> tags = new ArrayList<>();
+        tags.add(tag("managed-by", "keybridge"));
+        tags.add(tag("key-id", payload.keyId().toString()));
+        location.tags().forEach((key, value) -> tags.add(tag(key, value)));
+        return tags;
+    }
+
+    private @Nullable String kmsKeyId(SecretLocation location) {
+        if (location.kmsKeyId() != null) {
+            return location.kmsKeyId();
+        }
+        return StringUtils.hasText(properties.kmsKeyId()) ? properties.kmsKeyId() : null;
     }
 
     private static String secretString(SecretPayload payload, KeyMaterial material) {
@@ -328,7 +367,8 @@ public class SecretsManagerDestination implements SecretDestination {
      */
     private <T> T call(
             String path, String operation, boolean refusalMeansNothingWritten, Function<SecretsManagerClient, T> call) {
-        SecretLocation location = locate(path);
+        SecretLocation location = SecretLocation.parse(path);
+        String ref = location.ref(properties.namePrefix());
         SecretsManagerClient aws = clients.computeIfAbsent(
                 location.region() == null ? "" : location.region(), region -> build(properties, region));
         if (!operation.startsWith("Describe")) {
@@ -340,7 +380,7 @@ public class SecretsManagerDestination implements SecretDestination {
                         .consume(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DestinationException(location.ref(), "AWS " + operation + " not sent: interrupted", e, true);
+                throw new DestinationException(ref, "AWS " + operation + " not sent: interrupted", e, true);
             }
         }
         try {
@@ -348,13 +388,13 @@ public class SecretsManagerDestination implements SecretDestination {
         } catch (SecretsManagerException e) {
             boolean refused = e.statusCode() >= 400 && e.statusCode() < 500;
             throw new DestinationException(
-                    location.ref(),
-                    AwsErrors.explain(operation, location.name(), e, properties.kmsKeyId()),
+                    ref,
+                    AwsErrors.explain(operation, location.name(properties.namePrefix()), e, kmsKeyId(location)),
                     e,
                     refusalMeansNothingWritten && refused);
         } catch (SdkException e) {
             // no answer (connection refused, every attempt timed out, no credentials): a write may have landed
-            throw new DestinationException(location.ref(), AwsErrors.explain(operation, e), e, false);
+            throw new DestinationException(ref, AwsErrors.explain(operation, e), e, false);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.keybridge.lifecycle.web;
 
 import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.aws.SecretLocation;
 import io.keybridge.destination.aws.SecretsManagerDestination;
 import io.keybridge.keys.Environment;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Body of {@code POST /api/v1/keys}. */
@@ -63,13 +65,15 @@ record CreateKeyRequest(
     /**
      * A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}} or
      * {@code {"type": "aws", "secretId": "crm-sync/api-key", "region": "eu-west-1"}} ({@code path} is accepted for
-     * both; {@code region} is optional, keybridge's default region if absent).
+     * both). An AWS destination may name a region (keybridge's default if absent), a KMS key and tags for its secret.
      */
     record DestinationRequest(
             @NotBlank String type,
             @Nullable @Size(min = 1, max = 512) String path,
             @Nullable @Size(min = 1, max = 512) String secretId,
-            @Nullable @Size(min = 1, max = 32) String region) {
+            @Nullable @Size(min = 1, max = 32) String region,
+            @Nullable @Size(min = 1, max = 256) String kmsKeyId,
+            @Nullable @Size(max = 20) Map<String, String> tags) {
 
         String location() {
             if ((path == null) == (secretId == null)) {
@@ -77,13 +81,17 @@ record CreateKeyRequest(
                         "destination-path", "a destination needs exactly one of path (Vault) or secretId (AWS)");
             }
             String location = path != null ? path : secretId;
-            if (region == null) {
+            if (region == null && kmsKeyId == null && (tags == null || tags.isEmpty())) {
                 return location;
             }
-            if (!SecretsManagerDestination.TYPE.equals(type)) {
-                throw new InvalidDestinationException("region-not-applicable", "only an aws destination has a region");
+            if (tags != null && tags.containsValue(null)) {
+                throw new InvalidDestinationException("tags", "a tag's value is a string (empty if need be)");
             }
-            return SecretsManagerDestination.path(location, region);
+            if (!SecretsManagerDestination.TYPE.equals(type)) {
+                throw new InvalidDestinationException(
+                        "options-not-applicable", "only an aws destination has a region, kmsKeyId or tags");
+            }
+            return new SecretLocation(region, location, kmsKeyId, tags == null ? Map.of() : tags).path();
         }
     }
 }

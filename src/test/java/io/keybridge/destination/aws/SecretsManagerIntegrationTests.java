@@ -174,6 +174,56 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aDestinationsKmsKeyAndTagsAreGivenToItsSecret() {
+        String secretId = unique("aws-kms-tags") + "/api-key";
+        Api.Response created = issue(List.of(Map.of(
+                "type",
+                "aws",
+                "secretId",
+                secretId,
+                "kmsKeyId",
+                "alias/crm-secrets",
+                "tags",
+                Map.of("team", "crm", "cost center", "42"))));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode described = describe(secretId);
+        assertThat(described.path("kmsKeyId").asString()).isEqualTo("alias/crm-secrets");
+        assertThat(described.path("tags").path("team").asString()).isEqualTo("crm");
+        assertThat(described.path("tags").path("cost center").asString()).isEqualTo("42");
+        assertThat(described.path("tags").path("managed-by").asString()).isEqualTo("keybridge");
+        String id = created.json().path("id").asString();
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT3S"))
+                        .status())
+                .isEqualTo(202);
+        assertThat(describe(secretId).path("tags").path("team").asString()).isEqualTo("crm");
+    }
+
+    @Test
+    void kmsKeysAndTagsAreValidated() {
+        for (Map<String, Object> destination : List.<Map<String, Object>>of(
+                Map.of("type", "aws", "secretId", "x/api-key", "kmsKeyId", "not a key"),
+                Map.of("type", "aws", "secretId", "x/api-key", "tags", Map.of("managed-by", "me")),
+                Map.of("type", "aws", "secretId", "x/api-key", "tags", Map.of("aws:owner", "me")),
+                Map.of("type", "aws", "secretId", "x/api-key", "tags", Map.of("team", "<script>")),
+                Map.of("type", "vault", "path", "x/api-key", "tags", Map.of("team", "crm")))) {
+            Api.Response refused = api.post(
+                    "/api/v1/keys",
+                    ADMIN,
+                    Map.of(
+                            "name", unique("aws"),
+                            "environment", "live",
+                            "owner", "ops",
+                            "scopes", List.of("lists:read"),
+                            "destinations", List.of(destination)));
+            assertThat(refused.status())
+                    .as("%s: %s", destination, refused.body())
+                    .isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+        }
+    }
+
+    @Test
     void aRegionMustBeAnAwsRegionCodeAndOnlyAnAwsDestinationHasOne() {
         Api.Response badRegion = issue(List.of(Map.of("type", "aws", "secretId", "x/api-key", "region", "moon-1")));
         assertThat(badRegion.status()).as(badRegion.body()).isEqualTo(400);
@@ -182,7 +232,8 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
 
         Api.Response vaultRegion = issue(List.of(Map.of("type", "vault", "path", "x/api-key", "region", "eu-west-1")));
         assertThat(vaultRegion.status()).as(vaultRegion.body()).isEqualTo(400);
-        assertThat(vaultRegion.json().path("detail").asString()).contains("only an aws destination has a region");
+        assertThat(vaultRegion.json().path("detail").asString())
+                .contains("only an aws destination has a region, kmsKeyId or tags");
 
         Api.Response both = issue(List.of(Map.of("type", "aws", "secretId", "x/api-key", "path", "x/api-key")));
         assertThat(both.status()).as(both.body()).isEqualTo(400);
@@ -377,7 +428,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
         }
     }
 
-    private Api.Response issue(List<Map<String, String>> destinations) {
+    private Api.Response issue(List<? extends Map<String, ?>> destinations) {
         return api.post(
                 "/api/v1/keys",
                 ADMIN,

@@ -54,7 +54,7 @@ class CreateKeyRequestValidationTests {
                         "a\u0000b",
                         Instant.now(),
                         null,
-                        List.of(new CreateKeyRequest.DestinationRequest("vault", "a", null, null)))))
+                        List.of(new CreateKeyRequest.DestinationRequest("vault", "a", null, null, null, null)))))
                 .contains("description");
     }
 
@@ -74,6 +74,6 @@ class CreateKeyRequestValidationTests {
                 null,
                 null,
                 null,
-                List.of(new CreateKeyRequest.DestinationRequest("vault", "crm-sync/api-key", null, null)));
+                List.of(new CreateKeyRequest.DestinationRequest("vault", "crm-sync/api-key", null, null, null, null)));
     }
 }
