@@ -44,6 +44,18 @@ public class KeyCatalog {
         return details(List.of(key)).getFirst();
     }
 
+    /** Where one version of a key was delivered, destination by destination. */
+    @Transactional(readOnly = true)
+    public List<DestinationStatus> deliveriesOf(UUID keyId, UUID versionId) {
+        Map<UUID, Delivery> deliveries = versions.deliveriesOf(List.of(versionId)).stream()
+                .collect(Collectors.toMap(Delivery::destinationId, Function.identity()));
+        return keys.destinationsOf(List.of(keyId)).stream()
+                .filter(destination -> deliveries.containsKey(destination.id()))
+                .sorted(Comparator.comparingInt(KeyDestination::position))
+                .map(destination -> status(destination, deliveries.get(destination.id())))
+                .toList();
+    }
+
     @Transactional(readOnly = true)
     public Page<KeyDetails> search(KeyQuery query, PageRequest pageRequest) {
         Page<ApiKey> page = keys.search(query, pageRequest);

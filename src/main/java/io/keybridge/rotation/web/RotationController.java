@@ -1,5 +1,6 @@
 package io.keybridge.rotation.web;
 
+import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.rotation.Rotation;
 import io.keybridge.rotation.RotationCoordinator;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -28,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RotationController {
 
     private final RotationCoordinator coordinator;
+    private final KeyCatalog catalog;
 
-    RotationController(RotationCoordinator coordinator) {
+    RotationController(RotationCoordinator coordinator, KeyCatalog catalog) {
         this.coordinator = coordinator;
+        this.catalog = catalog;
     }
 
     /**
@@ -47,7 +50,7 @@ class RotationController {
             Authentication caller) {
         Duration overlap = request == null ? null : request.overlap();
         Rotation rotation = coordinator.rotate(id, caller.getName(), overlap);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(RotationResponse.of(rotation));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(RotationResponse.of(rotation, catalog));
     }
 
     /**
@@ -66,13 +69,15 @@ class RotationController {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative");
         }
-        return RotationResponse.of(coordinator.emergencyRotate(id, caller.getName(), reason, grace));
+        return RotationResponse.of(coordinator.emergencyRotate(id, caller.getName(), reason, grace), catalog);
     }
 
     /** The key's rotations, newest first. */
     @GetMapping("/rotations")
     List<RotationResponse> history(@PathVariable UUID id) {
-        return coordinator.history(id).stream().map(RotationResponse::of).toList();
+        return coordinator.history(id).stream()
+                .map(rotation -> RotationResponse.of(rotation, catalog))
+                .toList();
     }
 
     /** Optional body of a manual rotation: the overlap, if not the policy's (ISO-8601, e.g. PT2H). */

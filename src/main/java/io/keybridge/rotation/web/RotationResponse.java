@@ -1,13 +1,16 @@
 package io.keybridge.rotation.web;
 
+import io.keybridge.lifecycle.DestinationStatus;
+import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.rotation.Rotation;
 import io.keybridge.rotation.RotationState;
 import io.keybridge.rotation.Trigger;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** A rotation as the API shows it. */
+/** A rotation as the API shows it, with a report per destination of its new version. */
 record RotationResponse(
         UUID id,
         UUID keyId,
@@ -23,9 +26,11 @@ record RotationResponse(
         @Nullable Instant confirmedAt,
         @Nullable Instant retireAt,
         @Nullable Instant finishedAt,
-        @Nullable String error) {
+        @Nullable String error,
+        List<DestinationStatus> destinations) {
 
-    static RotationResponse of(Rotation r) {
+    /** The rotation, with where its new version went, destination by destination. */
+    static RotationResponse of(Rotation r, KeyCatalog catalog) {
         return new RotationResponse(
                 r.id(),
                 r.keyId(),
@@ -41,6 +46,7 @@ record RotationResponse(
                 r.confirmedAt(),
                 r.retireAt(),
                 r.finishedAt(),
-                r.error());
+                r.error(),
+                r.toVersionId() == null ? List.of() : catalog.deliveriesOf(r.keyId(), r.toVersionId()));
     }
 }

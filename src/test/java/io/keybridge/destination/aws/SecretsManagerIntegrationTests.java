@@ -241,6 +241,32 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void anEmergencyRotationOfAVaultAndAwsKeyRevokesFirstThenReportsEachDestination() {
+        String path = unique("both-emergency") + "/api-key";
+        Api.Response created = issueToVaultAndAws(path);
+        String id = created.json().path("id").asString();
+        String leaked = readKeyAsConsumer(path);
+
+        Api.Response rotated =
+                api.post("/api/v1/keys/" + id + "/emergency-rotate", RESPONDER, Map.of("reason", "pasted in a ticket"));
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        assertThat(api.verify(VERIFIER, leaked, List.of()).status()).isEqualTo(401);
+        JsonNode destinations = rotated.json().path("destinations");
+        assertThat(destinations.size()).as(rotated.body()).isEqualTo(2);
+        assertThat(destinations.get(0).path("ref").asString()).isEqualTo("secret/keybridge/" + path);
+        assertThat(destinations.get(1).path("ref").asString()).isEqualTo("aws:secretsmanager:keybridge/" + path);
+        destinations.forEach(
+                destination -> assertThat(destination.path("state").asString()).isEqualTo("CONFIRMED"));
+        assertThat(destinations.get(1).path("version").asString())
+                .isEqualTo(read(path, "AWSCURRENT").path("versionId").asString());
+        String replacement = readKeyAsConsumer(path);
+        assertThat(read(path, "AWSCURRENT").path("value").path("api_key").asString())
+                .isEqualTo(replacement)
+                .isNotEqualTo(leaked);
+    }
+
+    @Test
     void aWriteRetriedWithTheSameClientRequestTokenCreatesNoSecondVersion() {
         String secretId = unique("aws-idempotent") + "/api-key";
         String id = issueToAws(secretId).json().path("id").asString();
