@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.keybridge.lifecycle.StepReached.Step;
 import io.keybridge.support.Api;
 import io.keybridge.support.KeybridgeProcess;
+import io.keybridge.support.Moto;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.SecretHygiene;
@@ -91,6 +92,94 @@ class RotationCrashIntegrationTests {
         for (int i = 0; i < starts; i++) {
             assertNoKeyIn(Path.of("target/crash-tests/steps-" + run + "-" + i + ".log"));
         }
+    }
+
+    /**
+     * A key delivered to Vault and AWS, killed after the new version reached Vault but before AWS: the material is
+     * gone with the process, so that version cannot be finished. It may already be in use (a consumer read it from
+     * Vault), so it stays valid; the rotation runs again and delivers a new version everywhere, and the partly
+     * delivered one is retired with the old one when that rotation's overlap ends.
+     */
+    @Test
+    void aRotationKilledBetweenItsVaultAndAwsWritesIsRedoneEverywhere() {
+        Path folder = Path.of("target/crash-tests/two-destinations-" + run);
+        String path = "crash-" + run + "/two-destinations/api-key";
+        Moto moto = Moto.server();
+        KeybridgeProcess node = KeybridgeProcess.start(folder, "two-destinations-" + run + "-0");
+        try {
+            Api.Response created = node.api()
+                    .post(
+                            "/api/v1/keys",
+                            ADMIN,
+                            Map.of(
+                                    "name",
+                                    "crash-" + UUID.randomUUID().toString().substring(0, 8),
+                                    "environment",
+                                    "live",
+                                    "owner",
+                                    "crash-tests",
+                                    "scopes",
+                                    List.of("lists:read"),
+                                    "rotationPolicy",
+                                    "crash",
+                                    "destinations",
+                                    List.of(
+                                            Map.of("type", "vault", "path", path),
+                                            Map.of("type", "aws", "secretId", path))));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String keyId = created.json().path("id").asString();
+            String oldKey = read(path);
+            assertThat(awsCurrent(moto, path)).isEqualTo(oldKey);
+
+            node.crashAt(Step.WRITTEN); // the first destination's write: Vault
+            rotate(node.api(), keyId, Step.WRITTEN);
+            node.awaitCrashPoint(Duration.ofSeconds(30));
+            String partial = read(path);
+            assertThat(partial).as("Vault has the new version").isNotEqualTo(oldKey);
+            assertThat(awsCurrent(moto, path)).as("AWS does not").isEqualTo(oldKey);
+            node.kill9();
+
+            node = KeybridgeProcess.start(folder, "two-destinations-" + run + "-1");
+            Api api = node.api();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(successful(history(api, keyId))).hasSize(1));
+            String replacement = read(path);
+            assertThat(replacement).isNotEqualTo(partial).isNotEqualTo(oldKey);
+            assertThat(awsCurrent(moto, path))
+                    .as("both destinations hold the same, new key")
+                    .isEqualTo(replacement);
+            assertThat(api.verify(VERIFIER, replacement, List.of()).status()).isEqualTo(200);
+            JsonNode key = api.get("/api/v1/keys/" + keyId, ADMIN).json();
+            assertThat(key.path("currentVersion").asInt()).isEqualTo(3);
+            assertThat(api.verify(VERIFIER, partial, List.of()).status())
+                    .as("the partly delivered key may be in use: valid during the overlap")
+                    .isEqualTo(200);
+            assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                    .as("the old key: valid during the overlap")
+                    .isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(api.verify(VERIFIER, partial, List.of()).status()).isEqualTo(401);
+                assertThat(api.verify(VERIFIER, oldKey, List.of()).status()).isEqualTo(401);
+            });
+            assertThat(api.verify(VERIFIER, read(path), List.of()).status()).isEqualTo(200);
+            assertThat(awsCurrent(moto, path)).isEqualTo(replacement);
+            api.post("/api/v1/keys/" + keyId + "/revoke", ADMIN, Map.of("reason", "end of test"));
+        } finally {
+            node.close();
+        }
+        for (int i = 0; i < 2; i++) {
+            assertNoKeyIn(Path.of("target/crash-tests/two-destinations-" + run + "-" + i + ".log"));
+        }
+    }
+
+    private static String awsCurrent(Moto moto, String secretId) {
+        OpenBao.Cli read = moto.read("keybridge/" + secretId, "AWSCURRENT");
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        String key = read.json().path("value").path("api_key").asString();
+        SecretHygiene.remember(key);
+        return key;
     }
 
     @Test

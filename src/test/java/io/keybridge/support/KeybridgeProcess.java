@@ -60,6 +60,8 @@ public final class KeybridgeProcess implements AutoCloseable {
                     CrashableKeybridge.class.getName(),
                     "--server.port=" + port,
                     "--keybridge.vault.uri=" + bao.address(),
+                    "--keybridge.aws.endpoint=" + Moto.server().endpoint(),
+                    "--keybridge.aws.region=" + Moto.REGION,
                     "--keybridge.security.admin-token=" + ADMIN,
                     "--keybridge.security.tokens[0].name=gateway",
                     "--keybridge.security.tokens[0].sha256=" + ApiTokens.sha256(VERIFIER),
@@ -73,6 +75,8 @@ public final class KeybridgeProcess implements AutoCloseable {
             environment.put("KEYBRIDGE_DATA_DIR", folder.toAbsolutePath().toString());
             // the token goes in the environment, not the command line, as in production
             environment.put("VAULT_TOKEN", bao.keybridgeToken());
+            environment.put("AWS_ACCESS_KEY_ID", "testing"); // moto accepts any
+            environment.put("AWS_SECRET_ACCESS_KEY", "testing");
             KeybridgeProcess node = new KeybridgeProcess(folder, log, builder.start(), port);
             node.awaitReady();
             return node;
