@@ -147,7 +147,8 @@ public class ApiKeys {
     public void rotationPlanned(UUID id, @Nullable Instant next, @Nullable String error) {
         jdbc.sql("UPDATE api_keys SET next_rotation_at = :next, rotation_error = :error WHERE id = :id")
                 .param("id", id)
-                .param("next", Sql.timestamp(next))
+                // Instant.MAX: a cron policy that fires no more
+                .param("next", Instant.MAX.equals(next) ? null : Sql.timestamp(next))
                 .param("error", Sql.truncate(error, 1000))
                 .update();
     }

@@ -157,9 +157,10 @@ public class RotationCoordinator {
      */
     public java.util.Map<UUID, List<KeyVersion>> contain(
             java.util.Collection<UUID> keyIds, String actor, String reason, Instant at) {
-        versions.ofKeys(keyIds).stream()
+        index.revokeAll(versions.ofKeys(keyIds).stream()
                 .filter(version -> version.state().verifies())
-                .forEach(version -> index.revoke(version.hash()));
+                .map(KeyVersion::hash)
+                .toList());
         java.util.Map<UUID, List<KeyVersion>> revoked = transactions.execute(status -> {
             java.util.Map<UUID, List<KeyVersion>> byKey = new java.util.LinkedHashMap<>();
             keyIds.forEach(keyId -> byKey.put(keyId, new java.util.ArrayList<>()));
@@ -170,7 +171,10 @@ public class RotationCoordinator {
             return byKey;
         });
         // versions added between the first read and the transaction (a rotation starting meanwhile)
-        revoked.values().forEach(list -> list.forEach(version -> index.revoke(version.hash())));
+        index.revokeAll(revoked.values().stream()
+                .flatMap(List::stream)
+                .map(KeyVersion::hash)
+                .toList());
         log.warn("emergency: revoked {} keys; reason: {}", revoked.size(), reason);
         return revoked;
     }

@@ -86,6 +86,14 @@ public class RotationScheduler {
 
     /** (Re)schedules the key's next rotation. */
     public void scheduleRotation(UUID keyId, Instant at) {
+        if (at.equals(Instant.MAX)) { // a cron that fires no more
+            try {
+                scheduler.deleteJob(rotationJob(keyId));
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("could not unschedule the rotation of key " + keyId, e);
+            }
+            return;
+        }
         JobDetail job = JobBuilder.newJob(ScheduledRotationJob.class)
                 .withIdentity(rotationJob(keyId))
                 .usingJobData(KEY_ID, keyId.toString())

@@ -1,5 +1,6 @@
 package io.keybridge.rotation;
 
+import io.keybridge.cluster.ClusterNode;
 import io.keybridge.keys.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,9 +19,11 @@ import org.springframework.stereotype.Repository;
 public class Rotations {
 
     private final JdbcClient jdbc;
+    private final ClusterNode node;
 
-    public Rotations(JdbcClient jdbc) {
+    public Rotations(JdbcClient jdbc, ClusterNode node) {
         this.jdbc = jdbc;
+        this.node = node;
     }
 
     /**
@@ -32,9 +35,11 @@ public class Rotations {
         try {
             jdbc.sql("""
                     INSERT INTO rotations (id, key_id, trigger_type, actor, reason, from_version, to_version_id,
-                                           to_version, state, overlap_seconds, started_at, old_revoked_at, active_key_id)
+                                           to_version, state, overlap_seconds, started_at, old_revoked_at, active_key_id,
+                                           node)
                     VALUES (:id, :keyId, :trigger, :actor, :reason, :fromVersion, :toVersionId, :toVersion, :state,
-                            :overlap, :startedAt, :oldRevokedAt, :keyId)""")
+                            :overlap, :startedAt, :oldRevokedAt, :keyId, :node)""")
+                    .param("node", node.id())
                     .param("id", rotation.id())
                     .param("keyId", rotation.keyId())
                     .param("trigger", rotation.trigger().name())
@@ -88,8 +93,14 @@ public class Rotations {
      */
     public boolean revoking(UUID id, Instant at) {
         return jdbc.sql("""
-                        UPDATE rotations SET state = 'REVOKING', old_revoked_at = COALESCE(old_revoked_at, :at)
-                        WHERE id = :id AND state = 'OVERLAP'""").param("id", id).param("at", Sql.timestamp(at)).update() == 1;
+                        UPDATE rotations SET state = 'REVOKING', old_revoked_at = COALESCE(old_revoked_at, :at),
+                               node = :node
+                        WHERE id = :id AND state = 'OVERLAP'""")
+                        .param("id", id)
+                        .param("at", Sql.timestamp(at))
+                        .param("node", node.id())
+                        .update()
+                == 1;
     }
 
     /**
@@ -123,6 +134,21 @@ public class Rotations {
         return jdbc.sql("SELECT * FROM rotations WHERE state = 'DELIVERING'")
                 .query(Rotations::rotation)
                 .list();
+    }
+
+    /**
+     * Rotations in an in-flight step ({@code DELIVERING}, {@code REVOKING}) on a node that is not among
+     * {@code alive}: left behind by a node that died.
+     */
+    public List<Rotation> inFlightOnOtherNodes(java.util.Set<String> alive) {
+        return jdbc
+                .sql("SELECT * FROM rotations WHERE state IN ('DELIVERING', 'REVOKING')")
+                .query((rs, n) -> java.util.Map.entry(String.valueOf(rs.getString("node")), rotation(rs, n)))
+                .list()
+                .stream()
+                .filter(owned -> !alive.contains(owned.getKey()))
+                .map(java.util.Map.Entry::getValue)
+                .toList();
     }
 
     /** Rotations whose overlap has ended by {@code now} but that are not complete. */

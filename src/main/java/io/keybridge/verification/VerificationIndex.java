@@ -1,11 +1,15 @@
 package io.keybridge.verification;
 
+import io.keybridge.cluster.IndexChanges;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyHash;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,10 +33,12 @@ public class VerificationIndex {
     private final Map<KeyHash, VerifiableVersion> byHash = new ConcurrentHashMap<>();
     private final ApiKeys keys;
     private final KeyVersions versions;
+    private final IndexChanges changes;
 
-    public VerificationIndex(ApiKeys keys, KeyVersions versions) {
+    public VerificationIndex(ApiKeys keys, KeyVersions versions, IndexChanges changes) {
         this.keys = keys;
         this.versions = versions;
+        this.changes = changes;
     }
 
     /** Reloads every version from the database. */
@@ -52,16 +58,62 @@ public class VerificationIndex {
     /** From now on the version verifies (also while its key is still being delivered). */
     public void accept(ApiKey key, KeyVersion version) {
         byHash.put(version.hash(), entry(key, version, false));
+        changes.accepted(key.id(), version.id());
     }
 
-    /** From now on the version is refused as revoked. */
+    /** From now on the version is refused as revoked, here at once and on the other nodes of a cluster soon after. */
     public void revoke(KeyHash hash) {
-        byHash.computeIfPresent(hash, (h, entry) -> entry.asRevoked());
+        revokeAll(List.of(hash));
+    }
+
+    /** {@link #revoke} for many versions at once. */
+    public void revokeAll(Collection<KeyHash> hashes) {
+        List<IndexChanges.Revocation> revoked = new ArrayList<>();
+        for (KeyHash hash : hashes) {
+            VerifiableVersion entry = byHash.computeIfPresent(hash, (h, known) -> known.asRevoked());
+            if (entry != null) {
+                revoked.add(new IndexChanges.Revocation(entry.keyId(), hash));
+            }
+        }
+        changes.revoked(revoked);
     }
 
     /** Shows the key's new name in later verifications. */
     public void rename(UUID keyId, String name) {
         byHash.replaceAll((hash, entry) -> entry.keyId().equals(keyId) ? entry.renamed(name) : entry);
+        changes.renamed(keyId);
+    }
+
+    /**
+     * Applies a change another node of the cluster made. Revocation is final: a version revoked here stays revoked,
+     * whatever order changes arrive in.
+     *
+     * @return false if the change cannot be applied yet (what it names is not in the database yet)
+     */
+    public boolean apply(IndexChanges.Change change) {
+        if (change.kind() == IndexChanges.Kind.REVOKE && change.hash() != null) {
+            if (byHash.computeIfPresent(change.hash(), (h, entry) -> entry.asRevoked()) != null) {
+                return true;
+            }
+        }
+        return reload(change.keyId());
+    }
+
+    /** Loads a key's versions from the database, keeping what this node already revoked revoked. */
+    private boolean reload(UUID keyId) {
+        ApiKey key = keys.find(keyId).orElse(null);
+        if (key == null) {
+            return false;
+        }
+        for (KeyVersion version : versions.ofKey(keyId)) {
+            boolean revoked =
+                    key.status() == KeyStatus.REVOKED || !version.state().verifies();
+            byHash.merge(
+                    version.hash(),
+                    entry(key, version, revoked),
+                    (known, loaded) -> known.revoked() ? loaded.asRevoked() : loaded);
+        }
+        return true;
     }
 
     /** Whether any version of the key verifies now (ignoring expiry). */

@@ -40,6 +40,14 @@ public final class KeybridgeProcess implements AutoCloseable {
 
     /** Starts keybridge on the data in {@code folder} (created if new) and waits until it answers. */
     public static KeybridgeProcess start(Path folder, String name) {
+        return start(folder, name, List.of());
+    }
+
+    /**
+     * {@link #start(Path, String)} with more arguments ({@code --name=value}, which win over the defaults), e.g. the
+     * {@code postgres} profile and its database.
+     */
+    public static KeybridgeProcess start(Path folder, String name, List<String> arguments) {
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_AT));
@@ -68,6 +76,12 @@ public final class KeybridgeProcess implements AutoCloseable {
                     "--keybridge.security.tokens[0].roles=VERIFIER",
                     "--keybridge.rotation.policies=src/test/resources/rotation-policies",
                     "--keybridge.rotation.minimum-overlap=PT1S"));
+            // Spring joins a repeated argument's values with commas: a given argument replaces the default
+            for (String argument : arguments) {
+                String option = argument.substring(0, argument.indexOf("=") + 1);
+                command.removeIf(existing -> existing.startsWith(option));
+                command.add(argument);
+            }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

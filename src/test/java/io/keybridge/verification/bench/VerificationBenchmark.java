@@ -1,6 +1,7 @@
 package io.keybridge.verification.bench;
 
 import io.keybridge.audit.AuditLog;
+import io.keybridge.cluster.IndexChanges;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.Environment;
 import io.keybridge.keys.KeyFormat;
@@ -57,7 +58,7 @@ public class VerificationBenchmark {
     public void setUp() {
         KeyFormat format = new KeyFormat("ee");
         SecureRandom random = new SecureRandom();
-        VerificationIndex index = new VerificationIndex(null, null);
+        VerificationIndex index = new VerificationIndex(null, null, org.mockito.Mockito.mock(IndexChanges.class));
         Instant now = Instant.now();
         for (int i = 0; i < 10_000; i++) {
             try (KeyMaterial material = format.generate(Environment.LIVE, random)) {

@@ -1,0 +1,50 @@
+# OpenBao dev server for scripts/run and scripts/cluster: sourced after common.sh, never run on its own.
+
+# start_dev_openbao DATA_DIR: starts an OpenBao dev server on a free loopback port with keybridge's least-privilege
+# policy and a consumer policy for crm-sync/api-key; exports VAULT_ADDR, VAULT_TOKEN (keybridge's) and BAO, appends
+# the server's pid to the caller's pids array, and leaves the consumer's token in DATA_DIR/crm-sync-vault-token.
+start_dev_openbao() {
+  local data_dir="$1" vault_port root_token consumer_token
+  ensure_venv
+  BAO="$KEYBRIDGE_VENV/bin/bao"
+  vault_port="$(free_port)"
+  root_token="root-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+  log "starting OpenBao dev server on 127.0.0.1:$vault_port (log: $data_dir/openbao.log)"
+  "$BAO" server -dev -dev-listen-address="127.0.0.1:$vault_port" -dev-root-token-id="$root_token" \
+    >"$data_dir/openbao.log" 2>&1 &
+  pids+=($!)
+  export VAULT_ADDR="http://127.0.0.1:$vault_port"
+  for _ in $(seq 1 100); do
+    VAULT_TOKEN="$root_token" "$BAO" status >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  VAULT_TOKEN="$root_token" "$BAO" status >/dev/null 2>&1 || die "OpenBao did not start; see $data_dir/openbao.log"
+  VAULT_TOKEN="$root_token" "$BAO" policy write keybridge policies/vault/keybridge.hcl >/dev/null
+  sed 's|{{path}}|crm-sync/api-key|g' policies/vault/consumer.hcl.tmpl \
+    | VAULT_TOKEN="$root_token" "$BAO" policy write crm-sync - >/dev/null
+  export VAULT_TOKEN="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=keybridge -period=24h -field=token)"
+  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=crm-sync -period=24h -field=token)"
+  printf '%s\n' "$consumer_token" > "$data_dir/crm-sync-vault-token"; chmod 600 "$data_dir/crm-sync-vault-token"
+  printf '%s\n' "$root_token" > "$data_dir/openbao-root-token"; chmod 600 "$data_dir/openbao-root-token"
+  printf '%s\n' "$VAULT_ADDR" > "$data_dir/openbao-addr"
+  log "OpenBao is a dev server: its secrets live in memory and are lost when this script stops."
+}
+
+# use_vault_or_dev_openbao DATA_DIR: the Vault in VAULT_ADDR / VAULT_TOKEN if set, else a dev OpenBao.
+use_vault_or_dev_openbao() {
+  if [ -z "${VAULT_ADDR:-}" ]; then
+    start_dev_openbao "$1"
+  else
+    [ -n "${VAULT_TOKEN:-}" ] || die "VAULT_ADDR is set but VAULT_TOKEN is not; give keybridge a token with policies/vault/keybridge.hcl"
+    BAO="${BAO:-bao}"
+    log "using Vault at $VAULT_ADDR"
+  fi
+}
+
+# build_jar: target/keybridge.jar, rebuilt when the sources are newer.
+build_jar() {
+  if [ ! -f target/keybridge.jar ] || [ -n "$(find src pom.xml -newer target/keybridge.jar -print -quit)" ]; then
+    log "building target/keybridge.jar"
+    ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
+  fi
+}
