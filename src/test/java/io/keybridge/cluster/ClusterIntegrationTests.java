@@ -125,6 +125,38 @@ class ClusterIntegrationTests {
                     propagation.get(propagation.size() / 2), propagation.getLast(), propagation);
             assertThat(propagation.getLast()).isLessThan(1000);
 
+            // last use recorded on two nodes: whichever flushes last, the later use stands
+            Issued used = waveKeys.get(WAVE_KEYS - 1);
+            String usedKey = bao.root("GET", "secret/data/keybridge/" + used.path(), null)
+                    .json()
+                    .path("data")
+                    .path("data")
+                    .path("api_key")
+                    .asString();
+            SecretHygiene.remember(usedKey);
+            assertThat(nodes[2].api().verify(VERIFIER, usedKey, List.of()).status())
+                    .isEqualTo(200);
+            Thread.sleep(1_500);
+            Instant later = Instant.now();
+            assertThat(nodes[0].api().verify(VERIFIER, usedKey, List.of()).status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String lastUsed = nodes[1].api()
+                        .get("/api/v1/keys/" + used.id(), ADMIN)
+                        .json()
+                        .path("lastUsedAt")
+                        .asString();
+                assertThat(lastUsed).isNotEmpty();
+                assertThat(Instant.parse(lastUsed)).isAfterOrEqualTo(later.minusMillis(50));
+            });
+            Thread.sleep(6_000); // both nodes have flushed now; the earlier use must not have overwritten the later
+            assertThat(Instant.parse(nodes[1].api()
+                            .get("/api/v1/keys/" + used.id(), ADMIN)
+                            .json()
+                            .path("lastUsedAt")
+                            .asString()))
+                    .isAfterOrEqualTo(later.minusMillis(50));
+
             // wave B: the nodes restart one after the other around the instant the rotations fall due
             sleepUntil(waveB.minusSeconds(8));
             for (int i = 0; i < NODES; i++) {

@@ -62,7 +62,10 @@ public abstract class IntegrationTest {
         // low enough that a bulk run of a few AWS keys meets the limit; short enough that a lost answer is retried soon
         registry.add("keybridge.aws.writes-per-second", () -> "10");
         registry.add("keybridge.aws.attempt-timeout", () -> "2s");
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        // a placeholder, so that the tests run on PostgreSQL can give their own (see Postgres.register)
+        registry.add(
+                "spring.datasource.url",
+                () -> "${keybridge.test.datasource-url:jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000}");
         registry.add("keybridge.security.admin-token", () -> ADMIN);
         registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");
         registry.add("keybridge.rotation.minimum-overlap", () -> "PT1S");

@@ -60,6 +60,17 @@ public final class Postgres {
         return url(name);
     }
 
+    /**
+     * Starts the server and its database for the integration tests run on PostgreSQL ({@link OnPostgres}), and
+     * publishes its URL as the system property {@code keybridge.test.postgres-url} that those tests' contexts read.
+     * Called from their static initializers: before JUnit or Spring touch the class.
+     */
+    public static synchronized void forIntegrationTests() {
+        if (System.getProperty("keybridge.test.postgres-url") == null) {
+            System.setProperty("keybridge.test.postgres-url", server().database("keybridge_it"));
+        }
+    }
+
     public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
