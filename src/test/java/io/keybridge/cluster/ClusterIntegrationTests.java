@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.keybridge.lifecycle.StepReached.Step;
 import io.keybridge.support.Api;
+import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
@@ -127,13 +128,7 @@ class ClusterIntegrationTests {
 
             // last use recorded on two nodes: whichever flushes last, the later use stands
             Issued used = waveKeys.get(WAVE_KEYS - 1);
-            String usedKey = bao.root("GET", "secret/data/keybridge/" + used.path(), null)
-                    .json()
-                    .path("data")
-                    .path("data")
-                    .path("api_key")
-                    .asString();
-            SecretHygiene.remember(usedKey);
+            String usedKey = readKey(used.path());
             assertThat(nodes[2].api().verify(VERIFIER, usedKey, List.of()).status())
                     .isEqualTo(200);
             Thread.sleep(1_500);
@@ -212,19 +207,11 @@ class ClusterIntegrationTests {
                             .post(
                                     "/api/v1/keys",
                                     ADMIN,
-                                    Map.of(
-                                            "name",
+                                    KeyRequests.key(
                                             policy + "-" + index,
-                                            "environment",
-                                            "live",
-                                            "owner",
                                             owner(policy),
-                                            "scopes",
-                                            List.of("lists:read"),
-                                            "rotationPolicy",
                                             policy,
-                                            "destinations",
-                                            List.of(Map.of("type", "vault", "path", path))));
+                                            List.of(KeyRequests.vault(path))));
                     assertThat(created.status()).as(created.body()).isEqualTo(201);
                     issued.add(new Issued(created.json().path("id").asString(), path));
                 });
@@ -274,9 +261,7 @@ class ClusterIntegrationTests {
 
     /** Revokes the key on node 1 and measures until nodes 2 and 3 both refuse it. */
     private long revocationSeenElsewhereMillis(Issued key) throws InterruptedException {
-        OpenBao.Response read = bao.root("GET", "secret/data/keybridge/" + key.path(), null);
-        String held = read.json().path("data").path("data").path("api_key").asString();
-        SecretHygiene.remember(held);
+        String held = readKey(key.path());
         assertThat(nodes[1].api().verify(VERIFIER, held, List.of()).status()).isEqualTo(200);
         assertThat(nodes[2].api().verify(VERIFIER, held, List.of()).status()).isEqualTo(200);
         Api.Response revoked =
@@ -294,6 +279,15 @@ class ClusterIntegrationTests {
             Thread.sleep(5);
         }
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** The key a consumer finds at Vault (read over HTTP: the CLI's start-up would dominate for a thousand keys). */
+    private String readKey(String path) {
+        OpenBao.Response read = bao.root("GET", "secret/data/keybridge/" + path, null);
+        assertThat(read.status()).isEqualTo(200);
+        String key = read.json().path("data").path("data").path("api_key").asString();
+        SecretHygiene.remember(key);
+        return key;
     }
 
     private int successfulRotations(String policy) {

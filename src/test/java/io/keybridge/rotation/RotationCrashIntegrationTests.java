@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.keybridge.lifecycle.StepReached.Step;
 import io.keybridge.support.Api;
+import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.Moto;
 import io.keybridge.support.OpenBao;
@@ -111,21 +112,11 @@ class RotationCrashIntegrationTests {
                     .post(
                             "/api/v1/keys",
                             ADMIN,
-                            Map.of(
-                                    "name",
+                            KeyRequests.key(
                                     "crash-" + UUID.randomUUID().toString().substring(0, 8),
-                                    "environment",
-                                    "live",
-                                    "owner",
                                     "crash-tests",
-                                    "scopes",
-                                    List.of("lists:read"),
-                                    "rotationPolicy",
                                     "crash",
-                                    "destinations",
-                                    List.of(
-                                            Map.of("type", "vault", "path", path),
-                                            Map.of("type", "aws", "secretId", path))));
+                                    List.of(KeyRequests.vault(path), KeyRequests.aws(path))));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             String keyId = created.json().path("id").asString();
             String oldKey = read(path);
@@ -352,19 +343,11 @@ class RotationCrashIntegrationTests {
         Api.Response created = api.post(
                 "/api/v1/keys",
                 ADMIN,
-                Map.of(
-                        "name",
+                KeyRequests.key(
                         "crash-" + UUID.randomUUID().toString().substring(0, 8),
-                        "environment",
-                        "live",
-                        "owner",
                         "crash-tests",
-                        "scopes",
-                        List.of("lists:read"),
-                        "rotationPolicy",
                         policy,
-                        "destinations",
-                        List.of(Map.of("type", "vault", "path", path))));
+                        List.of(KeyRequests.vault(path))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().path("id").asString();
     }

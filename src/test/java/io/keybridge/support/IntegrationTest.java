@@ -106,6 +106,11 @@ public abstract class IntegrationTest {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Issues a key (live, {@code lists:read}, a unique name) to the given destinations as ADMIN. */
+    protected Api.Response issueTo(String owner, List<? extends Map<String, ?>> destinations) {
+        return api.post("/api/v1/keys", ADMIN, KeyRequests.key(unique("key"), owner, null, destinations));
+    }
+
     /** Issues a key into one Vault path as ADMIN. */
     protected Api.Response issue(String name, String owner, String path, List<String> scopes) {
         return api.post(

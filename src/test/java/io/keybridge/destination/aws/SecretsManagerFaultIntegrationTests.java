@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.keybridge.support.Api;
 import io.keybridge.support.AwsFaultProxy;
 import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.KeyRequests;
 import io.keybridge.support.Moto;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.SecretHygiene;
@@ -209,15 +210,7 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
     }
 
     private Api.Response issueToAws(String secretId, String owner) {
-        return api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name", unique("aws"),
-                        "environment", "live",
-                        "owner", owner,
-                        "scopes", List.of("lists:read"),
-                        "destinations", List.of(Map.of("type", "aws", "secretId", secretId))));
+        return issueTo(owner, List.of(KeyRequests.aws(secretId)));
     }
 
     private String currentKey(String secretId) {

@@ -10,6 +10,7 @@ import io.keybridge.keys.KeyFormat;
 import io.keybridge.keys.KeyMaterial;
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.KeyRequests;
 import io.keybridge.support.Moto;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.SecretHygiene;
@@ -207,15 +208,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
                 Map.of("type", "aws", "secretId", "x/api-key", "tags", Map.of("aws:owner", "me")),
                 Map.of("type", "aws", "secretId", "x/api-key", "tags", Map.of("team", "<script>")),
                 Map.of("type", "vault", "path", "x/api-key", "tags", Map.of("team", "crm")))) {
-            Api.Response refused = api.post(
-                    "/api/v1/keys",
-                    ADMIN,
-                    Map.of(
-                            "name", unique("aws"),
-                            "environment", "live",
-                            "owner", "ops",
-                            "scopes", List.of("lists:read"),
-                            "destinations", List.of(destination)));
+            Api.Response refused = issueTo("ops", List.of(destination));
             assertThat(refused.status())
                     .as("%s: %s", destination, refused.body())
                     .isEqualTo(400);
@@ -431,18 +424,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     private Api.Response issueToVaultAndAws(String path) {
-        return api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name", unique("both"),
-                        "environment", "live",
-                        "owner", "ops",
-                        "scopes", List.of("lists:read"),
-                        "destinations",
-                                List.of(
-                                        Map.of("type", "vault", "path", path),
-                                        Map.of("type", "aws", "secretId", path))));
+        return issueTo("ops", List.of(KeyRequests.vault(path), KeyRequests.aws(path)));
     }
 
     @Test
@@ -455,20 +437,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     private Api.Response issue(List<? extends Map<String, ?>> destinations) {
-        return api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name",
-                        unique("aws"),
-                        "environment",
-                        "live",
-                        "owner",
-                        "ops",
-                        "scopes",
-                        List.of("lists:read"),
-                        "destinations",
-                        destinations));
+        return issueTo("ops", destinations);
     }
 
     private JsonNode readIn(String region, String secretId) {
@@ -478,15 +447,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
     }
 
     private Api.Response issueToAws(String secretId) {
-        return api.post(
-                "/api/v1/keys",
-                ADMIN,
-                Map.of(
-                        "name", unique("aws"),
-                        "environment", "live",
-                        "owner", "ops",
-                        "scopes", List.of("lists:read"),
-                        "destinations", List.of(Map.of("type", "aws", "secretId", secretId))));
+        return issueTo("ops", List.of(KeyRequests.aws(secretId)));
     }
 
     private JsonNode read(String secretId, String stage) {
