@@ -44,6 +44,25 @@ ensure_venv() {
   touch "$marker"
 }
 
+# Debian's Chromium and playwright-core (npm ci in src/test/e2e) for the dashboard's browser test; never a browser
+# download.
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Debian's chromium (apt-get), for the dashboard's browser test"
+    if [ "$(id -u)" -eq 0 ]; then
+      apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+    else
+      sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+    fi || die "could not install chromium; install Debian's chromium package and retry"
+  fi
+  command -v node >/dev/null || die "node (20 or newer) is needed for the dashboard's browser test"
+  local e2e="$KEYBRIDGE_HOME/src/test/e2e"
+  if [ ! -d "$e2e/node_modules/playwright-core" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+    log "installing playwright-core into src/test/e2e (npm ci)"
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci in src/test/e2e failed (is the npm registry reachable?)"
+  fi
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

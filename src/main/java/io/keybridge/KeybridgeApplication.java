@@ -1,5 +1,6 @@
 package io.keybridge;
 
+import io.keybridge.cli.KeybridgeCli;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -27,7 +28,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class KeybridgeApplication {
 
+    /** Starts the server; {@code cli …} runs the command line instead, without starting anything. */
     public static void main(String[] args) {
+        if (args.length > 0 && "cli".equals(args[0])) {
+            KeybridgeCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(KeybridgeApplication.class, args);
     }
 

@@ -105,9 +105,10 @@ public class IndexChanges {
 
     /** The highest sequence number written so far (0 if none): where a starting node begins reading. */
     public long latest() {
-        Long latest =
-                jdbc.sql("SELECT MAX(seq) FROM index_changes").query(Long.class).single();
-        return latest == null ? 0 : latest;
+        // COALESCE: on an empty table MAX is NULL, which single() refuses
+        return jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM index_changes")
+                .query(Long.class)
+                .single();
     }
 
     /** Forgets changes older than {@code before}: a node that starts reloads everything anyway. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -213,6 +214,20 @@ public class ApiKeys {
         return destinationsOf(List.of(keyId)).stream().toList();
     }
 
+    /** The names of several keys, by id: for pages that list many keys by id. */
+    public Map<UUID, String> namesOf(Collection<UUID> keyIds) {
+        Map<UUID, String> names = new java.util.HashMap<>();
+        List<UUID> all = new ArrayList<>(keyIds);
+        for (int from = 0; from < all.size(); from += 1000) { // bounded parameter lists, for every database
+            jdbc.sql("SELECT id, name FROM api_keys WHERE id IN (:ids)")
+                    .param("ids", all.subList(from, Math.min(all.size(), from + 1000)))
+                    .query(rs -> {
+                        names.put(rs.getObject("id", UUID.class), rs.getString("name"));
+                    });
+        }
+        return names;
+    }
+
     /** Destinations of several keys, in each key's order. */
     public List<KeyDestination> destinationsOf(Collection<UUID> keyIds) {
         if (keyIds.isEmpty()) {
@@ -271,6 +286,18 @@ public class ApiKeys {
             // scopes are stored space-separated and contain no spaces themselves
             where.append(" AND (' ' || scopes || ' ') LIKE :scope");
             params.put("scope", "% " + query.scope() + " %");
+        }
+        if (query.text() != null && !query.text().isBlank()) {
+            where.append(" AND (LOWER(name) LIKE :text ESCAPE '\\' OR LOWER(owner) LIKE :text ESCAPE '\\'"
+                    + " OR LOWER(COALESCE(description, '')) LIKE :text ESCAPE '\\')");
+            String literal = query.text().strip().toLowerCase(Locale.ROOT).replaceAll("([\\\\%_])", "\\\\$1");
+            params.put("text", "%" + literal + "%");
+        }
+        if (query.attention() != null) {
+            where.append(" AND status = 'ACTIVE' AND (rotation_error IS NOT NULL"
+                    + " OR COALESCE(last_used_at, created_at) < :dormantBefore OR expires_at < :expiringBefore)");
+            params.put("dormantBefore", Sql.timestamp(query.attention().dormantBefore()));
+            params.put("expiringBefore", Sql.timestamp(query.attention().expiringBefore()));
         }
         return where.toString();
     }

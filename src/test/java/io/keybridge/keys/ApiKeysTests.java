@@ -51,6 +51,47 @@ class ApiKeysTests {
     }
 
     @Test
+    void searchTextMatchesPartOfNameOrOwnerIgnoringCaseAndTakesWildcardsLiterally() {
+        add("prod_crm_sync_revops", "revops", List.of("lists:read"), Environment.LIVE);
+        add("staging_signup", "growth", List.of("lists:read"), Environment.TEST);
+        add("prod-crm-batch", "backend", List.of("lists:read"), Environment.LIVE);
+
+        assertThat(names(new KeyQuery(null, null, null, null, "CRM", null)))
+                .containsExactlyInAnyOrder("prod_crm_sync_revops", "prod-crm-batch");
+        assertThat(names(new KeyQuery(null, null, null, null, "growth", null))).containsExactly("staging_signup");
+        assertThat(names(new KeyQuery(null, null, null, null, "_crm_", null))).containsExactly("prod_crm_sync_revops");
+        assertThat(names(new KeyQuery(null, null, null, null, "%", null))).isEmpty();
+        assertThat(names(new KeyQuery(null, null, null, Environment.LIVE, "sync", null)))
+                .containsExactly("prod_crm_sync_revops");
+    }
+
+    @Test
+    void attentionFindsActiveKeysThatAreOverdueDormantOrExpiring() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ApiKey healthy = active(add("healthy", "team", List.of("lists:read"), Environment.LIVE));
+        ApiKey overdue = active(add("overdue", "team", List.of("lists:read"), Environment.LIVE));
+        keys.rotationPlanned(overdue.id(), now.plusSeconds(60), "Vault unreachable");
+        ApiKey dormant = active(add("dormant", "team", List.of("lists:read"), Environment.LIVE));
+        keys.recordLastUse(Map.of(dormant.id(), now.minus(40, ChronoUnit.DAYS)));
+        keys.recordLastUse(Map.of(healthy.id(), now.minus(1, ChronoUnit.DAYS)));
+        add("pending-never-used", "team", List.of("lists:read"), Environment.LIVE);
+
+        KeyQuery.Attention attention =
+                new KeyQuery.Attention(now.minus(30, ChronoUnit.DAYS), now.plus(14, ChronoUnit.DAYS));
+        assertThat(names(new KeyQuery(null, null, null, null, null, attention)))
+                .containsExactlyInAnyOrder("overdue", "dormant");
+        // a key created long ago and never used is dormant too
+        KeyQuery.Attention later = new KeyQuery.Attention(now.plus(31, ChronoUnit.DAYS), now.plus(45, ChronoUnit.DAYS));
+        assertThat(names(new KeyQuery(null, null, null, null, null, later)))
+                .containsExactlyInAnyOrder("healthy", "overdue", "dormant");
+    }
+
+    private ApiKey active(ApiKey key) {
+        keys.activate(key.id());
+        return key;
+    }
+
+    @Test
     void lastUseNeverMovesBackwards() {
         ApiKey key = add("used", "team", List.of("lists:read"), Environment.LIVE);
         Instant later = Instant.now().truncatedTo(ChronoUnit.MICROS);

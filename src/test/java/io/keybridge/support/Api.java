@@ -27,6 +27,11 @@ public final class Api {
         this.base = "http://127.0.0.1:" + port;
     }
 
+    /** Adds text a test received some other way (a command's output, say) to what the secret scan reads. */
+    public static void capture(String text) {
+        RESPONSES.add(text);
+    }
+
     public Response get(String path, String token) {
         return send("GET", path, token, null, Map.of());
     }

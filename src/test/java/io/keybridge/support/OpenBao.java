@@ -99,6 +99,11 @@ public final class OpenBao implements AutoCloseable {
         }
     }
 
+    /** The real {@code bao} binary, for tests that run it from another program. */
+    public Path baoBinary() {
+        return bao;
+    }
+
     /** Runs the real {@code bao} CLI with the given token, e.g. {@code kv get -format=json secret/keybridge/x}. */
     public Cli bao(String token, String... args) {
         List<String> command = new ArrayList<>(List.of(bao.toString()));

@@ -20,7 +20,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Body of {@code POST /api/v1/keys}. */
-record CreateKeyRequest(
+public record CreateKeyRequest(
         @NotBlank @Size(max = 100) @Pattern(regexp = Patterns.NAME, message = Patterns.NAME_MESSAGE)
         String name,
 
@@ -37,7 +37,7 @@ record CreateKeyRequest(
         @Nullable @Size(max = 64) String rotationPolicy,
         @NotEmpty @Size(max = 10) List<@NotNull @Valid DestinationRequest> destinations) {
 
-    NewKey toNewKey() {
+    public NewKey toNewKey() {
         return new NewKey(
                 name,
                 environment,
@@ -67,7 +67,7 @@ record CreateKeyRequest(
      * {@code {"type": "aws", "secretId": "crm-sync/api-key", "region": "eu-west-1"}} ({@code path} is accepted for
      * both). An AWS destination may name a region (keybridge's default if absent), a KMS key and tags for its secret.
      */
-    record DestinationRequest(
+    public record DestinationRequest(
             @NotBlank String type,
             @Nullable @Size(min = 1, max = 512) String path,
             @Nullable @Size(min = 1, max = 512) String secretId,

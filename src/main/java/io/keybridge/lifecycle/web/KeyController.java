@@ -64,13 +64,16 @@ class KeyController {
             @RequestParam(required = false) @Nullable String owner,
             @RequestParam(required = false) @Nullable String scope,
             @RequestParam(required = false) @Nullable String environment,
+            @RequestParam(required = false) @Nullable String q,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         KeyQuery query = new KeyQuery(
                 status == null ? null : status(status),
                 owner,
                 scope,
-                environment == null ? null : Environment.of(environment));
+                environment == null ? null : Environment.of(environment),
+                q,
+                null);
         return catalog.search(query, new PageRequest(page, size)).map(KeyResponse::of);
     }
 

@@ -1,0 +1,69 @@
+package io.keybridge.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.databind.JsonNode;
+
+/** {@code keybridge audit}: the audit trail, newest first. */
+@Command(name = "audit", description = "The audit trail, newest first.", mixinStandardHelpOptions = true)
+final class AuditCommand implements Callable<Integer> {
+
+    @ParentCommand
+    @Nullable
+    KeybridgeCli root;
+
+    @Option(names = "--key", description = "entries about this key (id or name)")
+    @Nullable
+    String key;
+
+    @Option(names = "--actor", description = "entries by this caller (a token's name)")
+    @Nullable
+    String actor;
+
+    @Option(names = "--action", description = "e.g. key.issue, key.revoke, key.emergency-rotate")
+    @Nullable
+    String action;
+
+    @Option(names = "--since", description = "an instant, e.g. 2026-11-30T00:00:00Z")
+    @Nullable
+    String since;
+
+    @Option(names = "--limit", defaultValue = "50", description = "at most this many entries (1 to 500, default 50)")
+    int limit;
+
+    @Override
+    public Integer call() {
+        KeybridgeCli cli = Cli.root(root);
+        KeybridgeClient client = cli.client();
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("keyId", key == null ? null : KeyReference.resolve(client, key));
+        query.put("actor", actor);
+        query.put("action", action);
+        query.put("from", since);
+        query.put("size", limit);
+        JsonNode page = client.get("api/v1/audit", query);
+        if (cli.json) {
+            cli.printJson(page);
+            return ExitCodes.OK;
+        }
+        Table table = new Table("WHEN", "ACTOR", "ACTION", "KEY", "OUTCOME", "DETAIL");
+        for (JsonNode entry : page.path("items")) {
+            String keyId = entry.path("keyId").asString("");
+            int occurrences = entry.path("occurrences").asInt(1);
+            table.row(
+                    KeyText.when(entry.path("occurredAt").asString()),
+                    entry.path("actor").asString(),
+                    entry.path("action").asString(),
+                    keyId.length() >= 8 ? keyId.substring(0, 8) : "-",
+                    entry.path("outcome").asString() + (occurrences > 1 ? " x" + occurrences : ""),
+                    entry.path("detail").asString(""));
+        }
+        table.print(cli.out);
+        return ExitCodes.OK;
+    }
+}

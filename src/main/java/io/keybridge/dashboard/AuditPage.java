@@ -1,0 +1,81 @@
+package io.keybridge.dashboard;
+
+import io.keybridge.audit.AuditEntry;
+import io.keybridge.audit.AuditLog;
+import io.keybridge.audit.AuditQuery;
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/** The audit trail, newest first, filtered by key, actor, action and dates. */
+@Controller
+class AuditPage {
+
+    private static final int PAGE_SIZE = 100;
+
+    private final AuditLog audit;
+
+    AuditPage(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping("/ui/audit")
+    String audit(@ModelAttribute("filter") AuditFilter filter, Model model) {
+        Page<AuditEntry> page = audit.search(filter.toQuery(), new PageRequest(filter.pageNumber(), PAGE_SIZE));
+        model.addAttribute("page", page);
+        return "dashboard/audit";
+    }
+
+    /** {@code from} and {@code to} are dates (UTC); {@code to} includes its whole day. */
+    record AuditFilter(
+            @Nullable String keyId,
+            @Nullable String actor,
+            @Nullable String action,
+            @Nullable String from,
+            @Nullable String to,
+            @Nullable Integer page) {
+
+        AuditQuery toQuery() {
+            return new AuditQuery(
+                    value(keyId) == null ? null : keyId(value(keyId)),
+                    value(actor),
+                    value(action),
+                    value(from) == null ? null : day(value(from)),
+                    value(to) == null ? null : day(value(to)).plusSeconds(86_400));
+        }
+
+        int pageNumber() {
+            return page == null || page < 0 ? 0 : page;
+        }
+
+        private static UUID keyId(String text) {
+            try {
+                return UUID.fromString(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "key id must be a UUID such as 0b6f3c0e-8f5e-4c3a-9d4e-2a1b3c4d5e6f");
+            }
+        }
+
+        private static Instant day(String text) {
+            try {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("dates look like 2026-11-30");
+            }
+        }
+
+        private static @Nullable String value(@Nullable String text) {
+            return text == null || text.isBlank() ? null : text.strip();
+        }
+    }
+}

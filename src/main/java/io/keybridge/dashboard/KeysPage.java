@@ -1,0 +1,367 @@
+package io.keybridge.dashboard;
+
+import io.keybridge.audit.AuditLog;
+import io.keybridge.audit.AuditQuery;
+import io.keybridge.keys.DestinationInUseException;
+import io.keybridge.keys.DuplicateKeyNameException;
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyProperties;
+import io.keybridge.keys.KeyQuery;
+import io.keybridge.keys.KeyStatus;
+import io.keybridge.lifecycle.DeliveryFailedException;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
+import io.keybridge.lifecycle.KeyCatalog;
+import io.keybridge.lifecycle.KeyDetails;
+import io.keybridge.lifecycle.KeyEditor;
+import io.keybridge.lifecycle.KeyIssuer;
+import io.keybridge.lifecycle.KeyRevoker;
+import io.keybridge.lifecycle.web.CreateKeyRequest;
+import io.keybridge.lifecycle.web.Patterns;
+import io.keybridge.paging.Page;
+import io.keybridge.paging.PageRequest;
+import io.keybridge.rotation.KeyNotRotatableException;
+import io.keybridge.rotation.Rotation;
+import io.keybridge.rotation.RotationCoordinator;
+import io.keybridge.rotation.RotationFailedException;
+import io.keybridge.rotation.RotationInProgressException;
+import io.keybridge.rotation.RotationPolicies;
+import io.keybridge.rotation.RotationPolicy;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Validator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The API keys page, the create form and a key's own page with its actions. */
+@Controller
+@RequestMapping("/ui/keys")
+class KeysPage {
+
+    private static final int PAGE_SIZE = 50;
+    private static final Times TIMES = new Times();
+    private static final Pattern NAME = Pattern.compile(Patterns.NAME);
+    private static final Pattern TEXT = Pattern.compile(Patterns.TEXT);
+
+    private final KeyCatalog catalog;
+    private final KeyIssuer issuer;
+    private final KeyEditor editor;
+    private final KeyRevoker revoker;
+    private final RotationCoordinator rotations;
+    private final RotationPolicies policies;
+    private final KeyProperties properties;
+    private final AuditLog audit;
+    private final Validator validator;
+    private final Clock clock;
+
+    KeysPage(
+            KeyCatalog catalog,
+            KeyIssuer issuer,
+            KeyEditor editor,
+            KeyRevoker revoker,
+            RotationCoordinator rotations,
+            RotationPolicies policies,
+            KeyProperties properties,
+            AuditLog audit,
+            Validator validator,
+            Clock clock) {
+        this.catalog = catalog;
+        this.issuer = issuer;
+        this.editor = editor;
+        this.revoker = revoker;
+        this.rotations = rotations;
+        this.policies = policies;
+        this.properties = properties;
+        this.audit = audit;
+        this.validator = validator;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    String list(@ModelAttribute("filter") KeyFilter filter, Model model) {
+        Instant now = clock.instant();
+        Page<KeyDetails> page = catalog.search(filter.toQuery(now), new PageRequest(filter.pageNumber(), PAGE_SIZE));
+        List<KeyRow> rows =
+                page.items().stream().map(details -> KeyRow.of(details, now)).toList();
+        model.addAttribute("rows", rows);
+        model.addAttribute("page", page);
+        model.addAttribute("statuses", KeyStatus.values());
+        model.addAttribute("environments", Environment.values());
+        model.addAttribute("scopes", properties.scopes().keySet());
+        return "dashboard/keys";
+    }
+
+    @GetMapping("/new")
+    String createForm(Model model) {
+        return createPage(model, KeyForm.empty(), Map.of(), null);
+    }
+
+    @PostMapping
+    String create(
+            @ModelAttribute KeyForm form,
+            Authentication caller,
+            Model model,
+            RedirectAttributes redirect,
+            HttpServletResponse response) {
+        CreateKeyRequest request;
+        try {
+            request = form.toRequest();
+        } catch (IllegalArgumentException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            return createPage(model, form, Map.of(), e.getMessage());
+        }
+        Map<String, String> errors = KeyForm.errors(validator.validate(request));
+        if (!errors.isEmpty()) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            return createPage(model, form, errors, null);
+        }
+        UUID id;
+        try {
+            id = issuer.issue(request.toNewKey(), caller.getName());
+        } catch (InvalidKeyRequestException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            return createPage(model, form, Map.of(KeyForm.fieldOf(e.field()), e.getMessage()), null);
+        } catch (DuplicateKeyNameException e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            return createPage(model, form, Map.of("name", e.getMessage()), null);
+        } catch (DestinationInUseException e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            return createPage(model, form, Map.of("destinations", e.getMessage()), null);
+        } catch (DeliveryFailedException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_GATEWAY);
+            return createPage(
+                    model,
+                    form,
+                    Map.of(),
+                    e.getMessage() + ". The key was revoked and anything written was removed; nothing verifies.");
+        } catch (IllegalArgumentException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            return createPage(model, form, Map.of(), e.getMessage());
+        }
+        KeyDetails created = catalog.find(id);
+        redirect.addFlashAttribute("notice", "Key issued and delivered: " + deliveredTo(created) + ".");
+        return "redirect:/ui/keys/" + id;
+    }
+
+    @GetMapping("/{id}")
+    String detail(@PathVariable UUID id, Model model) {
+        KeyDetails details = catalog.find(id);
+        model.addAttribute("row", KeyRow.of(details, clock.instant()));
+        model.addAttribute(
+                "reads",
+                details.destinations().stream().map(ReadInstructions::of).toList());
+        model.addAttribute("history", rotations.history(id));
+        model.addAttribute(
+                "audit",
+                audit.search(new AuditQuery(id, null, null, null, null), new PageRequest(0, 100))
+                        .items());
+        model.addAttribute("policies", policyNames());
+        return "dashboard/key";
+    }
+
+    @PostMapping("/{id}/rename")
+    String rename(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "") String name,
+            Authentication caller,
+            RedirectAttributes redirect) {
+        String wanted = name.strip();
+        if (wanted.isEmpty() || wanted.length() > 100 || !NAME.matcher(wanted).matches()) {
+            return failure(redirect, id, "The name " + Patterns.NAME_MESSAGE + " (1 to 100 characters).");
+        }
+        try {
+            editor.rename(id, wanted, caller.getName());
+        } catch (DuplicateKeyNameException e) {
+            return failure(redirect, id, e.getMessage());
+        }
+        return success(redirect, id, "Renamed to " + wanted + ".");
+    }
+
+    @PostMapping("/{id}/policy")
+    String changePolicy(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "") String policy,
+            Authentication caller,
+            RedirectAttributes redirect) {
+        try {
+            editor.changeRotationPolicy(id, policy, caller.getName());
+        } catch (InvalidKeyRequestException | IllegalArgumentException e) {
+            return failure(redirect, id, e.getMessage());
+        }
+        KeyDetails details = catalog.find(id);
+        Instant next = details.key().nextRotationAt();
+        return success(
+                redirect,
+                id,
+                "Rotation policy is now " + policy + (next == null ? "." : "; next rotation at " + utc(next) + "."));
+    }
+
+    @PostMapping("/{id}/rotate")
+    String rotate(@PathVariable UUID id, Authentication caller, RedirectAttributes redirect) {
+        try {
+            Rotation rotation = rotations.rotate(id, caller.getName(), null);
+            return success(
+                    redirect,
+                    id,
+                    "Rotated: version " + rotation.toVersion() + " delivered to " + deliveredTo(catalog.find(id))
+                            + "; version " + rotation.fromVersion() + " keeps verifying until "
+                            + utc(rotation.retireAt())
+                            + ".");
+        } catch (RotationInProgressException | KeyNotRotatableException e) {
+            return failure(redirect, id, e.getMessage());
+        } catch (RotationFailedException e) {
+            return failure(redirect, id, e.getMessage() + " The current version still verifies; a retry is scheduled.");
+        }
+    }
+
+    @PostMapping("/{id}/revoke")
+    String revoke(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "") String confirm,
+            @RequestParam(defaultValue = "") String reason,
+            Authentication caller,
+            RedirectAttributes redirect) {
+        KeyDetails details = catalog.find(id);
+        if (!confirm.strip().equals(details.key().name())) {
+            return failure(redirect, id, "Not revoked: type the key's name exactly to confirm.");
+        }
+        if (!validText(reason, 500)) {
+            return failure(redirect, id, "Not revoked: give a reason (up to 500 characters, no control characters).");
+        }
+        revoker.revoke(id, reason.strip(), caller.getName());
+        return success(redirect, id, "Revoked: no version of this key verifies any more.");
+    }
+
+    @PostMapping("/{id}/emergency-rotate")
+    String emergencyRotate(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "") String reason,
+            @RequestParam(defaultValue = "") String incident,
+            Authentication caller,
+            RedirectAttributes redirect) {
+        if (!validText(reason, 400)
+                || incident.length() > 64
+                || !TEXT.matcher(incident).matches()) {
+            return failure(
+                    redirect,
+                    id,
+                    "Not rotated: an emergency rotation needs a reason (up to 400 characters) and at most a 64-character"
+                            + " incident reference.");
+        }
+        String why = incident.isBlank() ? reason.strip() : reason.strip() + " (incident " + incident.strip() + ")";
+        try {
+            Rotation rotation = rotations.emergencyRotate(id, caller.getName(), why, Duration.ZERO);
+            return success(
+                    redirect,
+                    id,
+                    "Contained at " + utc(rotation.oldRevokedAt()) + ": the old version no longer verifies. Version "
+                            + rotation.toVersion() + " delivered to " + deliveredTo(catalog.find(id)) + ".");
+        } catch (RotationInProgressException | KeyNotRotatableException e) {
+            return failure(redirect, id, e.getMessage());
+        } catch (RotationFailedException e) {
+            return failure(
+                    redirect,
+                    id,
+                    "The old version was revoked, but the new one could not be delivered: " + e.getMessage()
+                            + " A retry is scheduled.");
+        }
+    }
+
+    private String createPage(Model model, KeyForm form, Map<String, String> errors, @Nullable String failure) {
+        model.addAttribute("form", form);
+        model.addAttribute("errors", errors);
+        model.addAttribute("failure", failure);
+        model.addAttribute("scopeCatalog", properties.scopes());
+        model.addAttribute("environments", Environment.values());
+        model.addAttribute("policies", policyNames());
+        return "dashboard/create";
+    }
+
+    private List<String> policyNames() {
+        return policies.all().stream()
+                .map(RotationPolicy::name)
+                .sorted(Comparator.naturalOrder())
+                .toList();
+    }
+
+    private static String deliveredTo(KeyDetails details) {
+        return String.join(
+                ", ",
+                details.destinations().stream()
+                        .map(d -> d.ref() + (d.version() == null ? "" : " version " + d.version()))
+                        .toList());
+    }
+
+    private static String utc(@Nullable Instant instant) {
+        return TIMES.exact(instant) + " UTC";
+    }
+
+    private static boolean validText(String text, int max) {
+        return !text.isBlank() && text.length() <= max && TEXT.matcher(text).matches();
+    }
+
+    private static String success(RedirectAttributes redirect, UUID id, String message) {
+        redirect.addFlashAttribute("notice", message);
+        return "redirect:/ui/keys/" + id;
+    }
+
+    private static String failure(RedirectAttributes redirect, UUID id, String message) {
+        redirect.addFlashAttribute("failure", message);
+        return "redirect:/ui/keys/" + id;
+    }
+
+    /** The list's filters, from the query string. */
+    record KeyFilter(
+            @Nullable String q,
+            @Nullable String status,
+            @Nullable String environment,
+            @Nullable String owner,
+            @Nullable String scope,
+            @Nullable Boolean attention,
+            @Nullable Integer page) {
+
+        KeyQuery toQuery(Instant now) {
+            return new KeyQuery(
+                    blank(status) ? null : status(status),
+                    blank(owner) ? null : owner.strip(),
+                    blank(scope) ? null : scope.strip(),
+                    blank(environment) ? null : Environment.of(environment),
+                    blank(q) ? null : q,
+                    Boolean.TRUE.equals(attention)
+                            ? new KeyQuery.Attention(now.minus(KeyRow.DORMANT_AFTER), now.plus(KeyRow.EXPIRING_WITHIN))
+                            : null);
+        }
+
+        private static KeyStatus status(String value) {
+            try {
+                return KeyStatus.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("status must be one of pending, active, revoked");
+            }
+        }
+
+        int pageNumber() {
+            return page == null || page < 0 ? 0 : page;
+        }
+
+        private static boolean blank(@Nullable String value) {
+            return value == null || value.isBlank();
+        }
+    }
+}

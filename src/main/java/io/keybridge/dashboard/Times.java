@@ -1,0 +1,34 @@
+package io.keybridge.dashboard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
+
+/** How the pages write instants: UTC, to the minute, and a dash for none. */
+public final class Times {
+
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    public String at(@Nullable Instant instant) {
+        return instant == null ? "—" : MINUTE.format(instant);
+    }
+
+    public String exact(@Nullable Instant instant) {
+        return instant == null ? "—" : SECOND.format(instant);
+    }
+
+    public String day(@Nullable Instant instant) {
+        return instant == null ? "—" : DAY.format(instant);
+    }
+
+    public String duration(@Nullable Duration duration) {
+        return duration == null ? "—" : duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+}

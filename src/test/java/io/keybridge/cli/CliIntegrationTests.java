@@ -1,0 +1,257 @@
+package io.keybridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keybridge.support.Api;
+import io.keybridge.support.IntegrationTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The command line against the running keybridge, as a script would use it: output, --json and exit codes. */
+class CliIntegrationTests extends IntegrationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void createsAKeyAndSaysWhereItWentNeverWhatItIs() {
+        String name = unique("prod_cli_sync_revops");
+        String path = "cli/" + name;
+
+        Run created = cli(
+                ADMIN,
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--owner",
+                "revops",
+                "--scope",
+                "lists:read",
+                "--scope",
+                "leads:read",
+                "--vault",
+                path,
+                "--expires",
+                "2099-01-31");
+
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out())
+                .contains("Issued " + name)
+                .contains("delivered to secret/keybridge/" + path + " version 1 (CONFIRMED)");
+        String key = readKeyAsConsumer(path);
+        assertThat(created.out()).doesNotContain(key.substring(12));
+        assertThat(api.verify(VERIFIER, key, List.of("leads:read")).status()).isEqualTo(200);
+
+        Run shown = cli(AUDITOR, "keys", "show", name);
+        assertThat(shown.code()).isZero();
+        assertThat(shown.out())
+                .contains("name          " + name)
+                .contains("scopes        leads:read lists:read")
+                .contains("expires       2099-01-31T00:00:00Z")
+                .contains("delivered to  secret/keybridge/" + path + " version 1");
+    }
+
+    @Test
+    void listsKeysAsATableOrAsJson() {
+        String owner = unique("cliowner");
+        issue(unique("alpha"), owner, "cli/" + unique("alpha"), List.of("lists:read"));
+        issue(unique("beta"), owner, "cli/" + unique("beta"), List.of("leads:write"));
+
+        Run table = cli(AUDITOR, "keys", "list", "--owner", owner);
+        assertThat(table.code()).isZero();
+        List<String> lines = table.out().lines().toList();
+        assertThat(lines.getFirst())
+                .startsWith("ID")
+                .contains("NAME")
+                .contains("PREFIX")
+                .contains("NEXT ROTATION");
+        assertThat(lines).hasSize(3);
+        assertThat(table.out()).contains("alpha-").contains("beta-").contains("ee_live_");
+
+        Run json = cli(AUDITOR, "keys", "list", "--owner", owner, "--scope", "leads:write", "--json");
+        JsonNode page = JSON.readTree(json.out());
+        assertThat(page.path("totalItems").asInt()).isEqualTo(1);
+        assertThat(page.path("items").get(0).path("name").asString()).startsWith("beta-");
+    }
+
+    @Test
+    void renamesRotatesAndEmergencyRotatesByName() {
+        String name = unique("cli_rotating");
+        String path = "cli/" + name;
+        issue(name, "cli", path, List.of("lists:read"));
+        String first = readKeyAsConsumer(path);
+        String renamed = unique("cli_renamed");
+
+        assertThat(cli(ADMIN, "keys", "rename", name, renamed).code()).isZero();
+        Run rotated = cli(ADMIN, "rotate", renamed, "--overlap", "PT1H");
+        assertThat(rotated.code()).as(rotated.err()).isZero();
+        assertThat(rotated.out())
+                .contains("MANUAL rotation")
+                .contains("version 1 -> 2")
+                .contains("old version keeps verifying until")
+                .contains("secret/keybridge/" + path + " version 2");
+        String second = readKeyAsConsumer(path);
+        assertThat(api.verify(VERIFIER, first, List.of()).status()).isEqualTo(200);
+
+        Run emergency =
+                cli(RESPONDER, "emergency-rotate", renamed, "--reason", "pasted in chat", "--incident", "INC-9");
+        assertThat(emergency.code()).as(emergency.err()).isZero();
+        assertThat(emergency.out()).contains("EMERGENCY rotation").contains("old version revoked at");
+        assertThat(api.verify(VERIFIER, first, List.of()).status()).isEqualTo(401);
+        assertThat(api.verify(VERIFIER, second, List.of()).status()).isEqualTo(401);
+        assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
+                .isEqualTo(200);
+
+        Run audit = cli(AUDITOR, "audit", "--key", renamed);
+        assertThat(audit.code()).isZero();
+        assertThat(audit.out()).contains("key.rename").contains("key.rotate").contains("key.issue");
+    }
+
+    @Test
+    void revokeNeedsConfirmationWithoutATerminal() {
+        String name = unique("cli_revoked");
+        String path = "cli/" + name;
+        issue(name, "cli", path, List.of("lists:read"));
+        String key = readKeyAsConsumer(path);
+
+        Run unconfirmed = cli(ADMIN, "keys", "revoke", name, "--reason", "retired");
+        assertThat(unconfirmed.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unconfirmed.err()).contains("add --yes");
+        assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(200);
+
+        Run revoked = cli(ADMIN, "keys", "revoke", name, "--reason", "retired", "--yes");
+        assertThat(revoked.code()).isZero();
+        assertThat(revoked.out()).contains("Revoked " + name);
+        assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);
+        // revoked keys are no longer found by name
+        assertThat(cli(ADMIN, "keys", "show", name).code()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void incidentDryRunChangesNothingAndARunShowsProgressUntilEveryKeyIsDelivered() {
+        String owner = unique("cliincident");
+        List<String> paths = List.of("cli/" + unique("i1"), "cli/" + unique("i2"));
+        List<String> old = paths.stream()
+                .map(path -> {
+                    issue(unique("inc"), owner, path, List.of("lists:read"));
+                    return readKeyAsConsumer(path);
+                })
+                .toList();
+
+        Run dry = cli(RESPONDER, "incident", "--owner", owner, "--reason", "drill", "--dry-run");
+        assertThat(dry.code()).isZero();
+        assertThat(dry.out()).contains("2 key(s) would be rotated (dry run: nothing changed)");
+        assertThat(api.verify(VERIFIER, old.getFirst(), List.of()).status()).isEqualTo(200);
+
+        Run run = cli(RESPONDER, "incident", "--owner", owner, "--reason", "CI log exposed", "--poll", "PT0.1S");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err())
+                .contains("Contained: all 2 key(s) stopped verifying")
+                .contains("2/2 delivered, 0 failed");
+        assertThat(run.out()).contains("2 key(s): 2 delivered, 0 failed");
+        for (String key : old) {
+            assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);
+        }
+        for (String path : paths) {
+            assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
+                    .isEqualTo(200);
+        }
+        assertThat(cli(RESPONDER, "incident", "--reason", "everything?").code()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void exitCodesTellScriptsWhatWentWrong() {
+        String name = unique("cli_codes");
+        issue(name, "cli", "cli/" + name, List.of("lists:read"));
+
+        assertThat(cli(null, "keys", "list").code()).isEqualTo(ExitCodes.NOT_ALLOWED);
+        assertThat(cli("wrong-token", "keys", "list").code()).isEqualTo(ExitCodes.NOT_ALLOWED);
+        Run forbidden = cli(AUDITOR, "rotate", name);
+        assertThat(forbidden.code()).isEqualTo(ExitCodes.NOT_ALLOWED);
+        assertThat(forbidden.err()).startsWith("keybridge: Forbidden");
+        assertThat(cli(ADMIN, "keys", "show", "00000000-0000-0000-0000-000000000000")
+                        .code())
+                .isEqualTo(ExitCodes.NOT_FOUND);
+        Run duplicate = cli(
+                ADMIN,
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--owner",
+                "cli",
+                "--scope",
+                "lists:read",
+                "--vault",
+                "cli/" + unique("dup"));
+        assertThat(duplicate.code()).isEqualTo(ExitCodes.CONFLICT);
+        Run bad = cli(
+                ADMIN,
+                "keys",
+                "create",
+                "--name",
+                "-bad",
+                "--owner",
+                "cli",
+                "--scope",
+                "lists:read",
+                "--vault",
+                "cli/" + unique("bad"));
+        assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(bad.err())
+                .isEqualTo(
+                        "keybridge: Invalid request: name must start with a letter or digit and contain only letters,"
+                                + " digits, spaces and . _ - : ( ) /" + System.lineSeparator());
+        assertThat(cli(ADMIN, "keys", "create", "--name", "x").code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli(ADMIN, "no-such-command").code()).isEqualTo(ExitCodes.BAD_INPUT);
+        Run unreachable = run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:1", "KEYBRIDGE_TOKEN", ADMIN), "keys", "list");
+        assertThat(unreachable.code()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(unreachable.err()).contains("cannot reach keybridge at http://127.0.0.1:1/");
+    }
+
+    @Test
+    void readsTheTokenFromAFileAndNeverFromTheCommandLine(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("token");
+        Files.writeString(file, AUDITOR + "\n");
+        Run run = run(
+                Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port),
+                "--token-file",
+                file.toString(),
+                "keys",
+                "list",
+                "--size",
+                "1");
+        assertThat(run.code()).as(run.err()).isZero();
+        Run help = cli(null, "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out())
+                .contains("KEYBRIDGE_TOKEN")
+                .contains("Exit codes:")
+                .doesNotContain("--token ");
+    }
+
+    private Run cli(String token, String... args) {
+        return token == null
+                ? run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port), args)
+                : run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port, "KEYBRIDGE_TOKEN", token), args);
+    }
+
+    private static Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KeybridgeCli.run(args, env, new PrintWriter(out), new PrintWriter(err));
+        Api.capture(out + "\n" + err);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    record Run(int code, String out, String err) {}
+}
