@@ -1,8 +1,9 @@
 package io.keybridge.dashboard;
 
 import io.keybridge.lifecycle.DestinationStatus;
+import io.keybridge.lifecycle.KeyDetails;
 
-/** How the consuming service reads a delivered key: the command, never the key. */
+/** Where a key went and how the consuming service reads it: the command, never the key. */
 final class ReadInstructions {
 
     private static final String AWS_PREFIX = "aws:secretsmanager:";
@@ -21,5 +22,14 @@ final class ReadInstructions {
                     + " --query SecretString --output text | jq -r .api_key";
         }
         return "vault kv get -field=api_key " + ref;
+    }
+
+    /** {@code secret/keybridge/crm-sync/api-key version 3, aws:secretsmanager:eu-west-1:crm-sync version …} */
+    static String deliveredTo(KeyDetails details) {
+        return String.join(
+                ", ",
+                details.destinations().stream()
+                        .map(d -> d.ref() + (d.version() == null ? "" : " version " + d.version()))
+                        .toList());
     }
 }
