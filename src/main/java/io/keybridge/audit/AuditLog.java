@@ -22,6 +22,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes and reads the audit trail.
@@ -39,44 +42,36 @@ public class AuditLog {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
+    private final TransactionTemplate transactions;
     private final Clock clock;
     private final Map<Refusal, AtomicInteger> pendingRefusals = new ConcurrentHashMap<>();
     private final Map<Refusal, FirstSeen> firstSeen = new ConcurrentHashMap<>();
     private final AtomicLong overflow = new AtomicLong();
 
-    /** @param jdbcTemplate for batch inserts; may be null where no batch is recorded (benchmarks) */
-    public AuditLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
+    /** @param jdbcTemplate for batch inserts; may be null where nothing is recorded (benchmarks) */
+    public AuditLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
-    /** Records a management action now, in the current transaction if there is one. */
+    /**
+     * Records a management action: with the current transaction if there is one (written, chained, as it commits),
+     * else at once.
+     */
     public void record(String actor, String action, @Nullable UUID keyId, Outcome outcome, @Nullable String detail) {
-        insert(new AuditEntry(null, clock.instant(), actor, action, keyId, outcome, requestId(), detail, 1));
+        write(List.of(entry(clock.instant(), actor, action, keyId, outcome, requestId(), detail, 1)));
     }
 
-    /** Records the same action on many keys in one batch, in the current transaction if there is one. */
+    /** Records the same action on many keys, with the current transaction if there is one, else at once. */
     public void recordAll(
             String actor, String action, java.util.Collection<UUID> keyIds, Outcome outcome, String detail) {
         Instant now = clock.instant();
         String requestId = requestId();
-        List<Object[]> rows = keyIds.stream()
-                .map(keyId -> new Object[] {
-                    now.atOffset(ZoneOffset.UTC),
-                    truncate(actor, 100),
-                    truncate(action, 64),
-                    keyId,
-                    outcome.name(),
-                    requestId,
-                    truncate(detail, 2000),
-                    1
-                })
-                .toList();
-        jdbcTemplate.batchUpdate(
-                "INSERT INTO audit_events (occurred_at, actor, action, key_id, outcome, request_id, detail, occurrences)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows);
+        write(keyIds.stream()
+                .map(keyId -> entry(now, actor, action, keyId, outcome, requestId, detail, 1))
+                .toList());
     }
 
     /** Counts a refused request; written by the next {@link #flushRefusals()}. Never blocks, never touches the DB. */
@@ -103,8 +98,7 @@ public class AuditLog {
             AtomicInteger count = pendingRefusals.remove(refusal);
             FirstSeen first = firstSeen.remove(refusal);
             if (count != null && count.get() > 0) {
-                entries.add(new AuditEntry(
-                        null,
+                entries.add(entry(
                         first == null ? clock.instant() : first.at(),
                         refusal.actor(),
                         refusal.action(),
@@ -118,8 +112,7 @@ public class AuditLog {
         long dropped = overflow.getAndSet(0);
         if (dropped > 0) {
             log.warn("{} refused requests were counted but not itemised: too many distinct refusals", dropped);
-            entries.add(new AuditEntry(
-                    null,
+            entries.add(entry(
                     clock.instant(),
                     "system",
                     "refusals.overflow",
@@ -129,7 +122,7 @@ public class AuditLog {
                     "distinct refusals beyond " + MAX_PENDING_REFUSALS + " per second",
                     (int) Math.min(Integer.MAX_VALUE, dropped)));
         }
-        entries.forEach(this::insert);
+        write(entries);
     }
 
     /** Entries matching the query, newest first. */
@@ -181,19 +174,92 @@ public class AuditLog {
         return new Page<>(items, pageRequest.page(), pageRequest.size(), total);
     }
 
-    private void insert(AuditEntry entry) {
-        jdbc.sql("""
-                INSERT INTO audit_events (occurred_at, actor, action, key_id, outcome, request_id, detail, occurrences)
-                VALUES (:at, :actor, :action, :keyId, :outcome, :requestId, :detail, :occurrences)""")
-                .param("at", entry.occurredAt().atOffset(ZoneOffset.UTC))
-                .param("actor", truncate(entry.actor(), 100))
-                .param("action", truncate(entry.action(), 64))
-                .param("keyId", entry.keyId())
-                .param("outcome", entry.outcome().name())
-                .param("requestId", entry.requestId())
-                .param("detail", entry.detail() == null ? null : truncate(entry.detail(), 2000))
-                .param("occurrences", entry.occurrences())
+    /**
+     * Entries recorded in a transaction are written when it commits, as its very last statements, so the chain's head
+     * is locked only from there to the commit and always after every other lock the transaction takes (no deadlock
+     * with it); a rolled-back transaction leaves no entry. Outside a transaction, entries are written at once.
+     */
+    private void write(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.isActualTransactionActive()) {
+            pending().entries.addAll(entries);
+        } else {
+            transactions.executeWithoutResult(status -> append(entries));
+        }
+    }
+
+    /** This transaction's entries (a suspended outer transaction keeps its own: its synchronizations are hidden). */
+    private PendingEntries pending() {
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            if (synchronization instanceof PendingEntries pending && pending.owner == this) {
+                return pending;
+            }
+        }
+        PendingEntries pending = new PendingEntries(this);
+        TransactionSynchronizationManager.registerSynchronization(pending);
+        return pending;
+    }
+
+    /** Chains and inserts entries, holding the chain's head (a row lock) until the transaction ends. */
+    private void append(List<AuditEntry> entries) {
+        Head head = jdbc.sql("SELECT seq, hash FROM audit_chain WHERE id = 1 FOR UPDATE")
+                .query((rs, n) ->
+                        new Head(rs.getLong("seq"), rs.getString("hash").strip()))
+                .single();
+        long seq = head.seq();
+        String previous = head.hash();
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            seq++;
+            String hash = AuditChain.hash(seq, entry, previous);
+            rows.add(new Object[] {
+                entry.occurredAt().atOffset(ZoneOffset.UTC),
+                entry.actor(),
+                entry.action(),
+                entry.keyId(),
+                entry.outcome().name(),
+                entry.requestId(),
+                entry.detail(),
+                entry.occurrences(),
+                seq,
+                previous,
+                hash
+            });
+            previous = hash;
+        }
+        jdbcTemplate.batchUpdate(
+                "INSERT INTO audit_events (occurred_at, actor, action, key_id, outcome, request_id, detail, occurrences,"
+                        + " chain_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows);
+        jdbc.sql("UPDATE audit_chain SET seq = :seq, hash = :hash WHERE id = 1")
+                .param("seq", seq)
+                .param("hash", previous)
                 .update();
+    }
+
+    /** An entry as it will be stored (and hashed): time to the microsecond, text cut to its column. */
+    private static AuditEntry entry(
+            Instant at,
+            String actor,
+            String action,
+            @Nullable UUID keyId,
+            Outcome outcome,
+            @Nullable String requestId,
+            @Nullable String detail,
+            int occurrences) {
+        return new AuditEntry(
+                null,
+                AuditChain.stored(at),
+                truncate(actor, 100),
+                truncate(action, 64),
+                keyId,
+                outcome,
+                requestId == null ? null : truncate(requestId, 64),
+                detail == null ? null : truncate(detail, 2000),
+                occurrences);
     }
 
     private static @Nullable String requestId() {
@@ -202,6 +268,25 @@ public class AuditLog {
 
     private static String truncate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private record Head(long seq, String hash) {}
+
+    /** The entries a transaction recorded, written just before it commits. */
+    private static final class PendingEntries implements TransactionSynchronization {
+        private final AuditLog owner;
+        private final List<AuditEntry> entries = new ArrayList<>();
+
+        PendingEntries(AuditLog owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            if (!entries.isEmpty()) {
+                owner.append(entries);
+            }
+        }
     }
 
     /** When a refusal was first counted, and the request id of that first request. */

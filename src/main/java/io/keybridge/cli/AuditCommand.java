@@ -10,7 +10,12 @@ import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
 /** {@code keybridge audit}: the audit trail, newest first. */
-@Command(name = "audit", description = "The audit trail, newest first.", mixinStandardHelpOptions = true)
+@Command(
+        name = "audit",
+        description = "The audit trail, newest first; 'audit verify' checks its hash chain, 'audit export' writes it"
+                + " as JSON Lines.",
+        mixinStandardHelpOptions = true,
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -65,5 +70,73 @@ final class AuditCommand implements Callable<Integer> {
         }
         table.print(cli.out);
         return ExitCodes.OK;
+    }
+
+    @Command(
+            name = "verify",
+            description = "Check the audit trail's hash chain: exit 0 if intact, 8 with the first broken entry if not.",
+            mixinStandardHelpOptions = true)
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        @Nullable
+        AuditCommand audit;
+
+        @Override
+        public Integer call() {
+            KeybridgeCli cli = Cli.root(audit == null ? null : audit.root);
+            JsonNode report = cli.client().get("api/v1/audit/verify", Map.of());
+            if (cli.json) {
+                cli.printJson(report);
+            } else if (report.path("intact").asBoolean()) {
+                cli.out.printf(
+                        "audit chain intact: %d entries checked (head #%d)%s%n",
+                        report.path("entriesChecked").asLong(),
+                        report.path("headSeq").asLong(),
+                        report.path("unchainedEntries").asLong() == 0
+                                ? ""
+                                : ", " + report.path("unchainedEntries").asLong() + " older entries predate the chain");
+            } else {
+                JsonNode broken = report.path("firstBroken");
+                cli.out.printf(
+                        "audit chain BROKEN at entry #%d%s: %s%n",
+                        broken.path("chainSeq").asLong(),
+                        broken.path("id").isNumber()
+                                ? " (row id " + broken.path("id").asLong() + ")"
+                                : "",
+                        broken.path("problem").asString());
+            }
+            cli.out.flush();
+            return report.path("intact").asBoolean() ? ExitCodes.OK : ExitCodes.AUDIT_CHAIN_BROKEN;
+        }
+    }
+
+    @Command(
+            name = "export",
+            description =
+                    "Write the audit trail as JSON Lines (oldest first, with each entry's hashes) to standard output.",
+            mixinStandardHelpOptions = true)
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        @Nullable
+        AuditCommand audit;
+
+        @Option(names = "--from", description = "entries at or after this instant")
+        @Nullable
+        String from;
+
+        @Option(names = "--to", description = "entries before this instant")
+        @Nullable
+        String to;
+
+        @Override
+        public Integer call() {
+            KeybridgeCli cli = Cli.root(audit == null ? null : audit.root);
+            Map<String, Object> query = new LinkedHashMap<>();
+            query.put("from", from);
+            query.put("to", to);
+            cli.out.print(cli.client().getText("api/v1/audit/export", query));
+            cli.out.flush();
+            return ExitCodes.OK;
+        }
     }
 }

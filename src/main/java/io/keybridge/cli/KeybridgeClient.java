@@ -34,6 +34,16 @@ class KeybridgeClient {
         return send("GET", path + queryString(query), null);
     }
 
+    /** A text answer (JSON Lines, say), as it came. */
+    String getText(String path, Map<String, ?> query) {
+        HttpResponse<String> response = exchange("GET", path + queryString(query), null, "application/jsonl, */*");
+        if (response.statusCode() >= 400) {
+            JsonNode problem = response.body().isBlank() ? json.createObjectNode() : parse(response);
+            throw new ApiException(ExitCodes.forStatus(response.statusCode()), problem(response.statusCode(), problem));
+        }
+        return response.body();
+    }
+
     JsonNode post(String path, @Nullable Object body) {
         return send("POST", path, body);
     }
@@ -43,19 +53,27 @@ class KeybridgeClient {
     }
 
     private JsonNode send(String method, String path, @Nullable Object body) {
+        HttpResponse<String> response = exchange(method, path, body, "application/json, application/problem+json");
+        JsonNode answer = response.body().isBlank() ? json.createObjectNode() : parse(response);
+        if (response.statusCode() >= 400) {
+            throw new ApiException(ExitCodes.forStatus(response.statusCode()), problem(response.statusCode(), answer));
+        }
+        return answer;
+    }
+
+    private HttpResponse<String> exchange(String method, String path, @Nullable Object body, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofMinutes(5))
                 .header("Authorization", "Bearer " + token)
-                .header("Accept", "application/json, application/problem+json");
+                .header("Accept", accept);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
         }
-        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ApiException(
                     ExitCodes.UNREACHABLE,
@@ -65,11 +83,6 @@ class KeybridgeClient {
             Thread.currentThread().interrupt();
             throw new ApiException(ExitCodes.FAILED, "interrupted");
         }
-        JsonNode answer = response.body().isBlank() ? json.createObjectNode() : parse(response);
-        if (response.statusCode() >= 400) {
-            throw new ApiException(ExitCodes.forStatus(response.statusCode()), problem(response.statusCode(), answer));
-        }
-        return answer;
     }
 
     private JsonNode parse(HttpResponse<String> response) {

@@ -84,7 +84,8 @@ class SecurityConfiguration {
                         .hasAnyRole(ADMIN, RESPONDER)
                         .requestMatchers(HttpMethod.GET, "/api/v1/emergency-rotations/*")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
-                        .requestMatchers(HttpMethod.GET, "/api/v1/audit")
+                        .requestMatchers(
+                                HttpMethod.GET, "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/export")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
                         .requestMatchers("/actuator/**")
                         .hasAnyRole(ADMIN, AUDITOR)

@@ -169,6 +169,40 @@ class CliIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void auditVerifyChecksTheHashChainAndExportWritesJsonLines() {
+        String name = unique("cli_audited");
+        issue(name, "cli", "cli/" + name, List.of("lists:read"));
+        Run intact = cli(AUDITOR, "audit", "verify");
+        assertThat(intact.code()).as(intact.err()).isZero();
+        assertThat(intact.out()).startsWith("audit chain intact: ");
+
+        long id = jdbc.sql("SELECT MAX(id) FROM audit_events WHERE action = 'key.issue'")
+                .query(Long.class)
+                .single();
+        String actor = jdbc.sql("SELECT actor FROM audit_events WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
+        jdbc.sql("UPDATE audit_events SET actor = 'nobody' WHERE id = :id")
+                .param("id", id)
+                .update();
+        Run broken = cli(AUDITOR, "audit", "verify");
+        jdbc.sql("UPDATE audit_events SET actor = :actor WHERE id = :id")
+                .param("actor", actor)
+                .param("id", id)
+                .update();
+        assertThat(broken.code()).isEqualTo(ExitCodes.AUDIT_CHAIN_BROKEN);
+        assertThat(broken.out()).contains("audit chain BROKEN at entry #").contains("(row id " + id + ")");
+        assertThat(cli(AUDITOR, "audit", "verify").code()).isZero();
+
+        Run export = cli(AUDITOR, "audit", "export");
+        assertThat(export.code()).isZero();
+        List<String> lines = export.out().lines().toList();
+        assertThat(lines).isNotEmpty();
+        assertThat(JSON.readTree(lines.getLast()).path("hash").asString()).hasSize(64);
+    }
+
+    @Test
     void exitCodesTellScriptsWhatWentWrong() {
         String name = unique("cli_codes");
         issue(name, "cli", "cli/" + name, List.of("lists:read"));

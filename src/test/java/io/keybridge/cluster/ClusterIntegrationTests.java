@@ -160,6 +160,10 @@ class ClusterIntegrationTests {
             }
             awaitWave("wave-b", ROLLING_KEYS, Duration.ofMinutes(2));
             assertConsumersHoldWhatVerifies(rollingKeys, nodes[2].api());
+            // three nodes (and the one killed) wrote the audit trail; it is one intact chain
+            var chain = nodes[1].api().get("/api/v1/audit/verify", ADMIN);
+            assertThat(chain.json().path("intact").asBoolean()).as(chain.body()).isTrue();
+            assertThat(chain.json().path("entriesChecked").asLong()).isGreaterThan(2 * (WAVE_KEYS + ROLLING_KEYS));
         } finally {
             for (KeybridgeProcess node : nodes) {
                 if (node != null) {

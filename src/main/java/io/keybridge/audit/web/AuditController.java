@@ -3,8 +3,12 @@ package io.keybridge.audit.web;
 import io.keybridge.audit.AuditEntry;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
+import io.keybridge.audit.AuditTrail;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -13,14 +17,39 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Reads the audit trail, newest first. */
+/** Reads the audit trail (newest first), checks its hash chain, exports it as JSON Lines. */
 @RestController
 class AuditController {
 
     private final AuditLog audit;
+    private final AuditTrail trail;
 
-    AuditController(AuditLog audit) {
+    AuditController(AuditLog audit, AuditTrail trail) {
         this.audit = audit;
+        this.trail = trail;
+    }
+
+    /**
+     * Recomputes the hash chain over every entry: {@code intact} and how many entries were checked, or the first entry
+     * that was changed, removed or inserted by hand.
+     */
+    @GetMapping(path = "/api/v1/audit/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    AuditTrail.ChainReport verify() {
+        return trail.verify();
+    }
+
+    /** The trail as JSON Lines, oldest first, each entry with its chain position and hashes. */
+    @GetMapping(path = "/api/v1/audit/export", produces = "application/jsonl")
+    void export(
+            @RequestParam(required = false) @Nullable Instant from,
+            @RequestParam(required = false) @Nullable Instant to,
+            HttpServletResponse response)
+            throws IOException {
+        response.setContentType("application/jsonl");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Content-Disposition", "attachment; filename=\"keybridge-audit.jsonl\"");
+        trail.export(response.getWriter(), from, to);
+        response.flushBuffer();
     }
 
     /**

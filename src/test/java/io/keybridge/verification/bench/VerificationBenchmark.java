@@ -98,7 +98,7 @@ public class VerificationBenchmark {
                 format,
                 index,
                 new LastUseRecorder(null, null),
-                new AuditLog(null, null, clock),
+                new AuditLog(null, null, null, clock),
                 clock,
                 new SimpleMeterRegistry());
         if (!(verifier.verify(valid, SCOPES, "bench") instanceof Verdict.Valid)) {
