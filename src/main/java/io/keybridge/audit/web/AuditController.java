@@ -34,13 +34,13 @@ class AuditController {
      * that was changed, removed or inserted by hand.
      */
     @GetMapping(path = "/api/v1/audit/verify", produces = MediaType.APPLICATION_JSON_VALUE)
-    AuditTrail.ChainReport verify() {
+    AuditTrail.ChainReport verifyChain() {
         return trail.verify();
     }
 
     /** The trail as JSON Lines, oldest first, each entry with its chain position and hashes. */
     @GetMapping(path = "/api/v1/audit/export", produces = "application/jsonl")
-    void export(
+    void exportTrail(
             @RequestParam(required = false) @Nullable Instant from,
             @RequestParam(required = false) @Nullable Instant to,
             HttpServletResponse response)
