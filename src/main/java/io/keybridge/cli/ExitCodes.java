@@ -21,10 +21,10 @@ final class ExitCodes {
     /** {@code audit verify}: the audit trail's hash chain is broken. */
     static final int AUDIT_CHAIN_BROKEN = 8;
 
-    static final String HELP = """
-            Exit codes: 0 done; 1 other error; 2 bad input; 3 not signed in or not allowed; 4 not found;
-            5 conflict (name in use, rotation running, key not active); 6 a destination failed (or an incident run
-            left keys undelivered); 7 keybridge unreachable; 8 the audit trail's hash chain is broken (audit verify).""";
+    static final String HELP = "Exit codes: 0 done; 1 other error; 2 bad input; 3 not signed in or not allowed;"
+            + " 4 not found; 5 conflict (name in use, rotation running, key not active); 6 a destination failed (or an"
+            + " incident run left keys undelivered); 7 keybridge unreachable; 8 the audit trail's hash chain is broken"
+            + " (audit verify).";
 
     private ExitCodes() {}
 

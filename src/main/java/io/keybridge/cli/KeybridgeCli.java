@@ -30,8 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
         },
         footer = {
             "",
-            "The token comes from KEYBRIDGE_TOKEN (or --token-file), never from the command line, where other users",
-            "of the machine could read it. KEYBRIDGE_URL is keybridge's address (default http://127.0.0.1:8080).",
+            "The token comes from KEYBRIDGE_TOKEN (or --token-file), never from the command line, where other users of"
+                    + " the machine could read it. KEYBRIDGE_URL is keybridge's address (default http://127.0.0.1:8080).",
             "",
             ExitCodes.HELP
         })
