@@ -31,10 +31,7 @@ final class KeysCommand {
     KeybridgeCli root;
 
     KeybridgeCli root() {
-        if (root == null) {
-            throw new IllegalStateException("picocli sets the parent command");
-        }
-        return root;
+        return Cli.root(root);
     }
 
     @Command(name = "list", description = "Keys, newest first.", mixinStandardHelpOptions = true)

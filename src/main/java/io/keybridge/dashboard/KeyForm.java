@@ -32,9 +32,6 @@ record KeyForm(
         @Nullable List<String> destinationPath,
         @Nullable List<String> destinationRegion) {
 
-    /** Rows of destinations the form offers. */
-    static final int DESTINATION_ROWS = 3;
-
     static KeyForm empty() {
         return new KeyForm(null, "live", List.of(), null, null, null, null, null, null, null);
     }

@@ -1,6 +1,5 @@
 package io.keybridge.dashboard;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -26,9 +25,5 @@ public final class Times {
 
     public String day(@Nullable Instant instant) {
         return instant == null ? "—" : DAY.format(instant);
-    }
-
-    public String duration(@Nullable Duration duration) {
-        return duration == null ? "—" : duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 }
