@@ -83,6 +83,18 @@ public class AuditTrail {
         return written[0];
     }
 
+    /**
+     * Chained entries after position {@code seq}, in chain order. Positions are taken in commit order under the head's
+     * lock, so a reader that goes by position never skips an entry that commits later.
+     */
+    public List<ExportedEntry> chainedAfter(long seq, int limit) {
+        return jdbc.query(
+                "SELECT * FROM audit_events WHERE chain_seq > ? ORDER BY chain_seq LIMIT ?",
+                (rs, row) -> ExportedEntry.of(rs),
+                seq,
+                limit);
+    }
+
     /** The check's outcome: intact, or the first entry that breaks the chain. */
     public record ChainReport(
             boolean intact,

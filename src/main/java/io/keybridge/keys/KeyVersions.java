@@ -67,6 +67,14 @@ public class KeyVersions {
         return found;
     }
 
+    /** The version whose secret has this hash, if keybridge issued it. */
+    public java.util.Optional<KeyVersion> findByHash(KeyHash hash) {
+        return jdbc.sql("SELECT * FROM key_versions WHERE key_hash = :hash")
+                .param("hash", hash.hex())
+                .query(KeyVersions::version)
+                .optional();
+    }
+
     /** Every version of every key, for the verifier's in-memory index. */
     public List<KeyVersion> all() {
         return jdbc.sql("SELECT * FROM key_versions")

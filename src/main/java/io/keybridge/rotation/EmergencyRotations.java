@@ -1,5 +1,7 @@
 package io.keybridge.rotation;
 
+import io.keybridge.audit.AuditLog;
+import io.keybridge.audit.Outcome;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Environment;
@@ -32,6 +34,7 @@ public class EmergencyRotations {
     private static final Logger log = LoggerFactory.getLogger(EmergencyRotations.class);
 
     private final ApiKeys keys;
+    private final AuditLog audit;
     private final EmergencyRuns runs;
     private final RotationCoordinator coordinator;
     private final TransactionTemplate transactions;
@@ -40,12 +43,14 @@ public class EmergencyRotations {
 
     EmergencyRotations(
             ApiKeys keys,
+            AuditLog audit,
             EmergencyRuns runs,
             RotationCoordinator coordinator,
             TransactionTemplate transactions,
             Clock clock,
             @Value("${keybridge.rotation.emergency-concurrency:4}") int concurrency) {
         this.keys = keys;
+        this.audit = audit;
         this.runs = runs;
         this.coordinator = coordinator;
         this.transactions = transactions;
@@ -128,6 +133,14 @@ public class EmergencyRotations {
             }));
         }
         runs.finished(runId, clock.instant());
+        EmergencyRun run = runs.find(runId).orElseThrow();
+        audit.record(
+                actor,
+                "emergency.completed",
+                null,
+                Outcome.SUCCESS,
+                "run " + runId + ": " + run.delivered() + " of " + run.total() + " keys re-issued, " + run.failed()
+                        + " failed; reason: " + reason);
         log.warn("emergency run {} finished", runId);
     }
 }

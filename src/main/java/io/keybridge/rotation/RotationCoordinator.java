@@ -138,13 +138,22 @@ public class RotationCoordinator {
      * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
      */
     public Rotation emergencyRotate(UUID keyId, String actor, String reason, Duration grace) {
-        if (!grace.isZero()) {
-            return run(keyId, Trigger.EMERGENCY, actor, reason, grace, null);
+        Rotation rotation;
+        if (grace.isZero()) {
+            Instant revokedAt = clock.instant();
+            List<KeyVersion> revoked =
+                    contain(List.of(keyId), actor, reason, revokedAt).get(keyId);
+            rotation = reissue(keyId, actor, reason, revokedAt, revoked);
+        } else {
+            rotation = run(keyId, Trigger.EMERGENCY, actor, reason, grace, null);
         }
-        Instant revokedAt = clock.instant();
-        List<KeyVersion> revoked =
-                contain(List.of(keyId), actor, reason, revokedAt).get(keyId);
-        return reissue(keyId, actor, reason, revokedAt, revoked);
+        audit.record(
+                actor,
+                "emergency.completed",
+                keyId,
+                Outcome.SUCCESS,
+                "version " + rotation.toVersion() + " delivered; reason: " + reason);
+        return rotation;
     }
 
     /**

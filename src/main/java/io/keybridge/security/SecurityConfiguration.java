@@ -69,6 +69,9 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error")
                         .permitAll()
+                        // signed by the reporter instead of a bearer token: see LeakReportSignature
+                        .requestMatchers(HttpMethod.POST, "/api/v1/leak-reports")
+                        .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/verify")
                         .hasAnyRole(VERIFIER, ADMIN)
                         .requestMatchers(
@@ -85,7 +88,12 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/v1/emergency-rotations/*")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
                         .requestMatchers(
-                                HttpMethod.GET, "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/export")
+                                HttpMethod.GET,
+                                "/api/v1/audit",
+                                "/api/v1/audit/verify",
+                                "/api/v1/audit/export",
+                                "/api/v1/findings",
+                                "/api/v1/webhooks/deliveries")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
                         .requestMatchers("/actuator/**")
                         .hasAnyRole(ADMIN, AUDITOR)

@@ -70,6 +70,14 @@ public abstract class IntegrationTest {
         registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");
         registry.add("keybridge.rotation.minimum-overlap", () -> "PT1S");
         registry.add("keybridge.security.admin-token-file", () -> "target/it-data/admin-token");
+        registry.add("keybridge.leak-reports.secret", () -> LeakReporter.SECRET);
+        registry.add("keybridge.leak-reports.public-key-file", () -> LeakReporter.PUBLIC_KEY_FILE.toString());
+        WebhookReceiver receiver = WebhookReceiver.get();
+        registry.add("keybridge.webhooks.endpoints[0].name", () -> "it-receiver");
+        registry.add("keybridge.webhooks.endpoints[0].url", receiver::url);
+        registry.add("keybridge.webhooks.endpoints[0].secret", () -> WebhookReceiver.SECRET);
+        registry.add("keybridge.webhooks.initial-backoff", () -> "200ms");
+        registry.add("keybridge.webhooks.poll-interval", () -> "200ms");
         List<Map.Entry<String, String>> tokens = List.of(
                 Map.entry("responder", RESPONDER), Map.entry("auditor", AUDITOR), Map.entry("gateway", VERIFIER));
         String[] roles = {"RESPONDER", "AUDITOR", "VERIFIER"};

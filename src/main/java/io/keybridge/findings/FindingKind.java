@@ -1,0 +1,28 @@
+package io.keybridge.findings;
+
+/**
+ * What was noticed. Each kind names the audit action it is recorded under, which is also what webhooks announce: most
+ * are {@code finding.raised}; an overdue rotation and an expiry ahead have events of their own.
+ */
+public enum FindingKind {
+    /** A leak report named one of the key's versions. */
+    LEAK_REPORTED("finding.raised"),
+    /** A revoked version of the key was presented: a consumer that never picked up the new one, or a leak. */
+    STRAGGLER("finding.raised"),
+    /** No use for the dormant threshold (30 days by default). */
+    DORMANT("finding.raised"),
+    /** The key's scheduled rotation is late. */
+    ROTATION_OVERDUE("key.rotation-overdue"),
+    /** The key itself expires soon; no rotation can extend it. */
+    KEY_EXPIRING("key.expiring");
+
+    private final String auditAction;
+
+    FindingKind(String auditAction) {
+        this.auditAction = auditAction;
+    }
+
+    public String auditAction() {
+        return auditAction;
+    }
+}
