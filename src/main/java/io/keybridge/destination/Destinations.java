@@ -1,5 +1,7 @@
 package io.keybridge.destination;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,8 +13,14 @@ public class Destinations {
 
     private final Map<String, SecretDestination> byType = new TreeMap<>();
 
-    public Destinations(List<SecretDestination> destinations) {
-        destinations.forEach(destination -> byType.put(destination.type(), destination));
+    public Destinations(List<SecretDestination> destinations, MeterRegistry meters) {
+        destinations.forEach(
+                destination -> byType.put(destination.type(), new MeteredDestination(destination, meters)));
+    }
+
+    /** Every configured destination type. */
+    public Collection<SecretDestination> all() {
+        return byType.values();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.keybridge.destination;
 
 import io.keybridge.keys.KeyMaterial;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret store keybridge delivers keys into (Vault KV v2 now; AWS Secrets Manager later).
@@ -59,6 +60,17 @@ public interface SecretDestination {
      * @throws DestinationException if the destination refused
      */
     void remove(String path, Intent intent, Removal removal);
+
+    /**
+     * Checks with keybridge's own credentials, and without writing, that the destination answers and lets keybridge
+     * in: for the health endpoint.
+     *
+     * @return what was checked, for people; null if this destination is not configured here
+     * @throws DestinationException if it cannot be reached or refuses keybridge
+     */
+    default @Nullable String probe() {
+        return null;
+    }
 
     /** How much of a secret {@link #remove} takes away. */
     enum Removal {

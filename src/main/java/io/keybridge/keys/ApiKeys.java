@@ -259,6 +259,44 @@ public class ApiKeys {
                 .optional();
     }
 
+    /** How many keys there are in each status. */
+    public Map<KeyStatus, Long> countByStatus() {
+        Map<KeyStatus, Long> counts = new java.util.EnumMap<>(KeyStatus.class);
+        for (KeyStatus status : KeyStatus.values()) {
+            counts.put(status, 0L);
+        }
+        jdbc.sql("SELECT status, COUNT(*) AS n FROM api_keys GROUP BY status").query(rs -> {
+            counts.put(KeyStatus.valueOf(rs.getString("status")), rs.getLong("n"));
+        });
+        return counts;
+    }
+
+    /** Active keys whose last rotation attempt failed, or whose rotation was planned before {@code plannedBefore}. */
+    public List<ApiKey> rotationOverdue(Instant plannedBefore) {
+        return jdbc.sql("SELECT * FROM api_keys WHERE status = 'ACTIVE'"
+                        + " AND (rotation_error IS NOT NULL OR next_rotation_at < :before)")
+                .param("before", Sql.timestamp(plannedBefore))
+                .query(ApiKeys::key)
+                .list();
+    }
+
+    /** Active keys that expire before the instant. */
+    public List<ApiKey> expiringBefore(Instant before) {
+        return jdbc.sql("SELECT * FROM api_keys WHERE status = 'ACTIVE' AND expires_at < :before")
+                .param("before", Sql.timestamp(before))
+                .query(ApiKeys::key)
+                .list();
+    }
+
+    /** Active keys last used (or, never used, created) before the instant. */
+    public List<ApiKey> unusedSince(Instant before) {
+        return jdbc.sql(
+                        "SELECT * FROM api_keys WHERE status = 'ACTIVE' AND COALESCE(last_used_at, created_at) < :before")
+                .param("before", Sql.timestamp(before))
+                .query(ApiKeys::key)
+                .list();
+    }
+
     /** Every key the query matches, in no particular order: for selecting many keys at once (bulk emergency). */
     public List<ApiKey> matching(KeyQuery query) {
         Map<String, Object> params = new java.util.HashMap<>();

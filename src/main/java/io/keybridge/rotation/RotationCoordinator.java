@@ -23,6 +23,7 @@ import io.keybridge.verification.LastUseRecorder;
 import io.keybridge.verification.VerificationIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -458,6 +459,11 @@ public class RotationCoordinator {
         });
         events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.ACTIVATED));
         count(trigger, "confirmed");
+        Timer.builder("keybridge.rotation.duration")
+                .description("From a rotation's start to its new version being confirmed everywhere")
+                .tag("trigger", trigger.name())
+                .register(meters)
+                .record(Duration.between(rotation.startedAt(), confirmedAt));
         log.info(
                 "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",
                 trigger,

@@ -5,6 +5,7 @@ import io.keybridge.keys.KeyFormat;
 import io.keybridge.keys.KeyHash;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
@@ -33,6 +35,9 @@ public class KeyVerifier {
     private final Map<Verdict.Reason, Counter> refusals = new EnumMap<>(Verdict.Reason.class);
     private final Counter valid;
     private final Counter missingScope;
+    private final Timer validLatency;
+    private final Timer missingScopeLatency;
+    private final Timer refusedLatency;
 
     public KeyVerifier(
             KeyFormat format,
@@ -51,6 +56,9 @@ public class KeyVerifier {
         }
         this.valid = counter(meters, "valid", "none");
         this.missingScope = counter(meters, "missing_scope", "none");
+        this.validLatency = latency(meters, "valid");
+        this.missingScopeLatency = latency(meters, "missing_scope");
+        this.refusedLatency = latency(meters, "refused");
     }
 
     /**
@@ -61,6 +69,18 @@ public class KeyVerifier {
      * @param caller who asks (the gateway), for the audit log
      */
     public Verdict verify(@Nullable String presented, Set<String> requiredScopes, String caller) {
+        long start = System.nanoTime();
+        Verdict verdict = decide(presented, requiredScopes, caller);
+        Timer latency = switch (verdict) {
+            case Verdict.Valid valid -> validLatency;
+            case Verdict.MissingScope missing -> missingScopeLatency;
+            case Verdict.Refused refused -> refusedLatency;
+        };
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return verdict;
+    }
+
+    private Verdict decide(@Nullable String presented, Set<String> requiredScopes, String caller) {
         KeyFormat.Check check = format.check(presented);
         if (!check.wellFormed()) {
             return refuse(
@@ -101,6 +121,13 @@ public class KeyVerifier {
         refusals.get(reason).increment();
         audit.recordRefusal(caller, "verify", keyId, reason.name().toLowerCase(java.util.Locale.ROOT));
         return new Verdict.Refused(reason, keyId);
+    }
+
+    private static Timer latency(MeterRegistry meters, String outcome) {
+        return Timer.builder("keybridge.verification.latency")
+                .description("Time to decide a verification, by outcome")
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String outcome, String reason) {

@@ -67,6 +67,9 @@ public class SecretsManagerDestination implements SecretDestination {
     /** The width of the column the destination is stored in. */
     private static final int MAX_PATH = 4000;
 
+    /** A secret name no key uses, described by the health probe (allowed by policies/aws/keybridge-iam.json). */
+    private static final String PROBE_NAME = "keybridge-health-probe";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AwsProperties properties;
@@ -94,6 +97,19 @@ public class SecretsManagerDestination implements SecretDestination {
     @Override
     public Duration minimumRotationInterval() {
         return Duration.ofMinutes(10);
+    }
+
+    /** Configured when a region or endpoint is set for keybridge or the SDK; else keybridge runs without AWS. */
+    @Override
+    public @Nullable String probe() {
+        if (!StringUtils.hasText(properties.region())
+                && properties.endpoint() == null
+                && !StringUtils.hasText(System.getenv("AWS_REGION"))
+                && !StringUtils.hasText(System.getenv("AWS_DEFAULT_REGION"))) {
+            return null;
+        }
+        describe(PROBE_NAME); // absent is fine: the answer proves AWS is reachable and accepts keybridge's credentials
+        return "DescribeSecret " + name(PROBE_NAME);
     }
 
     @Override

@@ -29,6 +29,8 @@ class VaultKvDestination implements SecretDestination {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int MAX_PATH_LENGTH = 512;
     private static final int MAX_SEGMENTS = 16;
+    /** A path no key uses (keys' paths start with a letter or digit), read by the health probe. */
+    private static final String PROBE_PATH = ".keybridge-health-probe";
 
     private final VaultTemplate vault;
     private final String mount;
@@ -52,6 +54,12 @@ class VaultKvDestination implements SecretDestination {
     public String refFor(String path) {
         validate(path);
         return mount + "/" + root + "/" + path;
+    }
+
+    @Override
+    public String probe() {
+        readMetadata(PROBE_PATH); // absent is fine: the answer proves Vault is up and keybridge's token is accepted
+        return "read metadata at " + mount + "/metadata/" + root + "/" + PROBE_PATH;
     }
 
     @Override
