@@ -46,7 +46,7 @@ public class IndexChanges {
         ACCEPT,
         /** A version is refused from now on. */
         REVOKE,
-        /** A key's name changed: load it. */
+        /** A key's name, allow-list or other details changed: load it. */
         RENAME
     }
 

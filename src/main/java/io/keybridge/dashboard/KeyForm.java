@@ -30,10 +30,11 @@ record KeyForm(
         @Nullable String rotationPolicy,
         @Nullable List<String> destinationType,
         @Nullable List<String> destinationPath,
-        @Nullable List<String> destinationRegion) {
+        @Nullable List<String> destinationRegion,
+        @Nullable String allowedSources) {
 
     static KeyForm empty() {
-        return new KeyForm(null, "live", List.of(), null, null, null, null, null, null, null);
+        return new KeyForm(null, "live", List.of(), null, null, null, null, null, null, null, null);
     }
 
     CreateKeyRequest toRequest() {
@@ -45,7 +46,10 @@ record KeyForm(
                 blankToNull(description),
                 expires == null || expires.isBlank() ? null : expiry(expires),
                 blankToNull(rotationPolicy),
-                destinations());
+                destinations(),
+                allowedSources == null || allowedSources.isBlank()
+                        ? null
+                        : List.of(allowedSources.strip().split("[\\s,]+")));
     }
 
     /** The type, path and region of row {@code i} of the form, for showing it again. */

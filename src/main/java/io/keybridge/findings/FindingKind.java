@@ -9,6 +9,18 @@ public enum FindingKind {
     LEAK_REPORTED("finding.raised"),
     /** A revoked version of the key was presented: a consumer that never picked up the new one, or a leak. */
     STRAGGLER("finding.raised"),
+    /** Far more requests this hour than the key's usual hours. */
+    REQUEST_SPIKE("finding.raised"),
+    /** Used at an hour of the day it has not been used at before. */
+    OFF_HOURS("finding.raised"),
+    /** A burst of requests for scopes the key lacks: someone exploring what it can do. */
+    SCOPE_PROBING("finding.raised"),
+    /** Presented from an address outside its allow-list (and refused with 403). */
+    SOURCE_NOT_ALLOWED("finding.raised"),
+    /** Granted scopes that no request needed for a long time. */
+    OVER_PRIVILEGED("finding.raised"),
+    /** keybridge could no longer write one of the key's destinations: its next rotation would fail. */
+    PREFLIGHT_FAILED("finding.raised"),
     /** No use for the dormant threshold (30 days by default). */
     DORMANT("finding.raised"),
     /** The key's scheduled rotation is late. */

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -45,6 +46,7 @@ public class Findings {
     private final JsonMapper json;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     Findings(
             JdbcClient jdbc,
@@ -52,7 +54,8 @@ public class Findings {
             AuditLog audit,
             JsonMapper json,
             MeterRegistry meters,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         // its own transaction: a duplicate must not spoil a caller's transaction (PostgreSQL aborts it on any error)
         this.ownTransaction = new TransactionTemplate(transactionManager);
@@ -61,6 +64,7 @@ public class Findings {
         this.json = json;
         this.meters = meters;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Raises a finding unless the same one (kind and dedupe key) was raised before; returns it only if new. */
@@ -111,6 +115,7 @@ public class Findings {
                 finding.severity(),
                 finding.keyId(),
                 finding.summary());
+        events.publishEvent(new FindingRaised(finding));
         return Optional.of(finding);
     }
 

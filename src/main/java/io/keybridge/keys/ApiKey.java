@@ -23,7 +23,8 @@ public record ApiKey(
         @Nullable String revokeReason,
         String rotationPolicy,
         @Nullable Instant nextRotationAt,
-        @Nullable String rotationError) {
+        @Nullable String rotationError,
+        AllowedSources allowedSources) {
 
     public ApiKey {
         Objects.requireNonNull(id, "id");
@@ -34,6 +35,7 @@ public record ApiKey(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(rotationPolicy, "rotationPolicy");
+        Objects.requireNonNull(allowedSources, "allowedSources");
     }
 
     /** A new key, {@code PENDING} until it is confirmed at every destination. */
@@ -46,7 +48,8 @@ public record ApiKey(
             @Nullable String description,
             Instant createdAt,
             @Nullable Instant expiresAt,
-            String rotationPolicy) {
+            String rotationPolicy,
+            AllowedSources allowedSources) {
         return new ApiKey(
                 id,
                 name,
@@ -62,7 +65,8 @@ public record ApiKey(
                 null,
                 rotationPolicy,
                 null,
-                null);
+                null,
+                allowedSources);
     }
 
     /** The same key with a last use shown that is not yet written. */
@@ -82,7 +86,8 @@ public record ApiKey(
                 revokeReason,
                 rotationPolicy,
                 nextRotationAt,
-                rotationError);
+                rotationError,
+                allowedSources);
     }
 
     public boolean isExpiredAt(Instant now) {

@@ -42,10 +42,11 @@ public class ApiKeys {
         try {
             jdbc.sql("""
                     INSERT INTO api_keys (id, name, owner, environment, scopes, description, status, created_at,
-                                          expires_at, live_name, rotation_policy)
+                                          expires_at, live_name, rotation_policy, allowed_sources)
                     VALUES (:id, :name, :owner, :environment, :scopes, :description, :status, :createdAt,
-                            :expiresAt, :name, :rotationPolicy)""")
+                            :expiresAt, :name, :rotationPolicy, :allowedSources)""")
                     .param("rotationPolicy", key.rotationPolicy())
+                    .param("allowedSources", key.allowedSources().stored())
                     .param("id", key.id())
                     .param("name", key.name())
                     .param("owner", key.owner())
@@ -141,6 +142,14 @@ public class ApiKeys {
         jdbc.sql("UPDATE api_keys SET rotation_policy = :policy WHERE id = :id")
                 .param("id", id)
                 .param("policy", policy)
+                .update();
+    }
+
+    /** Sets where the key may be presented from. */
+    public void changeAllowedSources(UUID id, AllowedSources sources) {
+        jdbc.sql("UPDATE api_keys SET allowed_sources = :sources WHERE id = :id")
+                .param("id", id)
+                .param("sources", sources.stored())
                 .update();
     }
 
@@ -357,6 +366,7 @@ public class ApiKeys {
                 rs.getString("revoke_reason"),
                 rs.getString("rotation_policy"),
                 Sql.instant(rs, "next_rotation_at"),
-                rs.getString("rotation_error"));
+                rs.getString("rotation_error"),
+                AllowedSources.parse(rs.getString("allowed_sources")));
     }
 }

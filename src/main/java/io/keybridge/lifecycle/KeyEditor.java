@@ -2,6 +2,7 @@ package io.keybridge.lifecycle;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
+import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyNotFoundException;
@@ -40,6 +41,29 @@ public class KeyEditor {
         this.index = index;
         this.audit = audit;
         this.transactions = transactions;
+    }
+
+    /**
+     * Sets the addresses the key may be presented from; verification applies it to the next request (on every node
+     * of a cluster soon after).
+     *
+     * @throws KeyNotFoundException if there is no such key
+     */
+    public void changeAllowedSources(UUID keyId, AllowedSources sources, String actor) {
+        transactions.executeWithoutResult(status -> {
+            ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+            if (key.allowedSources().equals(sources)) {
+                return;
+            }
+            keys.changeAllowedSources(keyId, sources);
+            audit.record(
+                    actor,
+                    "key.allowed-sources",
+                    keyId,
+                    Outcome.SUCCESS,
+                    "'" + key.allowedSources() + "' -> '" + sources + "'");
+        });
+        index.refresh(keyId);
     }
 
     /**

@@ -125,7 +125,8 @@ public class KeyIssuer {
                     request.description(),
                     now,
                     request.expiresAt(),
-                    request.rotationPolicy() == null ? "default" : request.rotationPolicy());
+                    request.rotationPolicy() == null ? "default" : request.rotationPolicy(),
+                    request.allowedSources());
             Instant versionExpiry = versionExpiry(key, now);
             KeyVersion version = new KeyVersion(
                     UUID.randomUUID(),

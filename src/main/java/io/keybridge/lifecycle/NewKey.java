@@ -1,5 +1,6 @@
 package io.keybridge.lifecycle;
 
+import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,8 @@ public record NewKey(
         @Nullable String description,
         @Nullable Instant expiresAt,
         @Nullable String rotationPolicy,
-        List<Target> destinations) {
+        List<Target> destinations,
+        AllowedSources allowedSources) {
 
     /** Where to deliver the key: a destination type and a path below keybridge's root there. */
     public record Target(String type, String path) {}

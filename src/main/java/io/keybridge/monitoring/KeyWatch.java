@@ -6,12 +6,19 @@ import io.keybridge.findings.NewFinding;
 import io.keybridge.findings.Severity;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.KeyQuery;
+import io.keybridge.keys.KeyStatus;
+import io.keybridge.usage.UsageProperties;
+import io.keybridge.usage.UsageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -31,8 +38,18 @@ public class KeyWatch {
     private final Findings findings;
     private final MonitoringProperties properties;
     private final Clock clock;
+    private final UsageStore scopes;
+    private final UsageProperties usage;
 
-    KeyWatch(ApiKeys keys, Findings findings, MonitoringProperties properties, Clock clock) {
+    KeyWatch(
+            ApiKeys keys,
+            Findings findings,
+            MonitoringProperties properties,
+            Clock clock,
+            UsageStore scopes,
+            UsageProperties usage) {
+        this.scopes = scopes;
+        this.usage = usage;
         this.keys = keys;
         this.findings = findings;
         this.properties = properties;
@@ -55,8 +72,42 @@ public class KeyWatch {
         for (ApiKey key : keys.unusedSince(now.minus(properties.dormantAfter()))) {
             raised += raise(dormant(key, now));
         }
+        raised += overPrivileged(now);
         if (raised > 0) {
             log.info("monitoring sweep raised {} findings", raised);
+        }
+        return raised;
+    }
+
+    /**
+     * Keys old enough to judge whose granted scopes include some no request needed in
+     * {@code keybridge.usage.unused-scope-after}. Only keys with some scope use recorded are judged: a gateway that
+     * never names the scopes an endpoint needs tells nothing about which are unused.
+     */
+    private int overPrivileged(Instant now) {
+        Instant since = now.minus(usage.unusedScopeAfter());
+        Map<UUID, Set<String>> used = scopes.scopesUsedSince(since);
+        int raised = 0;
+        for (ApiKey key : keys.matching(new KeyQuery(KeyStatus.ACTIVE, null, null, null))) {
+            Set<String> needed = used.get(key.id());
+            if (needed == null || key.createdAt().isAfter(since)) {
+                continue;
+            }
+            Set<String> unused = new TreeSet<>(key.scopes());
+            unused.removeAll(needed);
+            if (unused.isEmpty()) {
+                continue;
+            }
+            Set<String> narrower = new TreeSet<>(key.scopes());
+            narrower.retainAll(needed);
+            raised += raise(new NewFinding(
+                    key.id(),
+                    FindingKind.OVER_PRIVILEGED,
+                    Severity.LOW,
+                    "'" + key.name() + "' has not needed " + unused + " for "
+                            + usage.unusedScopeAfter().toDays() + " days; " + narrower + " would do",
+                    Map.of("unusedScopes", unused.toString(), "narrowerScopes", narrower.toString()),
+                    key.id() + " " + unused));
         }
         return raised;
     }

@@ -3,6 +3,7 @@ package io.keybridge.verification;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.keys.KeyFormat;
 import io.keybridge.keys.KeyHash;
+import io.keybridge.usage.KeyUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,9 +36,12 @@ public class KeyVerifier {
     private final Map<Verdict.Reason, Counter> refusals = new EnumMap<>(Verdict.Reason.class);
     private final Counter valid;
     private final Counter missingScope;
+    private final Counter sourceRefused;
+    private final KeyUsage usage;
     private final Timer validLatency;
     private final Timer missingScopeLatency;
     private final Timer refusedLatency;
+    private final Timer sourceRefusedLatency;
 
     public KeyVerifier(
             KeyFormat format,
@@ -45,7 +49,9 @@ public class KeyVerifier {
             LastUseRecorder lastUse,
             AuditLog audit,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            KeyUsage usage) {
+        this.usage = usage;
         this.format = format;
         this.index = index;
         this.lastUse = lastUse;
@@ -56,9 +62,11 @@ public class KeyVerifier {
         }
         this.valid = counter(meters, "valid", "none");
         this.missingScope = counter(meters, "missing_scope", "none");
+        this.sourceRefused = counter(meters, "source_not_allowed", "none");
         this.validLatency = latency(meters, "valid");
         this.missingScopeLatency = latency(meters, "missing_scope");
         this.refusedLatency = latency(meters, "refused");
+        this.sourceRefusedLatency = latency(meters, "source_not_allowed");
     }
 
     /**
@@ -69,18 +77,31 @@ public class KeyVerifier {
      * @param caller who asks (the gateway), for the audit log
      */
     public Verdict verify(@Nullable String presented, Set<String> requiredScopes, String caller) {
+        return verify(presented, requiredScopes, caller, null);
+    }
+
+    /**
+     * Verifies a key as presented by a client at an address.
+     *
+     * @param source the client's address as the gateway saw it, or null if it did not say; a key with an allow-list
+     *     is refused without one
+     */
+    public Verdict verify(
+            @Nullable String presented, Set<String> requiredScopes, String caller, @Nullable String source) {
         long start = System.nanoTime();
-        Verdict verdict = decide(presented, requiredScopes, caller);
+        Verdict verdict = decide(presented, requiredScopes, caller, source);
         Timer latency = switch (verdict) {
             case Verdict.Valid valid -> validLatency;
             case Verdict.MissingScope missing -> missingScopeLatency;
+            case Verdict.SourceNotAllowed notAllowed -> sourceRefusedLatency;
             case Verdict.Refused refused -> refusedLatency;
         };
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return verdict;
     }
 
-    private Verdict decide(@Nullable String presented, Set<String> requiredScopes, String caller) {
+    private Verdict decide(
+            @Nullable String presented, Set<String> requiredScopes, String caller, @Nullable String source) {
         KeyFormat.Check check = format.check(presented);
         if (!check.wellFormed()) {
             return refuse(
@@ -93,21 +114,30 @@ public class KeyVerifier {
             return refuse(Verdict.Reason.UNKNOWN, null, caller);
         }
         if (version.revoked()) {
+            usage.revokedVersionUsed(version.keyId(), version.version(), source, caller);
             return refuse(Verdict.Reason.REVOKED, version.keyId(), caller);
         }
         Instant now = clock.instant();
         if (version.expiresAt() != null && !now.isBefore(version.expiresAt())) {
             return refuse(Verdict.Reason.EXPIRED, version.keyId(), caller);
         }
+        if (!version.allowedSources().permits(source)) {
+            sourceRefused.increment();
+            usage.sourceRefused(version.keyId(), source);
+            audit.recordRefusal(caller, "verify", version.keyId(), "source not allowed: " + source);
+            return new Verdict.SourceNotAllowed(version.keyId());
+        }
         lastUse.record(version.keyId(), version.versionId(), now);
         if (!version.scopes().containsAll(requiredScopes)) {
             Set<String> missing = new TreeSet<>(requiredScopes);
             missing.removeAll(version.scopes());
             missingScope.increment();
+            usage.used(version.keyId(), requiredScopes, true);
             audit.recordRefusal(caller, "verify", version.keyId(), "missing scope " + String.join(" ", missing));
             return new Verdict.MissingScope(version.keyId(), missing);
         }
         valid.increment();
+        usage.used(version.keyId(), requiredScopes, false);
         return new Verdict.Valid(
                 version.keyId(),
                 version.name(),

@@ -22,6 +22,9 @@ public sealed interface Verdict {
     /** The key is valid but lacks scopes the endpoint needs: {@code 403}. */
     record MissingScope(UUID keyId, Set<String> missing) implements Verdict {}
 
+    /** The key is valid but was presented from an address outside its allow-list: {@code 403}. */
+    record SourceNotAllowed(UUID keyId) implements Verdict {}
+
     /** No valid key: {@code 401}, with a reason that goes to the audit log and metrics only. */
     record Refused(Reason reason, @Nullable UUID keyId) implements Verdict {}
 

@@ -1,5 +1,6 @@
 package io.keybridge.verification;
 
+import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import java.time.Instant;
 import java.util.Set;
@@ -10,11 +11,13 @@ import org.jspecify.annotations.Nullable;
 record VerifiableVersion(
         UUID keyId,
         UUID versionId,
+        int version,
         String name,
         String owner,
         Environment environment,
         Set<String> scopes,
         @Nullable Instant expiresAt,
+        AllowedSources allowedSources,
         boolean revoked) {
 
     VerifiableVersion {
@@ -22,10 +25,12 @@ record VerifiableVersion(
     }
 
     VerifiableVersion renamed(String newName) {
-        return new VerifiableVersion(keyId, versionId, newName, owner, environment, scopes, expiresAt, revoked);
+        return new VerifiableVersion(
+                keyId, versionId, version, newName, owner, environment, scopes, expiresAt, allowedSources, revoked);
     }
 
     VerifiableVersion asRevoked() {
-        return new VerifiableVersion(keyId, versionId, name, owner, environment, scopes, expiresAt, true);
+        return new VerifiableVersion(
+                keyId, versionId, version, name, owner, environment, scopes, expiresAt, allowedSources, true);
     }
 }

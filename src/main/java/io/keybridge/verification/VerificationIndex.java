@@ -84,6 +84,12 @@ public class VerificationIndex {
         changes.renamed(keyId);
     }
 
+    /** Reloads a key's details (its allow-list, say) after they changed, here and on the other nodes soon after. */
+    public void refresh(UUID keyId) {
+        reload(keyId);
+        changes.renamed(keyId);
+    }
+
     /**
      * Applies a change another node of the cluster made. Revocation is final: a version revoked here stays revoked,
      * whatever order changes arrive in.
@@ -130,11 +136,13 @@ public class VerificationIndex {
         return new VerifiableVersion(
                 key.id(),
                 version.id(),
+                version.version(),
                 key.name(),
                 key.owner(),
                 key.environment(),
                 key.scopes(),
                 version.expiresAt() != null ? version.expiresAt() : key.expiresAt(),
+                key.allowedSources(),
                 revoked);
     }
 }

@@ -124,7 +124,8 @@ class ApiKeysTests {
                 null,
                 Instant.now(),
                 null,
-                "default");
+                "default",
+                io.keybridge.keys.AllowedSources.ANYWHERE);
         keys.add(key, List.of());
         return key;
     }

@@ -67,7 +67,8 @@ class InterruptedIssuanceRecoveryIntegrationTests extends IntegrationTest {
                     null,
                     clock.instant(),
                     null,
-                    "default");
+                    "default",
+                    io.keybridge.keys.AllowedSources.ANYWHERE);
             KeyVersion version = new KeyVersion(
                     UUID.randomUUID(),
                     keyId,

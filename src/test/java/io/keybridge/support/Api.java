@@ -40,6 +40,10 @@ public final class Api {
         return send("POST", path, token, body, Map.of());
     }
 
+    public Response post(String path, String token, Object body, Map<String, String> headers) {
+        return send("POST", path, token, body, headers);
+    }
+
     public Response patch(String path, String token, Object body) {
         return send("PATCH", path, token, body, Map.of());
     }

@@ -78,6 +78,8 @@ public abstract class IntegrationTest {
         registry.add("keybridge.webhooks.endpoints[0].secret", () -> WebhookReceiver.SECRET);
         registry.add("keybridge.webhooks.initial-backoff", () -> "200ms");
         registry.add("keybridge.webhooks.poll-interval", () -> "200ms");
+        // usage is flushed by the tests that replay traffic, at the moments they choose
+        registry.add("keybridge.usage.flush-interval", () -> "PT1H");
         List<Map.Entry<String, String>> tokens = List.of(
                 Map.entry("responder", RESPONDER), Map.entry("auditor", AUDITOR), Map.entry("gateway", VERIFIER));
         String[] roles = {"RESPONDER", "AUDITOR", "VERIFIER"};

@@ -28,10 +28,11 @@ class KeyVerifierTests {
     private final VerificationIndex index = mock(VerificationIndex.class);
     private final LastUseRecorder lastUse = mock(LastUseRecorder.class);
     private final AuditLog audit = mock(AuditLog.class);
+    private final io.keybridge.usage.KeyUsage usage = mock(io.keybridge.usage.KeyUsage.class);
     private final Instant now = Instant.parse("2026-11-23T12:00:00Z");
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final KeyVerifier verifier =
-            new KeyVerifier(format, index, lastUse, audit, Clock.fixed(now, ZoneOffset.UTC), meters);
+            new KeyVerifier(format, index, lastUse, audit, Clock.fixed(now, ZoneOffset.UTC), meters, usage);
 
     @Test
     void malformedKeysAndBadChecksumsAreRefusedWithoutALookup() {
@@ -90,6 +91,15 @@ class KeyVerifierTests {
 
     private static VerifiableVersion entry(UUID keyId, Instant expiresAt, boolean revoked) {
         return new VerifiableVersion(
-                keyId, UUID.randomUUID(), "name", "owner", Environment.LIVE, Set.of("lists:read"), expiresAt, revoked);
+                keyId,
+                UUID.randomUUID(),
+                1,
+                "name",
+                "owner",
+                Environment.LIVE,
+                Set.of("lists:read"),
+                expiresAt,
+                io.keybridge.keys.AllowedSources.ANYWHERE,
+                revoked);
     }
 }

@@ -3,6 +3,7 @@ package io.keybridge.lifecycle.web;
 import io.keybridge.destination.InvalidDestinationException;
 import io.keybridge.destination.aws.SecretLocation;
 import io.keybridge.destination.aws.SecretsManagerDestination;
+import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
 import io.keybridge.lifecycle.NewKey;
@@ -35,7 +36,8 @@ public record CreateKeyRequest(
 
         @Nullable Instant expiresAt,
         @Nullable @Size(max = 64) String rotationPolicy,
-        @NotEmpty @Size(max = 10) List<@NotNull @Valid DestinationRequest> destinations) {
+        @NotEmpty @Size(max = 10) List<@NotNull @Valid DestinationRequest> destinations,
+        @Nullable @Size(max = AllowedSources.MAX_ENTRIES) List<@NotBlank @Size(max = 64) String> allowedSources) {
 
     public NewKey toNewKey() {
         return new NewKey(
@@ -46,7 +48,17 @@ public record CreateKeyRequest(
                 description,
                 expiresAt,
                 rotationPolicy,
-                targets());
+                targets(),
+                sources(allowedSources));
+    }
+
+    /** The allow-list, checked: an entry that is no address or CIDR block is a 400 naming it. */
+    static AllowedSources sources(@Nullable List<String> allowedSources) {
+        try {
+            return AllowedSources.of(allowedSources);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidKeyRequestException("allowedSources", "cidr", e.getMessage());
+        }
     }
 
     private List<NewKey.Target> targets() {

@@ -82,7 +82,7 @@ class KeyController {
         return KeyResponse.of(catalog.find(id));
     }
 
-    /** Renames a key and/or moves it to another rotation policy. */
+    /** Renames a key, moves it to another rotation policy and/or changes where it may be presented from. */
     @PatchMapping(
             path = "/keys/{id}",
             consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
@@ -92,6 +92,9 @@ class KeyController {
         }
         if (request.rotationPolicy() != null) {
             editor.changeRotationPolicy(id, request.rotationPolicy(), caller.getName());
+        }
+        if (request.allowedSources() != null) {
+            editor.changeAllowedSources(id, CreateKeyRequest.sources(request.allowedSources()), caller.getName());
         }
         return KeyResponse.of(catalog.find(id));
     }

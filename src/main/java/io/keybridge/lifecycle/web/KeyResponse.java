@@ -31,6 +31,7 @@ record KeyResponse(
         KeyDetails.RotationStatus rotation,
         @Nullable Instant nextRotationAt,
         @Nullable String rotationError,
+        List<String> allowedSources,
         List<Destination> destinations) {
 
     static KeyResponse of(KeyDetails details) {
@@ -54,6 +55,7 @@ record KeyResponse(
                 details.rotation(),
                 key.nextRotationAt(),
                 key.rotationError(),
+                key.allowedSources().blocks(),
                 details.destinations().stream()
                         .map(d -> new Destination(d.type(), d.ref(), d.version(), d.state(), d.error()))
                         .toList());

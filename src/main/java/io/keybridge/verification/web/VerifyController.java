@@ -1,9 +1,11 @@
 package io.keybridge.verification.web;
 
+import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import io.keybridge.verification.KeyVerifier;
 import io.keybridge.verification.Verdict;
 import io.keybridge.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -46,13 +48,23 @@ class VerifyController {
             description = "the key is valid and holds every required scope",
             content = @Content(schema = @Schema(implementation = VerifiedKey.class)))
     @ApiResponse(responseCode = "401", description = "missing, malformed, unknown, revoked or expired key")
-    @ApiResponse(responseCode = "403", description = "valid key without a required scope (missingScopes)")
+    @ApiResponse(
+            responseCode = "403",
+            description = "valid key without a required scope (missingScopes), or presented from an address outside"
+                    + " its allowedSources")
     ResponseEntity<?> verify(
             @RequestHeader(name = "X-API-Key", required = false) @Nullable String key,
+            @Parameter(description = "the client's address, left-most entry; the body's clientAddress wins")
+                    @RequestHeader(name = "X-Forwarded-For", required = false)
+                    @Nullable
+                    String forwardedFor,
             @RequestBody(required = false) @Nullable VerifyRequest request,
             Authentication caller) {
         Set<String> required = request == null ? Set.of() : request.requiredScopes();
-        return switch (verifier.verify(key, required, caller.getName())) {
+        String source = request != null && request.clientAddress() != null
+                ? request.validClientAddress()
+                : firstAddress(forwardedFor);
+        return switch (verifier.verify(key, required, caller.getName(), source)) {
             case Verdict.Valid valid ->
                 ResponseEntity.ok(new VerifiedKey(
                         valid.keyId(),
@@ -71,11 +83,29 @@ class VerifyController {
                         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body(problem);
             }
+            case Verdict.SourceNotAllowed notAllowed -> {
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                        HttpStatus.FORBIDDEN, "The key may not be used from this address.");
+                problem.setType(ProblemTypes.of("source-not-allowed"));
+                problem.setTitle("Source not allowed");
+                yield ResponseEntity.status(HttpStatus.FORBIDDEN)
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(problem);
+            }
             case Verdict.Refused refused ->
                 ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body(INVALID_KEY);
         };
+    }
+
+    /** The left-most address of an {@code X-Forwarded-For} list, if it is an address literal. */
+    private static @Nullable String firstAddress(@Nullable String forwardedFor) {
+        if (forwardedFor == null || forwardedFor.length() > 1000) {
+            return null;
+        }
+        String first = forwardedFor.split(",", 2)[0].strip();
+        return AllowedSources.isAddress(first) ? first : null;
     }
 
     private static ProblemDetail invalidKey() {
@@ -87,12 +117,24 @@ class VerifyController {
     }
 
     /**
-     * Optional body: the scopes the endpoint being called needs (at most {@value #MAX_SCOPES}). Checked by hand rather
+     * Optional body: the scopes the endpoint being called needs (at most {@value #MAX_SCOPES}), and the client's
+     * address for keys with an allow-list. Checked by hand rather
      * than by Bean Validation: this is the hot path, and the check is two comparisons.
      */
-    record VerifyRequest(@Nullable @Size(max = MAX_SCOPES) List<@Size(min = 1, max = 64) String> scopes) {
+    record VerifyRequest(
+            @Nullable @Size(max = MAX_SCOPES) List<@Size(min = 1, max = 64) String> scopes,
+            @Nullable @Size(max = 45) String clientAddress) {
 
         static final int MAX_SCOPES = 50;
+
+        /** The client's IPv4 or IPv6 address, as the gateway saw it. */
+        @Nullable
+        String validClientAddress() {
+            if (clientAddress != null && !AllowedSources.isAddress(clientAddress)) {
+                throw new IllegalArgumentException("clientAddress must be an IPv4 or IPv6 address");
+            }
+            return clientAddress;
+        }
 
         Set<String> requiredScopes() {
             if (scopes == null) {

@@ -44,7 +44,7 @@ class CreateKeyRequestValidationTests {
         assertThat(violations(request("ok", "revops", List.of()))).contains("scopes");
         assertThat(violations(request("ok", "revops", List.of(" ")))).contains("scopes[0].<list element>");
         assertThat(violations(new CreateKeyRequest(
-                        "ok", Environment.LIVE, List.of("lists:read"), "revops", null, null, null, List.of())))
+                        "ok", Environment.LIVE, List.of("lists:read"), "revops", null, null, null, List.of(), null)))
                 .contains("destinations");
         assertThat(violations(new CreateKeyRequest(
                         "ok",
@@ -54,7 +54,8 @@ class CreateKeyRequestValidationTests {
                         "a\u0000b",
                         Instant.now(),
                         null,
-                        List.of(new CreateKeyRequest.DestinationRequest("vault", "a", null, null, null, null)))))
+                        List.of(new CreateKeyRequest.DestinationRequest("vault", "a", null, null, null, null)),
+                        null)))
                 .contains("description");
     }
 
@@ -74,6 +75,7 @@ class CreateKeyRequestValidationTests {
                 null,
                 null,
                 null,
-                List.of(new CreateKeyRequest.DestinationRequest("vault", "crm-sync/api-key", null, null, null, null)));
+                List.of(new CreateKeyRequest.DestinationRequest("vault", "crm-sync/api-key", null, null, null, null)),
+                null);
     }
 }

@@ -98,7 +98,8 @@ public final class ScheduleBenchmark {
                             null,
                             now,
                             null,
-                            "bench");
+                            "bench",
+                            io.keybridge.keys.AllowedSources.ANYWHERE);
                     List<KeyDestination> targets = List.of(
                             new KeyDestination(UUID.randomUUID(), id, 0, "vault", path, "secret/keybridge/" + path));
                     try (KeyMaterial material = format.generate(Environment.LIVE, random)) {

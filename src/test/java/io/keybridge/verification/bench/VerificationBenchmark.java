@@ -72,7 +72,8 @@ public class VerificationBenchmark {
                         null,
                         now,
                         null,
-                        "default");
+                        "default",
+                        io.keybridge.keys.AllowedSources.ANYWHERE);
                 index.accept(
                         key,
                         new KeyVersion(
@@ -100,10 +101,17 @@ public class VerificationBenchmark {
                 new LastUseRecorder(null, null),
                 new AuditLog(null, null, null, clock),
                 clock,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                new io.keybridge.usage.KeyUsage(null, null, null, usageDefaults(), clock));
         if (!(verifier.verify(valid, SCOPES, "bench") instanceof Verdict.Valid)) {
             throw new IllegalStateException("the benchmark key does not verify");
         }
+    }
+
+    /** The defaults, as Spring binds them: only counting in memory runs here, nothing is flushed. */
+    private static io.keybridge.usage.UsageProperties usageDefaults() {
+        return new org.springframework.boot.context.properties.bind.Binder()
+                .bindOrCreate("keybridge.usage", io.keybridge.usage.UsageProperties.class);
     }
 
     @Benchmark

@@ -1,0 +1,4 @@
+package io.keybridge.findings;
+
+/** Published, on the raising thread, after a new finding is committed. */
+public record FindingRaised(Finding finding) {}

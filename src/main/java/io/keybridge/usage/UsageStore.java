@@ -1,0 +1,130 @@
+package io.keybridge.usage;
+
+import io.keybridge.keys.Sql;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Hourly usage per key, and when each scope was last needed. Writes add to what is there (update, else insert, and
+ * update again if another node inserted first), each statement on its own, so that nodes sum into the same rows.
+ */
+@Repository
+public class UsageStore {
+
+    private final JdbcClient jdbc;
+
+    UsageStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Adds counts to the key's row for the hour. */
+    void add(UUID keyId, Instant hour, long requests, long missingScope, long sourceRefused) {
+        if (update(keyId, hour, requests, missingScope, sourceRefused)) {
+            return;
+        }
+        try {
+            jdbc.sql("""
+                    INSERT INTO key_usage_hours (key_id, hour_start, requests, missing_scope, source_refused)
+                    VALUES (:keyId, :hour, :requests, :missingScope, :sourceRefused)""")
+                    .param("keyId", keyId)
+                    .param("hour", Sql.timestamp(hour))
+                    .param("requests", requests)
+                    .param("missingScope", missingScope)
+                    .param("sourceRefused", sourceRefused)
+                    .update();
+        } catch (DuplicateKeyException raced) {
+            update(keyId, hour, requests, missingScope, sourceRefused);
+        }
+    }
+
+    private boolean update(UUID keyId, Instant hour, long requests, long missingScope, long sourceRefused) {
+        return jdbc.sql("""
+                UPDATE key_usage_hours SET requests = requests + :requests, missing_scope = missing_scope + :missingScope,
+                    source_refused = source_refused + :sourceRefused
+                WHERE key_id = :keyId AND hour_start = :hour""")
+                        .param("keyId", keyId)
+                        .param("hour", Sql.timestamp(hour))
+                        .param("requests", requests)
+                        .param("missingScope", missingScope)
+                        .param("sourceRefused", sourceRefused)
+                        .update()
+                > 0;
+    }
+
+    /** The key's hours with requests in [from, to), oldest first. */
+    public List<HourCount> hours(UUID keyId, Instant from, Instant to) {
+        return jdbc.sql("""
+                SELECT hour_start, requests FROM key_usage_hours
+                WHERE key_id = :keyId AND hour_start >= :from AND hour_start < :to AND requests > 0
+                ORDER BY hour_start""")
+                .param("keyId", keyId)
+                .param("from", Sql.timestamp(from))
+                .param("to", Sql.timestamp(to))
+                .query((rs, row) -> new HourCount(Sql.instant(rs, "hour_start"), rs.getLong("requests")))
+                .list();
+    }
+
+    /** Moves each scope's last use forward to {@code at}. */
+    void scopesUsed(UUID keyId, Collection<String> scopes, Instant at) {
+        for (String scope : scopes) {
+            int moved = jdbc.sql("""
+                    UPDATE key_scope_use SET last_used_at = :at
+                    WHERE key_id = :keyId AND scope = :scope AND last_used_at < :at""")
+                    .param("keyId", keyId)
+                    .param("scope", scope)
+                    .param("at", Sql.timestamp(at))
+                    .update();
+            if (moved == 0) {
+                try {
+                    jdbc.sql("INSERT INTO key_scope_use (key_id, scope, last_used_at) VALUES (:keyId, :scope, :at)")
+                            .param("keyId", keyId)
+                            .param("scope", scope)
+                            .param("at", Sql.timestamp(at))
+                            .update();
+                } catch (DuplicateKeyException alreadyThere) {
+                    // recorded already, as late or later
+                }
+            }
+        }
+    }
+
+    /** When each of the key's scopes was last needed by a verified request (scopes never needed are absent). */
+    public Map<String, Instant> scopeUse(UUID keyId) {
+        return jdbc
+                .sql("SELECT scope, last_used_at FROM key_scope_use WHERE key_id = :keyId")
+                .param("keyId", keyId)
+                .query((rs, row) -> Map.entry(rs.getString("scope"), Sql.instant(rs, "last_used_at")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** For every key: the scopes verified requests needed at or after the instant. */
+    public Map<UUID, java.util.Set<String>> scopesUsedSince(Instant since) {
+        Map<UUID, java.util.Set<String>> used = new java.util.HashMap<>();
+        jdbc.sql("SELECT key_id, scope FROM key_scope_use WHERE last_used_at >= :since")
+                .param("since", Sql.timestamp(since))
+                .query(rs -> {
+                    used.computeIfAbsent(rs.getObject("key_id", UUID.class), id -> new java.util.TreeSet<>())
+                            .add(rs.getString("scope"));
+                });
+        return used;
+    }
+
+    /** Deletes hours older than the instant; returns how many. */
+    int prune(Instant before) {
+        return jdbc.sql("DELETE FROM key_usage_hours WHERE hour_start < :before")
+                .param("before", Sql.timestamp(before))
+                .update();
+    }
+
+    /** One hour of a key's use. */
+    public record HourCount(Instant hour, long requests) {}
+}
