@@ -119,6 +119,15 @@ public class Findings {
         return Optional.of(finding);
     }
 
+    /** When the finding of this kind and dedupe key was raised, if it was. */
+    public Optional<Instant> raisedAt(FindingKind kind, String dedupeKey) {
+        return jdbc.sql("SELECT raised_at FROM findings WHERE kind = :kind AND dedupe_key = :dedupe")
+                .param("kind", kind.name())
+                .param("dedupe", Sql.truncate(dedupeKey, 200))
+                .query((rs, row) -> Sql.instant(rs, "raised_at"))
+                .optional();
+    }
+
     /** Findings, newest first. */
     public Page<Finding> search(
             @Nullable UUID keyId,

@@ -297,13 +297,24 @@ public class ApiKeys {
                 .list();
     }
 
-    /** Active keys last used (or, never used, created) before the instant. */
-    public List<ApiKey> unusedSince(Instant before) {
+    /** Keys in the status last used (or, never used, created) before the instant. */
+    public List<ApiKey> unusedSince(Instant before, KeyStatus status) {
         return jdbc.sql(
-                        "SELECT * FROM api_keys WHERE status = 'ACTIVE' AND COALESCE(last_used_at, created_at) < :before")
+                        "SELECT * FROM api_keys WHERE status = :status AND COALESCE(last_used_at, created_at) < :before")
                 .param("before", Sql.timestamp(before))
+                .param("status", status.name())
                 .query(ApiKeys::key)
                 .list();
+    }
+
+    /** Moves a key between {@code ACTIVE} and {@code SUSPENDED}; false if it was not in {@code from}. */
+    public boolean changeStatus(UUID id, KeyStatus from, KeyStatus to) {
+        return jdbc.sql("UPDATE api_keys SET status = :to WHERE id = :id AND status = :from")
+                        .param("id", id)
+                        .param("from", from.name())
+                        .param("to", to.name())
+                        .update()
+                == 1;
     }
 
     /** Every key the query matches, in no particular order: for selecting many keys at once (bulk emergency). */

@@ -6,6 +6,11 @@ public enum KeyStatus {
     PENDING,
     /** Delivered and confirmed; its current version verifies. */
     ACTIVE,
+    /**
+     * Put aside (unused for long, or by a person): no version verifies, nothing rotates, but an ADMIN can resume it and
+     * consumers need nothing new.
+     */
+    SUSPENDED,
     /** Revoked for good: no version verifies. */
     REVOKED
 }

@@ -80,7 +80,10 @@ public class LeakReports {
             }
             boolean isLive = version.get().state().verifies() && key.get().status() != KeyStatus.REVOKED;
             verdicts.add(isLive ? LeakVerdict.LIVE_KEY_CONTAINED : LeakVerdict.ALREADY_REVOKED);
-            if (isLive) {
+            if (isLive && key.get().status() == KeyStatus.SUSPENDED) {
+                // a suspended key is refused already, but resuming it would bring the leaked secret back: revoke it
+                revoker.revoke(key.get().id(), "leak report: " + reported.url(), ACTOR);
+            } else if (isLive) {
                 live.putIfAbsent(key.get().id(), reported);
             }
             raiseFinding(key.get(), version.get(), reported, isLive);

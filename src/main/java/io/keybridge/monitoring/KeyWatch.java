@@ -8,12 +8,17 @@ import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
+import io.keybridge.lifecycle.KeyRevoker;
+import io.keybridge.lifecycle.KeySuspension;
 import io.keybridge.usage.UsageProperties;
 import io.keybridge.usage.UsageStore;
+import io.keybridge.verification.LastUseRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,8 +30,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * The periodic sweep: raises a finding for every active key whose rotation is overdue, whose own expiry is near, or
- * that nobody used for a while. Each finding is raised once per occurrence (the dedupe key names the planned rotation,
+ * The periodic sweep: raises a finding for every active key whose rotation is overdue, whose own expiry is near, that
+ * nobody used for a while (and, further on, suspends and revokes it), or that holds scopes no request needs. Each finding is raised once per occurrence (the dedupe key names the planned rotation,
  * the expiry or the last use), so every node may sweep.
  */
 @Service
@@ -37,7 +42,12 @@ public class KeyWatch {
     private final ApiKeys keys;
     private final Findings findings;
     private final MonitoringProperties properties;
+    private static final String ACTOR = "keybridge";
+
     private final Clock clock;
+    private final KeySuspension suspension;
+    private final KeyRevoker revoker;
+    private final LastUseRecorder lastUse;
     private final UsageStore scopes;
     private final UsageProperties usage;
 
@@ -47,7 +57,13 @@ public class KeyWatch {
             MonitoringProperties properties,
             Clock clock,
             UsageStore scopes,
-            UsageProperties usage) {
+            UsageProperties usage,
+            KeySuspension suspension,
+            KeyRevoker revoker,
+            LastUseRecorder lastUse) {
+        this.lastUse = lastUse;
+        this.suspension = suspension;
+        this.revoker = revoker;
         this.scopes = scopes;
         this.usage = usage;
         this.keys = keys;
@@ -61,6 +77,7 @@ public class KeyWatch {
             initialDelayString = "${keybridge.monitoring.sweep-interval:PT5M}",
             fixedDelayString = "${keybridge.monitoring.sweep-interval:PT5M}")
     public int sweep() {
+        lastUse.flush(); // this node's latest uses first: the dormant ladder must not act on a key used seconds ago
         Instant now = clock.instant();
         int raised = 0;
         for (ApiKey key : keys.rotationOverdue(now.minus(properties.overdueAfter()))) {
@@ -69,9 +86,7 @@ public class KeyWatch {
         for (ApiKey key : keys.expiringBefore(now.plus(properties.expiringWithin()))) {
             raised += raise(expiring(key, now));
         }
-        for (ApiKey key : keys.unusedSince(now.minus(properties.dormantAfter()))) {
-            raised += raise(dormant(key, now));
-        }
+        raised += dormancy(now);
         raised += overPrivileged(now);
         if (raised > 0) {
             log.info("monitoring sweep raised {} findings", raised);
@@ -147,19 +162,96 @@ public class KeyWatch {
                 key.id() + " " + expiresAt);
     }
 
-    private static NewFinding dormant(ApiKey key, Instant now) {
-        Instant since = key.lastUsedAt() == null ? key.createdAt() : key.lastUsedAt();
-        long days = Duration.between(since, now).toDays();
+    /**
+     * The dormant ladder: a notice, then suspension, then revocation, each step only after the one before it was
+     * announced at least {@code notice-period} ago, so that a key found long unused (after an upgrade, say) is never
+     * suspended or revoked unannounced. Use in between resets the ladder.
+     */
+    private int dormancy(Instant now) {
+        int raised = 0;
+        if (!properties.revokeAfter().isZero()) {
+            for (KeyStatus status : List.of(KeyStatus.ACTIVE, KeyStatus.SUSPENDED)) {
+                for (ApiKey key : keys.unusedSince(now.minus(properties.revokeAfter()), status)) {
+                    if (announced(key, properties.suspendAfter().isZero() ? Step.NOTICE : Step.SUSPENDED, now)) {
+                        revoker.revoke(key.id(), "unused for " + idleDays(key, now) + " days", ACTOR);
+                        raised += raise(dormant(key, Step.REVOKED, now));
+                    }
+                }
+            }
+        }
+        if (!properties.suspendAfter().isZero()) {
+            for (ApiKey key : keys.unusedSince(now.minus(properties.suspendAfter()), KeyStatus.ACTIVE)) {
+                if (announced(key, Step.NOTICE, now)) {
+                    suspension.suspend(key.id(), "unused for " + idleDays(key, now) + " days", ACTOR);
+                    raised += raise(dormant(key, Step.SUSPENDED, now));
+                }
+            }
+        }
+        for (ApiKey key : keys.unusedSince(now.minus(properties.dormantAfter()), KeyStatus.ACTIVE)) {
+            raised += raise(dormant(key, Step.NOTICE, now));
+        }
+        return raised;
+    }
+
+    private boolean announced(ApiKey key, Step step, Instant now) {
+        return findings.raisedAt(FindingKind.DORMANT, dormantKey(key, step))
+                .filter(at -> !at.plus(properties.noticePeriod()).isAfter(now))
+                .isPresent();
+    }
+
+    private NewFinding dormant(ApiKey key, Step step, Instant now) {
+        long days = idleDays(key, now);
+        String idle = "'" + key.name() + "' (owner " + key.owner() + ") "
+                + (key.lastUsedAt() == null ? "was never used" : "was last used") + " " + days + " days ago";
+        String next = nextStep(since(key), step);
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("step", step.name().toLowerCase(Locale.ROOT));
+        evidence.put("lastUsedAt", String.valueOf(key.lastUsedAt()));
+        evidence.put("idleDays", Long.toString(days));
         return new NewFinding(
                 key.id(),
                 FindingKind.DORMANT,
-                Severity.LOW,
-                "'" + key.name() + "' " + (key.lastUsedAt() == null ? "was never used" : "was last used") + " " + days
-                        + " days ago (owner " + key.owner() + "): revoke it if nobody needs it",
-                Map.of(
-                        "lastUsedAt", String.valueOf(key.lastUsedAt()),
-                        "createdAt", key.createdAt().toString(),
-                        "idleDays", Long.toString(days)),
-                key.id() + " " + since);
+                step == Step.NOTICE ? Severity.LOW : Severity.MEDIUM,
+                switch (step) {
+                    case NOTICE -> idle + ": revoke it if nobody needs it" + next;
+                    case SUSPENDED -> idle + ": suspended (an ADMIN can resume it)" + next;
+                    case REVOKED -> idle + ": revoked";
+                },
+                evidence,
+                dormantKey(key, step));
+    }
+
+    /** What happens next and from when, for the announcement (each step also waits for its notice period). */
+    private String nextStep(Instant since, Step step) {
+        boolean suspends = !properties.suspendAfter().isZero();
+        boolean revokes = !properties.revokeAfter().isZero();
+        if (step == Step.NOTICE && suspends) {
+            return "; unless it is used it will be suspended from " + since.plus(properties.suspendAfter())
+                    + (revokes ? " and revoked from " + since.plus(properties.revokeAfter()) : "");
+        }
+        if (step != Step.REVOKED && revokes) {
+            return "; unless it is used it will be revoked from " + since.plus(properties.revokeAfter());
+        }
+        return "";
+    }
+
+    /** Per step and per idle stretch: use resets the ladder, because the stretch then starts anew. */
+    private static String dormantKey(ApiKey key, Step step) {
+        return key.id() + " " + step.name().toLowerCase(Locale.ROOT) + " " + since(key);
+    }
+
+    private static Instant since(ApiKey key) {
+        return key.lastUsedAt() == null ? key.createdAt() : key.lastUsedAt();
+    }
+
+    private static long idleDays(ApiKey key, Instant now) {
+        return Duration.between(since(key), now).toDays();
+    }
+
+    /** The dormant ladder's steps. */
+    private enum Step {
+        NOTICE,
+        SUSPENDED,
+        REVOKED
     }
 }

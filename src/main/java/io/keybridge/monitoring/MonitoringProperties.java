@@ -11,11 +11,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param overdueAfter how late a planned rotation may be before it is a {@code ROTATION_OVERDUE} finding (a failed
  *     attempt is one at once)
  * @param expiringWithin how far ahead a key's own expiry is a {@code KEY_EXPIRING} finding
- * @param dormantAfter how long without use makes a key {@code DORMANT}
+ * @param dormantAfter how long without use makes a key {@code DORMANT} (a finding that announces the steps below)
+ * @param suspendAfter how long without use suspends a key (an ADMIN can resume it); {@code 0} never
+ * @param revokeAfter how long without use revokes a key for good; {@code 0} never
+ * @param noticePeriod the least time between a step's announcement and the step
  */
 @ConfigurationProperties("keybridge.monitoring")
 public record MonitoringProperties(
         @DefaultValue("PT5M") Duration sweepInterval,
         @DefaultValue("PT15M") Duration overdueAfter,
         @DefaultValue("P7D") Duration expiringWithin,
-        @DefaultValue("P30D") Duration dormantAfter) {}
+        @DefaultValue("P30D") Duration dormantAfter,
+        @DefaultValue("P60D") Duration suspendAfter,
+        @DefaultValue("P90D") Duration revokeAfter,
+        @DefaultValue("P7D") Duration noticePeriod) {
+
+    public MonitoringProperties {
+        if (!suspendAfter.isZero() && suspendAfter.compareTo(dormantAfter) <= 0) {
+            throw new IllegalArgumentException("keybridge.monitoring.suspend-after must be longer than dormant-after,"
+                    + " so that owners hear of it first (or 0 for never)");
+        }
+        if (!revokeAfter.isZero()
+                && (revokeAfter.compareTo(dormantAfter) <= 0
+                        || (!suspendAfter.isZero() && revokeAfter.compareTo(suspendAfter) <= 0))) {
+            throw new IllegalArgumentException("keybridge.monitoring.revoke-after must be longer than dormant-after"
+                    + " and suspend-after (or 0 for never)");
+        }
+    }
+}

@@ -81,7 +81,11 @@ class SecurityConfiguration {
                                 "/api/v1/keys/*/rotations",
                                 "/api/v1/scopes")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
-                        .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/revoke", "/api/v1/keys/*/emergency-rotate")
+                        .requestMatchers(
+                                HttpMethod.POST,
+                                "/api/v1/keys/*/revoke",
+                                "/api/v1/keys/*/emergency-rotate",
+                                "/api/v1/keys/*/suspend")
                         .hasAnyRole(ADMIN, RESPONDER)
                         .requestMatchers(HttpMethod.POST, "/api/v1/emergency-rotations")
                         .hasAnyRole(ADMIN, RESPONDER)

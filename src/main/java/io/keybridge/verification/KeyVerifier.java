@@ -121,6 +121,9 @@ public class KeyVerifier {
         if (version.expiresAt() != null && !now.isBefore(version.expiresAt())) {
             return refuse(Verdict.Reason.EXPIRED, version.keyId(), caller);
         }
+        if (version.suspended()) {
+            return refuse(Verdict.Reason.SUSPENDED, version.keyId(), caller);
+        }
         if (!version.allowedSources().permits(source)) {
             sourceRefused.increment();
             usage.sourceRefused(version.keyId(), source);

@@ -34,6 +34,7 @@ public sealed interface Verdict {
         BAD_CHECKSUM,
         UNKNOWN,
         REVOKED,
+        SUSPENDED,
         EXPIRED
     }
 }

@@ -18,6 +18,7 @@ record VerifiableVersion(
         Set<String> scopes,
         @Nullable Instant expiresAt,
         AllowedSources allowedSources,
+        boolean suspended,
         boolean revoked) {
 
     VerifiableVersion {
@@ -26,11 +27,31 @@ record VerifiableVersion(
 
     VerifiableVersion renamed(String newName) {
         return new VerifiableVersion(
-                keyId, versionId, version, newName, owner, environment, scopes, expiresAt, allowedSources, revoked);
+                keyId,
+                versionId,
+                version,
+                newName,
+                owner,
+                environment,
+                scopes,
+                expiresAt,
+                allowedSources,
+                suspended,
+                revoked);
     }
 
     VerifiableVersion asRevoked() {
         return new VerifiableVersion(
-                keyId, versionId, version, name, owner, environment, scopes, expiresAt, allowedSources, true);
+                keyId,
+                versionId,
+                version,
+                name,
+                owner,
+                environment,
+                scopes,
+                expiresAt,
+                allowedSources,
+                suspended,
+                true);
     }
 }

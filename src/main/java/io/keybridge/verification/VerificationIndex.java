@@ -143,6 +143,7 @@ public class VerificationIndex {
                 key.scopes(),
                 version.expiresAt() != null ? version.expiresAt() : key.expiresAt(),
                 key.allowedSources(),
+                key.status() == KeyStatus.SUSPENDED,
                 revoked);
     }
 }

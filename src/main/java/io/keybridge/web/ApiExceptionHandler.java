@@ -64,6 +64,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, "destination-in-use", "Destination already in use", e.getMessage());
     }
 
+    @ExceptionHandler(io.keybridge.lifecycle.KeyStatusConflictException.class)
+    ProblemDetail statusConflict(io.keybridge.lifecycle.KeyStatusConflictException e) {
+        return problem(HttpStatus.CONFLICT, "key-status-conflict", "Key status does not allow this", e.getMessage());
+    }
+
     @ExceptionHandler(KeyNotFoundException.class)
     ProblemDetail notFound(KeyNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "key-not-found", "Key not found", e.getMessage());

@@ -100,6 +100,7 @@ class KeyVerifierTests {
                 Set.of("lists:read"),
                 expiresAt,
                 io.keybridge.keys.AllowedSources.ANYWHERE,
+                false,
                 revoked);
     }
 }

@@ -8,6 +8,7 @@ import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.lifecycle.KeyEditor;
 import io.keybridge.lifecycle.KeyIssuer;
 import io.keybridge.lifecycle.KeyRevoker;
+import io.keybridge.lifecycle.KeySuspension;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -37,11 +38,18 @@ class KeyController {
     private final KeyIssuer issuer;
     private final KeyEditor editor;
     private final KeyRevoker revoker;
+    private final KeySuspension suspension;
     private final KeyCatalog catalog;
     private final KeyProperties properties;
 
     KeyController(
-            KeyIssuer issuer, KeyEditor editor, KeyRevoker revoker, KeyCatalog catalog, KeyProperties properties) {
+            KeyIssuer issuer,
+            KeyEditor editor,
+            KeyRevoker revoker,
+            KeySuspension suspension,
+            KeyCatalog catalog,
+            KeyProperties properties) {
+        this.suspension = suspension;
         this.issuer = issuer;
         this.editor = editor;
         this.revoker = revoker;
@@ -106,6 +114,24 @@ class KeyController {
         return KeyResponse.of(catalog.find(id));
     }
 
+    /** Suspends a key: no version verifies until an ADMIN resumes it; nothing changes at the destinations. */
+    @PostMapping(path = "/keys/{id}/suspend", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", description = "suspended (or already was)")
+    @ApiResponse(responseCode = "409", description = "the key is neither ACTIVE nor SUSPENDED")
+    KeyResponse suspend(@PathVariable UUID id, @Valid @RequestBody RevokeKeyRequest request, Authentication caller) {
+        suspension.suspend(id, request.reason(), caller.getName());
+        return KeyResponse.of(catalog.find(id));
+    }
+
+    /** Resumes a suspended key: the versions consumers hold verify again at once. */
+    @PostMapping(path = "/keys/{id}/resume")
+    @ApiResponse(responseCode = "200", description = "active again (or already was)")
+    @ApiResponse(responseCode = "409", description = "the key is neither SUSPENDED nor ACTIVE")
+    KeyResponse resume(@PathVariable UUID id, Authentication caller) {
+        suspension.resume(id, caller.getName());
+        return KeyResponse.of(catalog.find(id));
+    }
+
     /** The scopes a key may be given. */
     @GetMapping("/scopes")
     List<Scope> scopes() {
@@ -118,7 +144,7 @@ class KeyController {
         try {
             return KeyStatus.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("status must be one of pending, active, revoked");
+            throw new IllegalArgumentException("status must be one of pending, active, suspended, revoked");
         }
     }
 
