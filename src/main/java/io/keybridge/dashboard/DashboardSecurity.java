@@ -85,7 +85,8 @@ class DashboardSecurity {
                                 "/ui/keys",
                                 "/ui/keys/*/rename",
                                 "/ui/keys/*/policy",
-                                "/ui/keys/*/rotate")
+                                "/ui/keys/*/rotate",
+                                "/ui/keys/*/resume")
                         .hasRole(ADMIN)
                         .requestMatchers(
                                 HttpMethod.POST, "/ui/keys/*/revoke", "/ui/keys/*/emergency-rotate", "/ui/incident")

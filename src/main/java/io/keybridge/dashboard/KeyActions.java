@@ -6,6 +6,8 @@ import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.lifecycle.KeyDetails;
 import io.keybridge.lifecycle.KeyEditor;
 import io.keybridge.lifecycle.KeyRevoker;
+import io.keybridge.lifecycle.KeyStatusConflictException;
+import io.keybridge.lifecycle.KeySuspension;
 import io.keybridge.lifecycle.web.Patterns;
 import io.keybridge.rotation.KeyNotRotatableException;
 import io.keybridge.rotation.Rotation;
@@ -26,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * What the key page's buttons do: rename, change policy, rotate now (ADMIN); emergency rotate and revoke (ADMIN,
+ * What the key page's buttons do: rename, change policy, rotate now, resume a suspended key (ADMIN); emergency rotate and revoke (ADMIN,
  * RESPONDER; the filter chain enforces the roles). Each answers with a redirect to the key page and a one-line outcome.
  */
 @Controller
@@ -41,8 +43,15 @@ class KeyActions {
     private final KeyEditor editor;
     private final KeyRevoker revoker;
     private final RotationCoordinator rotations;
+    private final KeySuspension suspension;
 
-    KeyActions(KeyCatalog catalog, KeyEditor editor, KeyRevoker revoker, RotationCoordinator rotations) {
+    KeyActions(
+            KeyCatalog catalog,
+            KeyEditor editor,
+            KeyRevoker revoker,
+            RotationCoordinator rotations,
+            KeySuspension suspension) {
+        this.suspension = suspension;
         this.catalog = catalog;
         this.editor = editor;
         this.revoker = revoker;
@@ -102,6 +111,16 @@ class KeyActions {
             return failure(redirect, id, e.getMessage());
         } catch (RotationFailedException e) {
             return failure(redirect, id, e.getMessage() + " The current version still verifies; a retry is scheduled.");
+        }
+    }
+
+    @PostMapping("/{id}/resume")
+    String resume(@PathVariable UUID id, Authentication caller, RedirectAttributes redirect) {
+        try {
+            suspension.resume(id, caller.getName());
+            return success(redirect, id, "Resumed: the versions consumers hold verify again.");
+        } catch (KeyStatusConflictException e) {
+            return failure(redirect, id, e.getMessage());
         }
     }
 

@@ -66,6 +66,14 @@ final class MeteredDestination implements SecretDestination {
     }
 
     @Override
+    public void preflight(String path) {
+        timed("preflight", () -> {
+            destination.preflight(path);
+            return null;
+        });
+    }
+
+    @Override
     public @Nullable String probe() {
         return timed("probe", destination::probe);
     }

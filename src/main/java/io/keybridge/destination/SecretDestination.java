@@ -72,6 +72,14 @@ public interface SecretDestination {
         return null;
     }
 
+    /**
+     * Checks, without writing, that keybridge can still deliver a new version to this delivered secret: for warnings
+     * days before a scheduled rotation would fail.
+     *
+     * @throws DestinationException naming what is missing
+     */
+    default void preflight(String path) {}
+
     /** How much of a secret {@link #remove} takes away. */
     enum Removal {
         /** Destroy the version's material; keep the secret, its metadata and other versions. */

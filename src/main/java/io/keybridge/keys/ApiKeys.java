@@ -289,6 +289,14 @@ public class ApiKeys {
                 .list();
     }
 
+    /** Active keys whose next rotation is planned before the instant. */
+    public List<ApiKey> rotatingBefore(Instant before) {
+        return jdbc.sql("SELECT * FROM api_keys WHERE status = 'ACTIVE' AND next_rotation_at < :before")
+                .param("before", Sql.timestamp(before))
+                .query(ApiKeys::key)
+                .list();
+    }
+
     /** Active keys that expire before the instant. */
     public List<ApiKey> expiringBefore(Instant before) {
         return jdbc.sql("SELECT * FROM api_keys WHERE status = 'ACTIVE' AND expires_at < :before")

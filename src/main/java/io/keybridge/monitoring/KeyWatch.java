@@ -30,7 +30,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * The periodic sweep: raises a finding for every active key whose rotation is overdue, whose own expiry is near, that
+ * The periodic sweep: raises a finding for every active key whose rotation is overdue or would fail (its destinations
+ * are checked days ahead), whose own expiry is near, that
  * nobody used for a while (and, further on, suspends and revokes it), or that holds scopes no request needs. Each finding is raised once per occurrence (the dedupe key names the planned rotation,
  * the expiry or the last use), so every node may sweep.
  */
@@ -48,6 +49,7 @@ public class KeyWatch {
     private final KeySuspension suspension;
     private final KeyRevoker revoker;
     private final LastUseRecorder lastUse;
+    private final Preflight preflight;
     private final UsageStore scopes;
     private final UsageProperties usage;
 
@@ -60,7 +62,9 @@ public class KeyWatch {
             UsageProperties usage,
             KeySuspension suspension,
             KeyRevoker revoker,
-            LastUseRecorder lastUse) {
+            LastUseRecorder lastUse,
+            Preflight preflight) {
+        this.preflight = preflight;
         this.lastUse = lastUse;
         this.suspension = suspension;
         this.revoker = revoker;
@@ -85,6 +89,9 @@ public class KeyWatch {
         }
         for (ApiKey key : keys.expiringBefore(now.plus(properties.expiringWithin()))) {
             raised += raise(expiring(key, now));
+        }
+        for (ApiKey key : keys.rotatingBefore(now.plus(properties.preflightAhead()))) {
+            raised += preflight.check(key);
         }
         raised += dormancy(now);
         raised += overPrivileged(now);

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sweepInterval how often keys are checked for the findings below
  * @param overdueAfter how late a planned rotation may be before it is a {@code ROTATION_OVERDUE} finding (a failed
  *     attempt is one at once)
+ * @param preflightAhead how long before a planned rotation keybridge checks it can write the key's destinations
  * @param expiringWithin how far ahead a key's own expiry is a {@code KEY_EXPIRING} finding
  * @param dormantAfter how long without use makes a key {@code DORMANT} (a finding that announces the steps below)
  * @param suspendAfter how long without use suspends a key (an ADMIN can resume it); {@code 0} never
@@ -20,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MonitoringProperties(
         @DefaultValue("PT5M") Duration sweepInterval,
         @DefaultValue("PT15M") Duration overdueAfter,
+        @DefaultValue("P3D") Duration preflightAhead,
         @DefaultValue("P7D") Duration expiringWithin,
         @DefaultValue("P30D") Duration dormantAfter,
         @DefaultValue("P60D") Duration suspendAfter,

@@ -246,6 +246,34 @@ class DashboardIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aSuspendedKeyShowsWhyAndOnlyAnAdminResumesIt() {
+        String path = "dash/" + unique("held");
+        String id = issue(unique("held"), "dash", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String key = readKeyAsConsumer(path);
+        api.patch("/api/v1/keys/" + id, ADMIN, Map.of("allowedSources", List.of("10.0.0.0/8")));
+        api.post("/api/v1/keys/" + id + "/suspend", RESPONDER, Map.of("reason", "odd traffic"));
+        Dashboard auditor = Dashboard.signedIn(port, AUDITOR);
+        Dashboard.Page seen = auditor.get("/ui/keys/" + id);
+        assertThat(seen.body())
+                .contains("SUSPENDED", "No version verifies", "10.0.0.0/8")
+                .doesNotContain(">Resume<");
+        assertThat(auditor.post("/ui/keys/" + id + "/resume", Map.of()).status())
+                .isEqualTo(403);
+
+        Dashboard admin = Dashboard.signedIn(port, ADMIN);
+        admin.get("/ui/keys/" + id);
+        admin.post("/ui/keys/" + id + "/resume", Map.of());
+
+        assertThat(admin.get("/ui/keys/" + id).body()).contains("Resumed: the versions consumers hold verify again.");
+        assertThat(api.post("/api/v1/verify", VERIFIER, Map.of("clientAddress", "10.2.3.4"), Map.of("X-API-Key", key))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void theKeysListSearchesFiltersAndFlagsWhatNeedsAttention() {
         String owner = unique("listowner");
         String dormantPath = "dash/" + unique("dormant");

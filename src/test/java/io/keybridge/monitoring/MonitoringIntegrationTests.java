@@ -67,6 +67,46 @@ class MonitoringIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void preflightWarnsDaysBeforeARotationWouldFailAtVaultOrAws() {
+        String vaultPath = unique("preflight") + "/api-key";
+        String vaultKeyId = issue(unique("preflight"), unique("team"), vaultPath, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String secretId = "preflight/" + unique("aws");
+        String awsKeyId = issueTo(unique("team"), List.of(io.keybridge.support.KeyRequests.aws(secretId)))
+                .json()
+                .path("id")
+                .asString();
+        clock.advance(Duration.ofDays(80)); // rotations are 10 days away: nothing is checked yet
+        watch.sweep();
+        assertThat(kinds(vaultKeyId)).doesNotContain("PREFLIGHT_FAILED");
+
+        bao.denyKeybridge(vaultPath);
+        try {
+            io.keybridge.support.OpenBao.Cli untagged =
+                    io.keybridge.support.Moto.server().untag("keybridge/" + secretId, "managed-by");
+            assertThat(untagged.exitCode()).as(untagged.stderr()).isZero();
+            clock.advance(Duration.ofDays(8)); // two days before the default policy's 90
+            watch.sweep();
+            watch.sweep();
+        } finally {
+            bao.restoreDenials();
+        }
+
+        JsonNode vault = api.get("/api/v1/findings?kind=PREFLIGHT_FAILED&keyId=" + vaultKeyId, AUDITOR)
+                .json();
+        assertThat(vault.path("totalItems").asInt()).as("raised once").isEqualTo(1);
+        assertThat(vault.path("items").get(0).path("summary").asString())
+                .contains("lacks update on secret/data/keybridge/" + vaultPath);
+        assertThat(vault.path("items").get(0).path("severity").asString()).isEqualTo("HIGH");
+        JsonNode aws = api.get("/api/v1/findings?kind=PREFLIGHT_FAILED&keyId=" + awsKeyId, AUDITOR)
+                .json();
+        assertThat(aws.path("totalItems").asInt()).isEqualTo(1);
+        assertThat(aws.path("items").get(0).path("summary").asString()).contains("managed-by=keybridge tag");
+    }
+
+    @Test
     void prometheusShowsKeysVerificationsRotationsDestinationsAndFindings() {
         String path = unique("metered") + "/api-key";
         String id = issue(unique("metered"), unique("team"), path, List.of("lists:read"))

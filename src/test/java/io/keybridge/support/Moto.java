@@ -134,6 +134,17 @@ public final class Moto {
         return OpenBao.run(List.of(python.toString(), "-c", script, secretName, value), Map.of("ENDPOINT", endpoint));
     }
 
+    /** Removes a tag from a secret with boto3, as a person tidying tags by hand would. */
+    public OpenBao.Cli untag(String secretName, String tagKey) {
+        String script = """
+                import boto3, os, sys
+                client = boto3.client("secretsmanager", endpoint_url=os.environ["ENDPOINT"], region_name="%s",
+                                      aws_access_key_id="testing", aws_secret_access_key="testing")
+                client.untag_resource(SecretId=sys.argv[1], TagKeys=[sys.argv[2]])
+                """.formatted(REGION);
+        return OpenBao.run(List.of(python.toString(), "-c", script, secretName, tagKey), Map.of("ENDPOINT", endpoint));
+    }
+
     /** Creates a secret keybridge does not manage (no tags), as another team would. */
     public OpenBao.Cli create(String secretName, String value) {
         String script = """

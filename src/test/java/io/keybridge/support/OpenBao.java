@@ -27,6 +27,9 @@ public final class OpenBao implements AutoCloseable {
     /** Paths under keybridge's root that keybridge's test token is denied, to make Vault refuse a push. */
     public static final String DENIED_FOLDER = "denied";
 
+    private static final String DENY_POLICY =
+            "path \"secret/data/keybridge/" + DENIED_FOLDER + "/*\" { capabilities = [\"deny\"] }\n";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,9 +63,7 @@ public final class OpenBao implements AutoCloseable {
         awaitHealthy();
         String keybridgePolicy = Files.readString(project.resolve("policies/vault/keybridge.hcl"));
         writePolicy("keybridge", keybridgePolicy);
-        writePolicy(
-                "keybridge-test-deny",
-                "path \"secret/data/keybridge/" + DENIED_FOLDER + "/*\" { capabilities = [\"deny\"] }\n");
+        writePolicy("keybridge-test-deny", DENY_POLICY);
         this.keybridgeToken = createToken(List.of("keybridge", "keybridge-test-deny"));
     }
 
@@ -102,6 +103,21 @@ public final class OpenBao implements AutoCloseable {
     /** The real {@code bao} binary, for tests that run it from another program. */
     public Path baoBinary() {
         return bao;
+    }
+
+    /**
+     * Denies keybridge's token writes to one more path (below {@code secret/data/keybridge/}), by rewriting the test's
+     * deny policy as an operator changing policies would; {@link #restoreDenials()} undoes it.
+     */
+    public void denyKeybridge(String mountRelativePath) {
+        writePolicy(
+                "keybridge-test-deny",
+                DENY_POLICY + "path \"secret/data/keybridge/" + mountRelativePath
+                        + "\" { capabilities = [\"deny\"] }\n");
+    }
+
+    public void restoreDenials() {
+        writePolicy("keybridge-test-deny", DENY_POLICY);
     }
 
     /** Runs the real {@code bao} CLI with the given token, e.g. {@code kv get -format=json secret/keybridge/x}. */

@@ -99,6 +99,31 @@ public class SecretsManagerDestination implements SecretDestination {
         return Duration.ofMinutes(10);
     }
 
+    /**
+     * Describes the secret: it must still exist, not be scheduled for deletion, and carry keybridge's tag (which the
+     * IAM policy's writes are conditioned on). Permission to write cannot be tested without writing.
+     */
+    @Override
+    public void preflight(String path) {
+        DescribeSecretResponse secret = describe(path);
+        String ref = refFor(path);
+        if (secret == null) {
+            throw new DestinationException(ref, "the secret no longer exists: the next rotation would fail");
+        }
+        if (secret.deletedDate() != null) {
+            throw new DestinationException(
+                    ref, "the secret is scheduled for deletion on " + secret.deletedDate() + ": restore it");
+        }
+        boolean tagged = secret.tags().stream()
+                .anyMatch(tag -> "managed-by".equals(tag.key()) && "keybridge".equals(tag.value()));
+        if (!tagged) {
+            throw new DestinationException(
+                    ref,
+                    "the secret lost its managed-by=keybridge tag, which keybridge's IAM"
+                            + " policy requires for writing: the next rotation would be refused");
+        }
+    }
+
     /** Configured when a region or endpoint is set for keybridge or the SDK; else keybridge runs without AWS. */
     @Override
     public @Nullable String probe() {

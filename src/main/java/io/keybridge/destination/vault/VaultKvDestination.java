@@ -6,6 +6,7 @@ import io.keybridge.destination.InvalidDestinationException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.KeyMaterial;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,39 @@ class VaultKvDestination implements SecretDestination {
     public String probe() {
         readMetadata(PROBE_PATH); // absent is fine: the answer proves Vault is up and keybridge's token is accepted
         return "read metadata at " + mount + "/metadata/" + root + "/" + PROBE_PATH;
+    }
+
+    /** Asks Vault which capabilities keybridge's token has on the secret's data and metadata paths. */
+    @Override
+    public void preflight(String path) {
+        String data = dataPath(path);
+        String metadata = metadataPath(path);
+        VaultResponse response = call(
+                path,
+                "check capabilities",
+                false,
+                () -> vault.write("sys/capabilities-self", Map.of("paths", List.of(data, metadata))));
+        Map<String, Object> granted = response == null || response.getData() == null ? Map.of() : response.getData();
+        List<String> missing = new ArrayList<>();
+        if (!allows(granted.get(data), "update")) {
+            missing.add("update on " + data);
+        }
+        if (!allows(granted.get(metadata), "read")) {
+            missing.add("read on " + metadata);
+        }
+        if (!missing.isEmpty()) {
+            throw new DestinationException(
+                    refFor(path),
+                    "keybridge's Vault token lacks " + String.join(" and ", missing)
+                            + ": the next rotation would fail (see policies/vault/keybridge.hcl)");
+        }
+    }
+
+    private static boolean allows(@Nullable Object capabilities, String needed) {
+        if (!(capabilities instanceof List<?> list) || list.contains("deny")) {
+            return false;
+        }
+        return list.contains(needed) || list.contains("root");
     }
 
     @Override
