@@ -137,6 +137,14 @@ public class ApiKeys {
         }
     }
 
+    /** Sets the key's scopes. */
+    public void changeScopes(UUID id, java.util.SortedSet<String> scopes) {
+        jdbc.sql("UPDATE api_keys SET scopes = :scopes WHERE id = :id")
+                .param("id", id)
+                .param("scopes", String.join(" ", scopes))
+                .update();
+    }
+
     /** Sets the key's rotation policy. */
     public void changeRotationPolicy(UUID id, String policy) {
         jdbc.sql("UPDATE api_keys SET rotation_policy = :policy WHERE id = :id")

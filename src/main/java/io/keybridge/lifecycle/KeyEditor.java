@@ -8,6 +8,8 @@ import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.verification.VerificationIndex;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -41,6 +43,33 @@ public class KeyEditor {
         this.index = index;
         this.audit = audit;
         this.transactions = transactions;
+    }
+
+    /**
+     * Narrows the key's scopes (what an {@code OVER_PRIVILEGED} finding suggests). Scopes are not part of the secret,
+     * so no new version is needed: every version of the key, on every node, holds only these from the next request.
+     * Scopes are never added to a live key; a key that needs more is a new key.
+     *
+     * @throws InvalidKeyRequestException if the scopes are empty or not a subset of the key's
+     * @throws KeyNotFoundException if there is no such key
+     */
+    public void narrowScopes(UUID keyId, Set<String> scopes, String actor) {
+        transactions.executeWithoutResult(status -> {
+            ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+            if (scopes.isEmpty() || !key.scopes().containsAll(scopes)) {
+                throw new InvalidKeyRequestException(
+                        "scopes",
+                        "narrower-only",
+                        "scopes can only be narrowed to a non-empty subset of " + key.scopes()
+                                + "; a key that needs more is a new key");
+            }
+            if (key.scopes().equals(scopes)) {
+                return;
+            }
+            keys.changeScopes(keyId, new TreeSet<>(scopes));
+            audit.record(actor, "key.scopes", keyId, Outcome.SUCCESS, key.scopes() + " -> " + new TreeSet<>(scopes));
+        });
+        index.refresh(keyId);
     }
 
     /**

@@ -90,7 +90,7 @@ class KeyController {
         return KeyResponse.of(catalog.find(id));
     }
 
-    /** Renames a key, moves it to another rotation policy and/or changes where it may be presented from. */
+    /** Renames a key, moves it to another rotation policy, changes where it may be presented from, narrows its scopes. */
     @PatchMapping(
             path = "/keys/{id}",
             consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
@@ -100,6 +100,9 @@ class KeyController {
         }
         if (request.rotationPolicy() != null) {
             editor.changeRotationPolicy(id, request.rotationPolicy(), caller.getName());
+        }
+        if (request.scopes() != null) {
+            editor.narrowScopes(id, new java.util.LinkedHashSet<>(request.scopes()), caller.getName());
         }
         if (request.allowedSources() != null) {
             editor.changeAllowedSources(id, CreateKeyRequest.sources(request.allowedSources()), caller.getName());

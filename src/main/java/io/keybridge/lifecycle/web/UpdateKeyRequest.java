@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Body of {@code PATCH /api/v1/keys/{id}}: a new name, a new rotation policy, a new source allow-list (an empty list
- * allows anywhere again), or several.
+ * allows anywhere again), narrower scopes, or several.
  */
 record UpdateKeyRequest(
         @Nullable @Size(min = 1, max = 100) @Pattern(regexp = Patterns.NAME, message = Patterns.NAME_MESSAGE)
@@ -18,10 +18,12 @@ record UpdateKeyRequest(
 
         @Nullable @Size(min = 1, max = 64) String rotationPolicy,
 
-        @Nullable @Size(max = AllowedSources.MAX_ENTRIES) List<@NotBlank @Size(max = 64) String> allowedSources) {
+        @Nullable @Size(max = AllowedSources.MAX_ENTRIES) List<@NotBlank @Size(max = 64) String> allowedSources,
 
-    @AssertTrue(message = "give name, rotationPolicy, allowedSources or several")
+        @Nullable @Size(min = 1, max = 20) List<@NotBlank @Size(max = 64) String> scopes) {
+
+    @AssertTrue(message = "give name, rotationPolicy, allowedSources, scopes or several")
     boolean isSomethingToChange() {
-        return name != null || rotationPolicy != null || allowedSources != null;
+        return name != null || rotationPolicy != null || allowedSources != null || scopes != null;
     }
 }
