@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
             RotateCommand.class,
             EmergencyRotateCommand.class,
             IncidentCommand.class,
+            FindingsCommand.class,
             AuditCommand.class
         },
         footer = {
@@ -109,6 +110,17 @@ public final class KeybridgeCli {
     void printJson(JsonNode node) {
         out.println(mapper.writeValueAsString(node));
         out.flush();
+    }
+
+    /** Prints the answer as JSON with {@code --json}, else the sentence; the command succeeded. */
+    int report(JsonNode answer, String sentence) {
+        if (json) {
+            printJson(answer);
+        } else {
+            out.println(sentence);
+            out.flush();
+        }
+        return ExitCodes.OK;
     }
 
     private String token() {

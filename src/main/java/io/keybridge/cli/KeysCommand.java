@@ -12,16 +12,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
-/** {@code keybridge keys list|show|create|rename|revoke}. */
+/** {@code keybridge keys list|show|create|rename|suspend|resume|revoke}. */
 @Command(
         name = "keys",
-        description = "List, show, create, rename and revoke keys.",
+        description = "List, show, create, rename, suspend, resume and revoke keys.",
         mixinStandardHelpOptions = true,
         subcommands = {
             KeysCommand.ListKeys.class,
             KeysCommand.ShowKey.class,
             KeysCommand.CreateKey.class,
             KeysCommand.RenameKey.class,
+            KeysCommand.SuspendKey.class,
+            KeysCommand.ResumeKey.class,
             KeysCommand.RevokeKey.class
         })
 final class KeysCommand {
@@ -334,6 +336,59 @@ final class KeysCommand {
                 root.out.flush();
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "suspend",
+            description = "Suspend a key: no version verifies until an ADMIN resumes it; nothing is removed.",
+            mixinStandardHelpOptions = true)
+    static final class SuspendKey implements Callable<Integer> {
+        @ParentCommand
+        @Nullable
+        KeysCommand keys;
+
+        @Parameters(paramLabel = "KEY")
+        @Nullable
+        String key;
+
+        @Option(names = "--reason", required = true, description = "why, for the audit trail")
+        @Nullable
+        String reason;
+
+        @Override
+        public Integer call() {
+            KeybridgeCli root = keys.root();
+            KeybridgeClient client = root.client();
+            String id = KeyReference.resolve(client, key);
+            JsonNode suspended = client.post("api/v1/keys/" + id + "/suspend", Map.of("reason", reason));
+            return root.report(
+                    suspended,
+                    "Suspended " + suspended.path("name").asString() + " (" + id
+                            + "): no version verifies until it is resumed.");
+        }
+    }
+
+    @Command(
+            name = "resume",
+            description = "Resume a suspended key: the versions consumers hold verify again at once.",
+            mixinStandardHelpOptions = true)
+    static final class ResumeKey implements Callable<Integer> {
+        @ParentCommand
+        @Nullable
+        KeysCommand keys;
+
+        @Parameters(paramLabel = "KEY")
+        @Nullable
+        String key;
+
+        @Override
+        public Integer call() {
+            KeybridgeCli root = keys.root();
+            KeybridgeClient client = root.client();
+            String id = KeyReference.resolve(client, key);
+            JsonNode resumed = client.post("api/v1/keys/" + id + "/resume", null);
+            return root.report(resumed, "Resumed " + resumed.path("name").asString() + " (" + id + ").");
         }
     }
 }

@@ -95,7 +95,7 @@ final class AnomalyDetector {
                     window.keyId(),
                     FindingKind.SOURCE_NOT_ALLOWED,
                     Severity.HIGH,
-                    "'" + name + "' presented " + window.sourceRefused() + " times from outside its allowed sources: "
+                    "'" + name + "' refused " + window.sourceRefused() + "× from outside its allowed sources: "
                             + new TreeSet<>(window.refusedSources()),
                     Map.of(
                             "refused", Long.toString(window.sourceRefused()),

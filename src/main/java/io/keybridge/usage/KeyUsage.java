@@ -165,7 +165,7 @@ public class KeyUsage {
                 FindingKind.STRAGGLER,
                 Severity.MEDIUM,
                 "revoked version " + straggler.version() + " of '" + name + "' presented " + sighting.count.sum()
-                        + " times from " + straggler.source() + " (via " + straggler.caller()
+                        + "× from " + straggler.source() + " (via " + straggler.caller()
                         + "): a consumer that never picked up the new version, or a leak",
                 evidence,
                 straggler.keyId() + " v" + straggler.version() + " " + straggler.source() + " " + straggler.caller());

@@ -135,6 +135,41 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(cli(ADMIN, "keys", "show", name).code()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.keybridge.usage.KeyUsage usage;
+
+    @Test
+    void suspendResumeAndFindingsForTheResponderAtTwoInTheMorning() {
+        String name = unique("cli_held");
+        String path = "cli/" + name;
+        String id = issue(name, "cli", path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String key = readKeyAsConsumer(path);
+
+        Run suspended = cli(RESPONDER, "keys", "suspend", name, "--reason", "odd traffic");
+        assertThat(suspended.code()).as(suspended.err()).isZero();
+        assertThat(suspended.out()).contains("Suspended " + name);
+        assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);
+        assertThat(cli(RESPONDER, "keys", "resume", name).code())
+                .as("resuming is for an ADMIN")
+                .isEqualTo(ExitCodes.NOT_ALLOWED);
+        assertThat(cli(ADMIN, "keys", "resume", name).out()).contains("Resumed " + name);
+        assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(200);
+
+        for (int i = 0; i < 2; i++) {
+            api.post("/api/v1/verify", VERIFIER, Map.of("clientAddress", "192.0.2.1"), Map.of("X-API-Key", key));
+        }
+        api.patch("/api/v1/keys/" + id, ADMIN, Map.of("allowedSources", List.of("10.0.0.0/8")));
+        api.post("/api/v1/verify", VERIFIER, Map.of("clientAddress", "192.0.2.1"), Map.of("X-API-Key", key));
+        usage.flush();
+        Run findings = cli(AUDITOR, "findings", "--key", name, "--severity", "HIGH");
+        assertThat(findings.code()).as(findings.err()).isZero();
+        assertThat(findings.out()).contains("SOURCE_NOT_ALLOWED", "HIGH", "refused 1× from outside");
+        assertThat(cli(AUDITOR, "--json", "findings", "--kind", "NOPE").code()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
     @Test
     void incidentDryRunChangesNothingAndARunShowsProgressUntilEveryKeyIsDelivered() {
         String owner = unique("cliincident");

@@ -1,0 +1,71 @@
+package io.keybridge.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.databind.JsonNode;
+
+/** {@code keybridge findings}: what keybridge noticed, newest first. */
+@Command(
+        name = "findings",
+        description = "What keybridge noticed about keys (leak reports, spikes, stragglers, dormant keys...),"
+                + " newest first.",
+        mixinStandardHelpOptions = true)
+final class FindingsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    @Nullable
+    KeybridgeCli root;
+
+    @Option(names = "--key", description = "findings about this key (id or name)")
+    @Nullable
+    String key;
+
+    @Option(names = "--kind", description = "e.g. LEAK_REPORTED, REQUEST_SPIKE, STRAGGLER, DORMANT")
+    @Nullable
+    String kind;
+
+    @Option(names = "--severity", description = "this severity or higher: LOW, MEDIUM, HIGH, CRITICAL")
+    @Nullable
+    String severity;
+
+    @Option(names = "--since", description = "an instant, e.g. 2026-11-30T00:00:00Z")
+    @Nullable
+    String since;
+
+    @Option(names = "--limit", defaultValue = "50", description = "at most this many findings (1 to 500, default 50)")
+    int limit;
+
+    @Override
+    public Integer call() {
+        KeybridgeCli cli = Cli.root(root);
+        KeybridgeClient client = cli.client();
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("keyId", key == null ? null : KeyReference.resolve(client, key));
+        query.put("kind", kind);
+        query.put("severity", severity);
+        query.put("since", since);
+        query.put("size", limit);
+        JsonNode page = client.get("api/v1/findings", query);
+        if (cli.json) {
+            cli.printJson(page);
+            return ExitCodes.OK;
+        }
+        Table table = new Table("WHEN", "SEVERITY", "KIND", "KEY", "SUMMARY");
+        for (JsonNode finding : page.path("items")) {
+            String keyId = finding.path("keyId").asString("");
+            table.row(
+                    KeyText.when(finding.path("raisedAt").asString()),
+                    finding.path("severity").asString(),
+                    finding.path("kind").asString(),
+                    keyId.length() >= 8 ? keyId.substring(0, 8) : "-",
+                    finding.path("summary").asString());
+        }
+        table.print(cli.out);
+        return ExitCodes.OK;
+    }
+}
