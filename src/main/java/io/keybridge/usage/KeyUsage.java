@@ -63,8 +63,8 @@ public class KeyUsage {
         key.requests.increment();
         if (missingScope) {
             key.missingScope.increment();
-        } else if (key.scopes.size() < SAMPLE * 4) {
-            key.scopes.addAll(scopesNeeded);
+        } else if (!key.scopes.containsAll(scopesNeeded) && key.scopes.size() < SAMPLE * 4) {
+            key.scopes.addAll(scopesNeeded); // a read on the hot path; a write only for a scope new this interval
         }
     }
 
