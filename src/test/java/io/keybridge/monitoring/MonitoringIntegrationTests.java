@@ -62,6 +62,11 @@ class MonitoringIntegrationTests extends IntegrationTest {
                         .path("totalItems")
                         .asInt())
                 .isEqualTo(1);
+        // and the deployment platform hears of each through its webhook
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(events(expiringId)).contains("key.expiring");
+            assertThat(events(dormantId)).contains("key.rotation_overdue", "finding.raised");
+        });
         assertThat(api.get("/api/v1/findings?kind=NOPE", AUDITOR).status()).isEqualTo(400);
         assertThat(api.get("/api/v1/findings", VERIFIER).status()).isEqualTo(403);
     }
@@ -158,6 +163,14 @@ class MonitoringIntegrationTests extends IntegrationTest {
                         .path("status")
                         .asString())
                 .isEqualTo("UP");
+    }
+
+    private static List<String> events(String keyId) {
+        return io.keybridge.support.WebhookReceiver.get().received().stream()
+                .filter(received ->
+                        received.answered() == 200 && received.body().contains(keyId))
+                .map(io.keybridge.support.WebhookReceiver.Received::eventType)
+                .toList();
     }
 
     private List<String> kinds(String keyId) {
