@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.keybridge.lifecycle.StepReached;
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
-import io.keybridge.support.OpenBao;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -229,7 +228,7 @@ class RotationIntegrationTests extends IntegrationTest {
                 .path("id")
                 .asString();
         String current = readKeyAsConsumer(path);
-        denyKeybridge("secret/data/keybridge/" + path);
+        bao.denyKeybridge(path);
         try {
             Api.Response failed = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
 
@@ -262,7 +261,7 @@ class RotationIntegrationTests extends IntegrationTest {
                             .asString())
                     .isEqualTo("FAILED");
         } finally {
-            denyKeybridge(null);
+            bao.restoreDenials();
         }
 
         Api.Response retried = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
@@ -284,13 +283,13 @@ class RotationIntegrationTests extends IntegrationTest {
         String path = unique("at-risk") + "/api-key";
         String id = createWithPolicy(path, "expiring"); // version 1 expires 10 s from now
         double before = meters.counter("keybridge.rotation.expiry-at-risk").count();
-        denyKeybridge("secret/data/keybridge/" + path);
+        bao.denyKeybridge(path);
         try {
             Api.Response failed = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
 
             assertThat(failed.status()).isEqualTo(502); // the retry comes 30 s later, after version 1 expired
         } finally {
-            denyKeybridge(null);
+            bao.restoreDenials();
             api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "stop the schedule"));
         }
         assertThat(meters.counter("keybridge.rotation.expiry-at-risk").count()).isEqualTo(before + 1);
@@ -305,17 +304,6 @@ class RotationIntegrationTests extends IntegrationTest {
         assertThat(meters.counter("keybridge.rotations", "trigger", "MANUAL", "outcome", "failed")
                         .count())
                 .isPositive();
-    }
-
-    /** Rewrites the test deny policy on keybridge's token: Vault refuses keybridge's writes to that path. */
-    private void denyKeybridge(String extraPath) {
-        String policy = "path \"secret/data/keybridge/denied/*\" { capabilities = [\"deny\"] }\n"
-                + (extraPath == null ? "" : "path \"" + extraPath + "\" { capabilities = [\"deny\"] }\n");
-        OpenBao.Response response = bao.root(
-                "PUT",
-                "sys/policies/acl/keybridge-test-deny",
-                tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(Map.of("policy", policy)));
-        assertThat(response.status()).isLessThan(300);
     }
 
     @Test

@@ -54,7 +54,7 @@ public abstract class IntegrationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         OpenBao server = OpenBaoExtension.server();
-        registry.add("keybridge.vault.uri", server::address);
+        registry.add("keybridge.vault.uri", server::keybridgeAddress);
         registry.add("keybridge.vault.token", server::keybridgeToken);
         Moto moto = Moto.server();
         registry.add("keybridge.aws.endpoint", moto::proxiedEndpoint);

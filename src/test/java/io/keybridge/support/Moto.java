@@ -26,7 +26,7 @@ public final class Moto {
     private final Path python;
     private final Process process;
     private final String endpoint;
-    private final AwsFaultProxy faults;
+    private final FaultProxy faults;
     private final SwitchableProxy proxy;
 
     private Moto() throws IOException, InterruptedException {
@@ -46,7 +46,7 @@ public final class Moto {
                 .start();
         awaitUp();
         // keybridge -> a proxy that can be taken down -> a proxy that injects AWS errors and delays -> moto
-        this.faults = new AwsFaultProxy(endpoint);
+        this.faults = new FaultProxy(endpoint);
         this.proxy = new SwitchableProxy(URI.create(faults.endpoint()).getPort());
     }
 
@@ -83,7 +83,7 @@ public final class Moto {
     }
 
     /** Injects AWS errors and delays into keybridge's calls, and records them. */
-    public AwsFaultProxy faults() {
+    public FaultProxy faults() {
         return faults;
     }
 

@@ -39,6 +39,8 @@ public final class OpenBao implements AutoCloseable {
     private final String address;
     private final String rootToken = "root-" + UUID.randomUUID();
     private final String keybridgeToken;
+    private final FaultProxy faults;
+    private final SwitchableProxy proxy;
 
     private OpenBao() throws IOException, InterruptedException {
         Path project = Path.of(System.getProperty("user.dir"));
@@ -65,6 +67,8 @@ public final class OpenBao implements AutoCloseable {
         writePolicy("keybridge", keybridgePolicy);
         writePolicy("keybridge-test-deny", DENY_POLICY);
         this.keybridgeToken = createToken(List.of("keybridge", "keybridge-test-deny"));
+        this.faults = new FaultProxy(address);
+        this.proxy = new SwitchableProxy(URI.create(faults.endpoint()).getPort());
     }
 
     static OpenBao start() {
@@ -80,6 +84,23 @@ public final class OpenBao implements AutoCloseable {
 
     public String address() {
         return address;
+    }
+
+    /**
+     * The address keybridge is given in the shared test context: through a proxy that a test can take down
+     * ({@link #proxy()}) and a proxy that injects Vault errors and delays ({@link #faults()}). Consumers and the tests'
+     * own checks use {@link #address()}, straight to OpenBao.
+     */
+    public String keybridgeAddress() {
+        return "http://127.0.0.1:" + proxy.port();
+    }
+
+    public FaultProxy faults() {
+        return faults;
+    }
+
+    public SwitchableProxy proxy() {
+        return proxy;
     }
 
     /** A token with keybridge's own policy (policies/vault/keybridge.hcl) — never the root token. */
@@ -170,6 +191,7 @@ public final class OpenBao implements AutoCloseable {
 
     @Override
     public void close() {
+        faults.close();
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

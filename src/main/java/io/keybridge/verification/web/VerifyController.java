@@ -1,8 +1,10 @@
 package io.keybridge.verification.web;
 
+import io.keybridge.audit.AuditLog;
 import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import io.keybridge.verification.KeyVerifier;
+import io.keybridge.verification.RefusalLimiter;
 import io.keybridge.verification.Verdict;
 import io.keybridge.web.ProblemTypes;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -37,9 +39,13 @@ class VerifyController {
     private static final ProblemDetail INVALID_KEY = invalidKey();
 
     private final KeyVerifier verifier;
+    private final RefusalLimiter limiter;
+    private final AuditLog audit;
 
-    VerifyController(KeyVerifier verifier) {
+    VerifyController(KeyVerifier verifier, RefusalLimiter limiter, AuditLog audit) {
         this.verifier = verifier;
+        this.limiter = limiter;
+        this.audit = audit;
     }
 
     @PostMapping(path = "/api/v1/verify", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -48,6 +54,9 @@ class VerifyController {
             description = "the key is valid and holds every required scope",
             content = @Content(schema = @Schema(implementation = VerifiedKey.class)))
     @ApiResponse(responseCode = "401", description = "missing, malformed, unknown, revoked or expired key")
+    @ApiResponse(
+            responseCode = "429",
+            description = "too many invalid keys from this client address lately: wait Retry-After seconds")
     @ApiResponse(
             responseCode = "403",
             description = "valid key without a required scope (missingScopes), or presented from an address outside"
@@ -64,7 +73,16 @@ class VerifyController {
         String source = request != null && request.clientAddress() != null
                 ? request.validClientAddress()
                 : firstAddress(forwardedFor);
-        return switch (verifier.verify(key, required, caller.getName(), source)) {
+        java.time.Duration wait = limiter.waitFor(source);
+        if (!wait.isZero()) {
+            audit.recordRefusal(caller.getName(), "verify", null, "too many refusals from " + source);
+            return tooManyRefusals(wait);
+        }
+        Verdict verdict = verifier.verify(key, required, caller.getName(), source);
+        if (verdict instanceof Verdict.Refused) {
+            limiter.refused(source);
+        }
+        return switch (verdict) {
             case Verdict.Valid valid ->
                 ResponseEntity.ok(new VerifiedKey(
                         valid.keyId(),
@@ -97,6 +115,19 @@ class VerifyController {
                         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body(INVALID_KEY);
         };
+    }
+
+    private static ResponseEntity<ProblemDetail> tooManyRefusals(java.time.Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "Too many invalid keys were presented from this address; try again in " + seconds + " s.");
+        problem.setType(ProblemTypes.of("too-many-refusals"));
+        problem.setTitle("Too many refusals");
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header("Retry-After", Long.toString(seconds))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /** The left-most address of an {@code X-Forwarded-For} list, if it is an address literal. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Api;
-import io.keybridge.support.AwsFaultProxy;
+import io.keybridge.support.FaultProxy;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.Moto;
@@ -30,7 +30,7 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Moto moto = Moto.server();
-    private final AwsFaultProxy aws = moto.faults();
+    private final FaultProxy aws = moto.faults();
 
     @AfterEach
     void noFaultsLeft() {
@@ -47,7 +47,7 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
         Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT30S"));
 
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
-        List<AwsFaultProxy.Call> puts = aws.calls("PutSecretValue");
+        List<FaultProxy.Call> puts = aws.calls("PutSecretValue");
         assertThat(puts).as("two throttled attempts, then the one that landed").hasSize(3);
         assertThat(puts.stream().map(call -> token(call)).distinct()).hasSize(1);
         assertThat(Duration.between(puts.getFirst().at(), puts.getLast().at()))
@@ -134,7 +134,7 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
         Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT30S"));
 
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
-        List<AwsFaultProxy.Call> puts = aws.calls("PutSecretValue");
+        List<FaultProxy.Call> puts = aws.calls("PutSecretValue");
         assertThat(puts).as("the timed-out attempt and its retry").hasSize(2);
         assertThat(token(puts.get(0))).isEqualTo(token(puts.get(1)));
         JsonNode versions = describe(secretId).path("versions");
@@ -182,7 +182,7 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
         Set<String> writeOperations = Set.of("PutSecretValue", "UpdateSecretVersionStage", "TagResource");
         List<Instant> writes = aws.calls().stream()
                 .filter(call -> writeOperations.contains(call.operation()))
-                .map(AwsFaultProxy.Call::at)
+                .map(FaultProxy.Call::at)
                 .sorted()
                 .toList();
         assertThat(writes.size()).as("a put and stage moves per key").isGreaterThanOrEqualTo(3 * keys);
@@ -205,7 +205,7 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
                 keys, writes.size(), spread.toMillis(), busiestSecond);
     }
 
-    private static String token(AwsFaultProxy.Call call) {
+    private static String token(FaultProxy.Call call) {
         return JSON.readTree(call.body()).path("ClientRequestToken").asString();
     }
 

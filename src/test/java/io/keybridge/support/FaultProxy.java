@@ -24,11 +24,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * An HTTP proxy on loopback in front of moto that can answer an AWS operation with an AWS error (throttling, access
- * denied, a KMS failure) or hold its answer back after forwarding it (so the write lands but the caller times out),
- * and that records every call it passed on: AWS faults moto cannot produce on its own.
+ * An HTTP proxy on loopback in front of moto or OpenBao that can answer a call with an error (AWS throttling, access
+ * denied, a KMS failure; Vault's 5xx or 403) or hold its answer back after forwarding it (so the write lands but the
+ * caller times out), and that records every call it passed on: faults the real servers cannot produce on their own.
+ * An AWS call is named by its operation ({@code PutSecretValue}); a Vault call by method and path
+ * ({@code POST /v1/secret/data/keybridge/x}); a fault applies to the calls whose name contains its key.
  */
-public final class AwsFaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
     /** Headers the JDK client sets itself. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
@@ -49,7 +51,9 @@ public final class AwsFaultProxy implements AutoCloseable {
 
     private record Delay(Duration delay) implements Fault {}
 
-    public AwsFaultProxy(String target) throws IOException {
+    private record Answer(int status, String contentType, String body) implements Fault {}
+
+    public FaultProxy(String target) throws IOException {
         this.target = target;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -66,6 +70,14 @@ public final class AwsFaultProxy implements AutoCloseable {
         for (int i = 0; i < times; i++) {
             faults.computeIfAbsent(operation, o -> new ConcurrentLinkedQueue<>())
                     .add(new Refuse(status, code, message));
+        }
+    }
+
+    /** The next {@code times} Vault calls whose method and path contain {@code call} get this Vault error. */
+    public void refuseVault(String call, int times, int status, String error) {
+        for (int i = 0; i < times; i++) {
+            faults.computeIfAbsent(call, o -> new ConcurrentLinkedQueue<>())
+                    .add(new Answer(status, "application/json", "{\"errors\":[\"" + error + "\"]}"));
         }
     }
 
@@ -93,10 +105,18 @@ public final class AwsFaultProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            String operation = amzTarget == null ? "" : amzTarget.substring(amzTarget.indexOf('.') + 1);
+            String operation = amzTarget != null
+                    ? amzTarget.substring(amzTarget.indexOf('.') + 1)
+                    : exchange.getRequestMethod() + " "
+                            + exchange.getRequestURI().getPath();
             String text = new String(body, StandardCharsets.UTF_8);
-            Queue<Fault> queue = faults.get(operation);
-            Fault fault = queue == null ? null : queue.poll();
+            Fault fault = nextFault(operation);
+            if (fault instanceof Answer answer) {
+                calls.add(new Call(arrived, operation, text, answer.status()));
+                exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+                send(exchange, answer.status(), answer.body().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (fault instanceof Refuse refuse) {
                 calls.add(new Call(arrived, operation, text, refuse.status()));
                 byte[] answer = ("{\"__type\":\"" + refuse.code() + "\",\"message\":\"" + refuse.message() + "\"}")
@@ -129,6 +149,18 @@ public final class AwsFaultProxy implements AutoCloseable {
         } catch (IOException e) {
             // the caller gave up (timed out); nothing to answer
         }
+    }
+
+    private Fault nextFault(String operation) {
+        for (Map.Entry<String, Queue<Fault>> entry : faults.entrySet()) {
+            if (operation.contains(entry.getKey())) {
+                Fault fault = entry.getValue().poll();
+                if (fault != null) {
+                    return fault;
+                }
+            }
+        }
+        return null;
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
