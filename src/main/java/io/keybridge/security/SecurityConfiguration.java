@@ -2,6 +2,7 @@ package io.keybridge.security;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.web.ProblemResponses;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -14,6 +15,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call what. Stateless: every request carries its bearer token, there are no sessions or cookies, hence no
@@ -26,6 +28,30 @@ class SecurityConfiguration {
     private static final String RESPONDER = Role.RESPONDER.name();
     private static final String AUDITOR = Role.AUDITOR.name();
     private static final String VERIFIER = Role.VERIFIER.name();
+
+    /**
+     * The firewall's refusals (encoded slashes or percent signs, control characters in the URL...) answered like every
+     * other error, as problem+json, rather than by the container's error page.
+     */
+    @Bean
+    RequestRejectedHandler problemForRejectedRequests(ProblemResponses problems) {
+        return (request, response, e) -> problems.write(
+                response,
+                HttpStatus.BAD_REQUEST,
+                "request-rejected",
+                "Request rejected",
+                "The URL or a header holds something keybridge never accepts (an encoded slash or percent sign,"
+                        + " a control character, a non-normalized path).");
+    }
+
+    /**
+     * Tomcat would refuse an encoded slash itself, with an HTML page; passed through, Spring Security's firewall
+     * refuses it (above), as problem+json.
+     */
+    @Bean
+    TomcatConnectorCustomizer encodedSlashesToTheFirewall() {
+        return connector -> connector.setEncodedSolidusHandling("passthrough");
+    }
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, ProblemResponses problems, AuditLog audit)

@@ -114,6 +114,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return validation(List.of(new FieldProblem(e.getName(), "type", e.getName() + " must be " + expected)));
     }
 
+    /** Tomcat refuses a query string it cannot split into parameters (e.g. {@code ?=1}): the client's fault. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ProblemDetail malformedQuery(org.apache.tomcat.util.http.InvalidParameterException e) {
+        return validation(List.of(new FieldProblem(null, "query", "the query string is malformed")));
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("unexpected error", e);

@@ -176,6 +176,12 @@ class AbuseIntegrationTests extends IntegrationTest {
                         .asInt())
                 .isZero();
 
+        Api.Response rejected = api.get("/api/v1/keys/%25%2F..%2Fadmin", AUDITOR);
+        assertThat(rejected.status())
+                .as("the firewall's refusal, as problem+json")
+                .isEqualTo(400);
+        assertThat(rejected.contentType()).startsWith("application/problem+json");
+
         String huge = "{\"scopes\":[\"" + "a".repeat(40_000) + "\"]}";
         assertThat(api.send("POST", "/api/v1/verify", VERIFIER, huge, Map.of()).status())
                 .isEqualTo(413);
