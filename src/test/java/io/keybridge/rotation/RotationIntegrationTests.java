@@ -23,6 +23,9 @@ class RotationIntegrationTests extends IntegrationTest {
     @Autowired
     private io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Autowired
+    private io.keybridge.cluster.ClusterNode node;
+
     @Test
     void aManualRotationDeliversANewVersionBothVerifyDuringTheOverlapThenTheOldIsRevoked() {
         String path = unique("rotating") + "/api-key";
@@ -421,13 +424,15 @@ class RotationIntegrationTests extends IntegrationTest {
                 .path("id")
                 .asString();
         UUID keyId = UUID.fromString(id);
-        // a rotation left delivering (as by another node) holds the key's rotation slot
+        // a rotation delivering on a live node (this one: on PostgreSQL, the cluster's orphan check would otherwise
+        // settle a rotation of no known node before the request, and the test would race it) holds the rotation slot
         jdbc.sql("""
                 INSERT INTO rotations (id, key_id, trigger_type, actor, from_version, state, overlap_seconds, started_at,
-                                       active_key_id)
-                VALUES (:id, :keyId, 'SCHEDULED', 'scheduler', 1, 'DELIVERING', 60, :now, :keyId)""")
+                                       active_key_id, node)
+                VALUES (:id, :keyId, 'SCHEDULED', 'scheduler', 1, 'DELIVERING', 60, :now, :keyId, :node)""")
                 .param("id", UUID.randomUUID())
                 .param("keyId", keyId)
+                .param("node", node.id())
                 .param("now", OffsetDateTime.now(ZoneOffset.UTC))
                 .update();
 
