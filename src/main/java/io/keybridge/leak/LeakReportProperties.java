@@ -31,6 +31,12 @@ public record LeakReportProperties(
         FINDING_ONLY
     }
 
+    @Override
+    public String toString() {
+        return "LeakReportProperties[secret=" + (secret == null ? "none" : "(set)") + ", publicKeyFile=" + publicKeyFile
+                + ", maxAge=" + maxAge + ", response=" + response + "]"; // never the secret
+    }
+
     public boolean enabled() {
         return (secret != null && !secret.isBlank()) || publicKeyFile != null;
     }

@@ -138,8 +138,13 @@ public class KeyUsage {
         if (!window.scopesNeeded().isEmpty()) {
             store.scopesUsed(keyId, window.scopesNeeded(), now);
         }
-        List<UsageStore.HourCount> history = store.hours(keyId, hour.minus(properties.baseline()), hour);
-        long thisHour = store.hours(keyId, hour, hour.plus(1, ChronoUnit.HOURS)).stream()
+        // one read: the baseline's hours and the current one, which the write above just added to
+        List<UsageStore.HourCount> rows =
+                store.hours(keyId, hour.minus(properties.baseline()), hour.plus(1, ChronoUnit.HOURS));
+        List<UsageStore.HourCount> history =
+                rows.stream().filter(row -> row.hour().isBefore(hour)).toList();
+        long thisHour = rows.stream()
+                .filter(row -> !row.hour().isBefore(hour))
                 .mapToLong(UsageStore.HourCount::requests)
                 .sum();
         String name = keys.find(keyId).map(ApiKey::name).orElse(keyId.toString());
