@@ -153,6 +153,25 @@ public class KeyVersions {
                 .update();
     }
 
+    /**
+     * Whether a later write of another version reached the destination under the destination version that this
+     * delivery only planned. Vault's check-and-set gives each version number to one write, so the planned write never
+     * landed, and that number now holds the other version.
+     */
+    public boolean plannedVersionTakenByAnother(Delivery delivery) {
+        return delivery.remoteVersion() != null
+                && jdbc.sql("""
+                                SELECT COUNT(*) FROM deliveries
+                                WHERE destination_id = :destinationId AND remote_version = :remoteVersion
+                                  AND version_id <> :versionId AND state IN ('WRITTEN', 'CONFIRMED')""")
+                                .param("destinationId", delivery.destinationId())
+                                .param("remoteVersion", delivery.remoteVersion())
+                                .param("versionId", delivery.versionId())
+                                .query(Integer.class)
+                                .single()
+                        > 0;
+    }
+
     /** Deliveries of the given versions. */
     public List<Delivery> deliveriesOf(Collection<UUID> versionIds) {
         if (versionIds.isEmpty()) {

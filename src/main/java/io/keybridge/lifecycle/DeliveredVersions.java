@@ -71,6 +71,13 @@ public class DeliveredVersions {
             if (!MAY_BE_PRESENT.contains(delivery.state()) || delivery.remoteVersion() == null) {
                 continue; // nothing was ever planned there, or it is gone already
             }
+            if (delivery.state() == DeliveryState.PENDING && versions.plannedVersionTakenByAnother(delivery)) {
+                // a process stopped between planning this write and making it, and a later version got the planned
+                // destination version: removing "this" version there would remove that later one, perhaps the key
+                // consumers hold now
+                record(delivery, DeliveryState.FAILED, "never written: a later version took its place");
+                continue;
+            }
             KeyDestination destination = byId.get(delivery.destinationId());
             Intent intent = new Intent(delivery.remoteVersion(), delivery.createdPath());
             try {

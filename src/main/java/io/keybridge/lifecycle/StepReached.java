@@ -15,6 +15,11 @@ public record StepReached(UUID keyId, UUID versionId, int version, Step step) {
     public enum Step {
         /** The new version is recorded {@code PENDING}; nothing is written yet. */
         VERSION_RECORDED,
+        /**
+         * The write at one destination is planned and recorded (with the destination version it will create), not yet
+         * made.
+         */
+        WRITE_PLANNED,
         /** The version is written at one destination, not yet confirmed there. */
         WRITTEN,
         /** The version is confirmed at one destination. */

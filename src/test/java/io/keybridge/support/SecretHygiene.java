@@ -3,11 +3,16 @@ package io.keybridge.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -18,6 +23,7 @@ public final class SecretHygiene {
 
     private static final Set<String> KEYS = ConcurrentHashMap.newKeySet();
     private static final Path LOG = Path.of("target/test-logs/keybridge.log");
+    private static final Pattern KEY_SHAPE = Pattern.compile("\\bee_(?:live|test)_[0-9A-Za-z]{49}\\b");
 
     private SecretHygiene() {}
 
@@ -76,6 +82,35 @@ public final class SecretHygiene {
                 .filter(key -> text.contains(key.substring(12)))
                 .map(key -> key.substring(0, 12) + "…")
                 .toList();
+    }
+
+    /** Fails unless a process log was written and holds neither a remembered key nor anything shaped like a key. */
+    public static void assertNoKeyInLog(Path log) {
+        try {
+            String text = Files.readString(log);
+            assertThat(text).as(log + " was written").contains("Started");
+            assertThat(leaksIn(text)).as("keys in " + log).isEmpty();
+            assertThat(KEY_SHAPE.matcher(text).find())
+                    .as("anything shaped like a key in " + log)
+                    .isFalse();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails if a remembered key, or anything shaped like a key, is in an H2 database's {@code SCRIPT} dump. */
+    public static void assertNoKeyInH2(Statement statement) throws SQLException {
+        StringBuilder dump = new StringBuilder();
+        try (ResultSet rs = statement.executeQuery("SCRIPT")) {
+            while (rs.next()) {
+                dump.append(rs.getString(1)).append('\n');
+            }
+        }
+        assertThat(dump).as("the dump holds data").contains("INSERT INTO");
+        assertThat(leaksIn(dump.toString())).as("keys in the database").isEmpty();
+        assertThat(KEY_SHAPE.matcher(dump).find())
+                .as("anything shaped like a key in the database")
+                .isFalse();
     }
 
     private static String readLog() {
