@@ -156,14 +156,15 @@ public class KeyVersions {
     /**
      * Whether a later write of another version reached the destination under the destination version that this
      * delivery only planned. Vault's check-and-set gives each version number to one write, so the planned write never
-     * landed, and that number now holds the other version.
+     * landed, and that number holds the other version (or held it: both may be removed together, the other one first).
      */
     public boolean plannedVersionTakenByAnother(Delivery delivery) {
         return delivery.remoteVersion() != null
                 && jdbc.sql("""
                                 SELECT COUNT(*) FROM deliveries
                                 WHERE destination_id = :destinationId AND remote_version = :remoteVersion
-                                  AND version_id <> :versionId AND state IN ('WRITTEN', 'CONFIRMED')""")
+                                  AND version_id <> :versionId
+                                  AND state IN ('WRITTEN', 'CONFIRMED', 'REMOVED', 'REMOVAL_FAILED')""")
                                 .param("destinationId", delivery.destinationId())
                                 .param("remoteVersion", delivery.remoteVersion())
                                 .param("versionId", delivery.versionId())
