@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -254,7 +255,21 @@ public class RotationCoordinator {
                 };
         if (removal != null && !replaced.isEmpty()) {
             // versions removed before are skipped, so repeating this after a crash is harmless
-            delivered.remove(key.id(), replaced.stream().map(KeyVersion::id).toList(), removal);
+            Map<String, String> failures = delivered.remove(
+                    key.id(), replaced.stream().map(KeyVersion::id).toList(), removal);
+            if (!failures.isEmpty()) {
+                // revoked already, so nothing verifies with them; but the policy wants them gone from the secret's
+                // history, so the rotation stays REVOKING and this step runs again
+                Instant retryAt = clock.instant().plus(properties.removalRetry());
+                scheduler.scheduleOverlapEnd(rotationId, retryAt);
+                log.warn(
+                        "rotation {} of key {}: old versions revoked, but not removed from {}; trying again at {}",
+                        rotationId,
+                        key.id(),
+                        failures.keySet(),
+                        retryAt);
+                return;
+            }
         }
         if (rotations.completed(rotationId, clock.instant())) {
             events.publishEvent(new StepReached(

@@ -11,8 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param policies the folder of rotation policy files ({@code *.yaml})
  * @param minimumOverlap the shortest overlap a policy or a manual rotation may ask for: at least the interval at which
  *     consumers (or secret-syncing operators) re-read their secret, so none is left holding a revoked key
+ * @param removalRetry how soon the end of an overlap tries again when a destination refused to remove the old
+ *     versions (they are revoked already and no longer verify; the rotation stays {@code REVOKING} until they are gone)
  */
 @ConfigurationProperties("keybridge.rotation")
 public record RotationProperties(
         @DefaultValue("policies/rotation") Path policies,
-        @DefaultValue("PT1H") Duration minimumOverlap) {}
+        @DefaultValue("PT1H") Duration minimumOverlap,
+        @DefaultValue("PT1M") Duration removalRetry) {}

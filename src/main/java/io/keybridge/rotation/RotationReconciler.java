@@ -56,7 +56,7 @@ public class RotationReconciler implements ApplicationRunner {
         int settled = 0;
         for (Rotation rotation : rotations.overlapEndedBy(cutoff)) {
             log.warn(
-                    "rotation {} of key {}: overlap ended at {} but the old version is not revoked; ending it",
+                    "rotation {} of key {}: overlap ended at {} but the rotation is not complete; ending it",
                     rotation.id(),
                     rotation.keyId(),
                     rotation.retireAt());

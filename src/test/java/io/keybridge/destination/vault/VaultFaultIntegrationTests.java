@@ -187,4 +187,66 @@ class VaultFaultIntegrationTests extends IntegrationTest {
         assertThat(api.verify(VERIFIER, fresh, List.of()).status()).isEqualTo(200);
         assertThat(api.verify(VERIFIER, leaked, List.of()).status()).isEqualTo(401);
     }
+
+    @Test
+    void whenVaultRefusesToRemoveTheOldVersionAtTheOverlapsEndItIsRevokedAnywayAndRemovedOnceVaultIsBack() {
+        String path = unique("vault-overlap-end") + "/api-key";
+        String id = issue(unique("vault-overlap-end"), unique("team"), path, List.of("lists:read"))
+                .json()
+                .path("id")
+                .asString();
+        String old = readKeyAsConsumer(path);
+        faults().refuseVault("/v1/secret/destroy/keybridge/" + path, 1_000, 503, "Vault is sealed");
+
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT2S"));
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        String fresh = readKeyAsConsumer(path);
+
+        // the overlap's end, and at least one retry of the removal 2 s later, both refused
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(faults().calls().stream()
+                                .filter(call -> call.operation().contains("/destroy/keybridge/" + path))
+                                .filter(call -> call.status() == 503))
+                        .hasSizeGreaterThanOrEqualTo(2));
+        assertThat(api.verify(VERIFIER, old, List.of()).status())
+                .as("revoked at the overlap's end, whatever Vault says")
+                .isEqualTo(401);
+        assertThat(api.verify(VERIFIER, fresh, List.of()).status()).isEqualTo(200);
+        assertThat(readKeyAsConsumer(path)).isEqualTo(fresh);
+        assertThat(rotationState(id))
+                .as("not complete while Vault keeps the old version")
+                .isEqualTo("REVOKING");
+        assertThat(versionDestroyed(path, 1)).isFalse();
+
+        faults().clear();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(versionDestroyed(path, 1))
+                    .as("removed once Vault is back")
+                    .isTrue();
+            assertThat(rotationState(id)).isEqualTo("COMPLETED");
+        });
+        assertThat(versionDestroyed(path, 2))
+                .as("the consumer's version is untouched")
+                .isFalse();
+        assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
+                .isEqualTo(200);
+    }
+
+    private String rotationState(String id) {
+        return api.get("/api/v1/keys/" + id + "/rotations", AUDITOR)
+                .json()
+                .get(0)
+                .path("state")
+                .asString();
+    }
+
+    private boolean versionDestroyed(String path, int version) {
+        return bao.metadata("keybridge/" + path)
+                .json()
+                .path("data")
+                .path("versions")
+                .path(String.valueOf(version))
+                .path("destroyed")
+                .asBoolean();
+    }
 }
