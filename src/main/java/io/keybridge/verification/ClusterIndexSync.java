@@ -4,10 +4,14 @@ import io.keybridge.cluster.ClusterNode;
 import io.keybridge.cluster.ClusterProperties;
 import io.keybridge.cluster.IndexChanges;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -35,6 +39,7 @@ class ClusterIndexSync {
     private final Clock clock;
     private final NavigableSet<Long> applied = new ConcurrentSkipListSet<>();
     private long highest = -1;
+    private @Nullable Instant unreachableSince;
 
     ClusterIndexSync(
             ClusterNode node,
@@ -54,6 +59,25 @@ class ClusterIndexSync {
         if (!node.clustered()) {
             return;
         }
+        try {
+            applyNewChanges();
+            if (unreachableSince != null) {
+                log.info("index changes readable again (unreadable since {})", unreachableSince);
+                unreachableSince = null;
+            }
+        } catch (DataAccessException e) {
+            // every 200 ms: say it once, not five times a second; the index keeps answering as it stands
+            if (unreachableSince == null) {
+                unreachableSince = clock.instant();
+                log.warn(
+                        "cannot read other nodes' index changes, verifying with this node's index until the database"
+                                + " is back: {}",
+                        NestedExceptionUtils.getMostSpecificCause(e).toString());
+            }
+        }
+    }
+
+    private void applyNewChanges() {
         if (highest < 0) {
             highest = Math.max(0, changes.latest() - START_MARGIN);
         }

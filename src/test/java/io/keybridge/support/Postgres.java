@@ -71,6 +71,10 @@ public final class Postgres {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
