@@ -46,15 +46,24 @@ ensure_venv() {
 
 # Debian's Chromium and playwright-core (npm ci in src/test/e2e) for the dashboard's browser test; never a browser
 # download.
+# apt-get install, as root or through sudo; $1 says what for, the rest are the packages
+apt_install() {
+  local why="$1"; shift
+  log "installing Debian's $* (apt-get), $why"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+  else
+    sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+  fi || die "could not install $*; install Debian's $* package and retry"
+}
+
+# libfaketime: the clock-jump tests move the wall clock of a keybridge JVM, and only that JVM's
+ensure_faketime() {
+  compgen -G "/usr/lib/*/faketime/libfaketimeMT.so.1" >/dev/null || apt_install "for the clock-jump tests" libfaketime
+}
+
 ensure_browser() {
-  if [ ! -x /usr/bin/chromium ]; then
-    log "installing Debian's chromium (apt-get), for the dashboard's browser test"
-    if [ "$(id -u)" -eq 0 ]; then
-      apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
-    else
-      sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
-    fi || die "could not install chromium; install Debian's chromium package and retry"
-  fi
+  [ -x /usr/bin/chromium ] || apt_install "for the dashboard's browser test" chromium
   command -v node >/dev/null || die "node (20 or newer) is needed for the dashboard's browser test"
   local e2e="$KEYBRIDGE_HOME/src/test/e2e"
   if [ ! -d "$e2e/node_modules/playwright-core" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then

@@ -48,6 +48,12 @@ public final class KeybridgeProcess implements AutoCloseable {
      * {@code postgres} profile and its database.
      */
     public static KeybridgeProcess start(Path folder, String name, List<String> arguments) {
+        return start(folder, name, arguments, Map.of());
+    }
+
+    /** {@link #start(Path, String, List)} with more environment variables for the JVM (e.g. {@link WallClock}'s). */
+    public static KeybridgeProcess start(
+            Path folder, String name, List<String> arguments, Map<String, String> extraEnvironment) {
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_AT));
@@ -91,6 +97,7 @@ public final class KeybridgeProcess implements AutoCloseable {
             environment.put("VAULT_TOKEN", bao.keybridgeToken());
             environment.put("AWS_ACCESS_KEY_ID", "testing"); // moto accepts any
             environment.put("AWS_SECRET_ACCESS_KEY", "testing");
+            environment.putAll(extraEnvironment);
             KeybridgeProcess node = new KeybridgeProcess(folder, log, builder.start(), port);
             node.awaitReady();
             return node;
