@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * At start, finishes what a stopped process (a crash, a {@code kill -9}) left between two steps: rotations left
@@ -39,6 +40,7 @@ class RotationRecovery implements ApplicationRunner {
     private final ClusterNode node;
     private final Scheduler quartz;
     private final ClusterProperties cluster;
+    private final TransactionTemplate transactions;
     /**
      * Before Quartz and the web server start. Quartz starts before this runner and fires what was missed while
      * keybridge was down, so a rotation started since is this process's own, alive, and not to be settled.
@@ -52,6 +54,7 @@ class RotationRecovery implements ApplicationRunner {
             ClusterNode node,
             Scheduler quartz,
             ClusterProperties cluster,
+            TransactionTemplate transactions,
             Clock clock) {
         this.rotations = rotations;
         this.coordinator = coordinator;
@@ -59,6 +62,7 @@ class RotationRecovery implements ApplicationRunner {
         this.node = node;
         this.quartz = quartz;
         this.cluster = cluster;
+        this.transactions = transactions;
         this.processStart = clock.instant();
     }
 
@@ -87,8 +91,27 @@ class RotationRecovery implements ApplicationRunner {
                         rotation.keyId());
                 coordinator.endOverlap(rotation.id());
             } else if (rotation.retireAt() != null) {
-                scheduler.scheduleOverlapEnd(rotation.id(), rotation.retireAt());
+                replantOverlapEnd(rotation);
             }
+        }
+    }
+
+    /**
+     * In a transaction, so that Quartz's lock orders this with the trigger's own firing: Quartz fires an overlap end
+     * that fell due while keybridge was down as soon as it starts, and deletes the job when it completes. Outside a
+     * transaction each statement commits alone, and storing the trigger could follow that deletion (a foreign-key
+     * error that stopped the start; found by the mixed-workload crash test). Should it fail anyway, the reconciler
+     * ends the overlap: start-up goes on.
+     */
+    private void replantOverlapEnd(Rotation rotation) {
+        try {
+            transactions.executeWithoutResult(
+                    status -> scheduler.scheduleOverlapEnd(rotation.id(), rotation.retireAt()));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "could not plan the end of rotation {}'s overlap again ({}); the reconciler will end it",
+                    rotation.id(),
+                    e.getMessage());
         }
     }
 

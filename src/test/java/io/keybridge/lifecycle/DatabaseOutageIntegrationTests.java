@@ -11,8 +11,9 @@ import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
+import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
-import io.keybridge.support.TcpProxy;
+import io.keybridge.support.SwitchableProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +34,7 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OpenBaoExtension.class)
 class DatabaseOutageIntegrationTests {
 
-    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    private static final Duration OUTAGE = Duration.ofSeconds(15);
 
     private final OpenBao bao = OpenBaoExtension.server();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -44,7 +44,7 @@ class DatabaseOutageIntegrationTests {
         Postgres postgres = Postgres.server();
         String database = "outage_" + run;
         postgres.database(database);
-        try (TcpProxy link = new TcpProxy(postgres.port());
+        try (SwitchableProxy link = new SwitchableProxy(postgres.port());
                 KeybridgeProcess node = KeybridgeProcess.start(
                         Path.of("target/crash-tests/outage-" + run),
                         "outage-" + run,
@@ -60,7 +60,7 @@ class DatabaseOutageIntegrationTests {
             String quietKey = read(quietPath);
             await().atMost(Duration.ofSeconds(20)).until(() -> successful(api, scheduledId) >= 1);
 
-            link.cut();
+            link.down();
             long cutAt = System.nanoTime();
             String scheduledKey = read(scheduledPath);
             List<Integer> verifications = new CopyOnWriteArrayList<>();
@@ -120,7 +120,7 @@ class DatabaseOutageIntegrationTests {
                     .isEqualTo(404);
             assertThat(read(quietPath)).as("a refused rotation wrote nothing").isEqualTo(quietKey);
 
-            link.restore();
+            link.up();
             int before = successful(api, scheduledId);
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500))
@@ -147,7 +147,7 @@ class DatabaseOutageIntegrationTests {
             assertThat(rotated).isNotEqualTo(quietKey);
             assertThat(api.verify(VERIFIER, rotated, List.of()).status()).isEqualTo(200);
 
-            List<JsonNode> history = history(api, scheduledId);
+            List<JsonNode> history = RotationHistory.of(api, ADMIN, scheduledId);
             assertThat(history)
                     .as("no rotation left half done")
                     .noneMatch(r -> r.path("state").asString().equals("DELIVERING") && !r.equals(history.getFirst()));
@@ -178,26 +178,12 @@ class DatabaseOutageIntegrationTests {
     }
 
     private String read(String path) {
-        OpenBao.Response read = bao.root("GET", "secret/data/keybridge/" + path, null);
-        assertThat(read.status()).isEqualTo(200);
-        String key = read.json().path("data").path("data").path("api_key").asString();
-        SecretHygiene.remember(key);
+        String key = bao.keyAt(path);
+        assertThat(key).as("the key at " + path).isNotNull();
         return key;
     }
 
-    private static List<JsonNode> history(Api api, String keyId) {
-        return StreamSupport.stream(
-                        api.get("/api/v1/keys/" + keyId + "/rotations", ADMIN)
-                                .json()
-                                .spliterator(),
-                        false)
-                .toList();
-    }
-
     private static int successful(Api api, String keyId) {
-        return (int) history(api, keyId).stream()
-                .filter(r -> List.of("OVERLAP", "REVOKING", "COMPLETED")
-                        .contains(r.path("state").asString()))
-                .count();
+        return RotationHistory.delivered(RotationHistory.of(api, ADMIN, keyId)).size();
     }
 }

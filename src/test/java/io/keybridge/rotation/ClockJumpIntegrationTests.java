@@ -10,6 +10,7 @@ import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
+import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.WallClock;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -256,20 +256,13 @@ class ClockJumpIntegrationTests {
     }
 
     private String read(String path) {
-        OpenBao.Response read = bao.root("GET", "secret/data/keybridge/" + path, null);
-        assertThat(read.status()).isEqualTo(200);
-        String key = read.json().path("data").path("data").path("api_key").asString();
-        SecretHygiene.remember(key);
+        String key = bao.keyAt(path);
+        assertThat(key).as("the key at " + path).isNotNull();
         return key;
     }
 
     private static List<JsonNode> history(Api api, Key key) {
-        return StreamSupport.stream(
-                        api.get("/api/v1/keys/" + key.id() + "/rotations", ADMIN)
-                                .json()
-                                .spliterator(),
-                        false)
-                .toList();
+        return RotationHistory.of(api, ADMIN, key.id());
     }
 
     /** The shortest time between the starts of two successive scheduled rotations of the key. */
@@ -291,8 +284,7 @@ class ClockJumpIntegrationTests {
     private static int count(Api api, Key key, String trigger) {
         return (int) history(api, key).stream()
                 .filter(r -> r.path("trigger").asString().equals(trigger))
-                .filter(r -> List.of("OVERLAP", "REVOKING", "COMPLETED")
-                        .contains(r.path("state").asString()))
+                .filter(RotationHistory::delivered)
                 .count();
     }
 }

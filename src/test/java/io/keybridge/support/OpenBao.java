@@ -184,6 +184,20 @@ public final class OpenBao implements AutoCloseable {
         }
     }
 
+    /**
+     * The key a consumer finds at keybridge's path (under {@code secret/keybridge/}), read over HTTP (the CLI's start-up
+     * would dominate a probe), and remembered for the leak scan; null if there is none.
+     */
+    public String keyAt(String keybridgePath) {
+        Response read = root("GET", "secret/data/keybridge/" + keybridgePath, null);
+        if (read.status() != 200) {
+            return null;
+        }
+        String key = read.json().path("data").path("data").path("api_key").asString(null);
+        SecretHygiene.remember(key);
+        return key;
+    }
+
     /** The KV v2 metadata of a path under {@code secret/}, or status 404. */
     public Response metadata(String mountRelativePath) {
         return root("GET", "secret/metadata/" + mountRelativePath, null);

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy on loopback in front of a real server that a test can take down (every connection, open or new, is cut)
- * and bring back: "the destination is down" without stopping the server the other tests share.
+ * and bring back: "the destination (or the database) is down" without stopping the server others share.
  */
-public final class SwitchableProxy {
+public final class SwitchableProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final int targetPort;
@@ -77,6 +77,16 @@ public final class SwitchableProxy {
     private static void closeQuietly(Socket socket) {
         try {
             socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        down();
+        try {
+            listener.close();
         } catch (IOException e) {
             // already closed
         }

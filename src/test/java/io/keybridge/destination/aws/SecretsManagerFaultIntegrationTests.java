@@ -205,6 +205,72 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
                 keys, writes.size(), spread.toMillis(), busiestSecond);
     }
 
+    @Test
+    void whenAwsFailsAtTheOverlapsEndTheOldKeyIsRevokedAnywayAndItsLabelRemovedOnceAwsIsBack() {
+        String secretId = unique("aws-overlap-end") + "/api-key";
+        String id = issueToAws(secretId, "ops").json().path("id").asString();
+        String oldKey = currentKey(secretId);
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT2S"));
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        String newKey = currentKey(secretId);
+        // removal begins by reading the secret's stages: AWS answers 503 to that until cleared
+        aws.refuse("DescribeSecret", 1_000, 503, "ServiceUnavailableException", "Service unavailable");
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(aws.calls("DescribeSecret").size())
+                        .as("the overlap's end, refused (the SDK tries three times)")
+                        .isGreaterThanOrEqualTo(3));
+        assertThat(api.verify(VERIFIER, oldKey, List.of()).status())
+                .as("revoked at the overlap's end, whatever AWS says")
+                .isEqualTo(401);
+        assertThat(api.verify(VERIFIER, newKey, List.of()).status()).isEqualTo(200);
+        assertThat(latestRotationState(id))
+                .as("not complete while AWS keeps the old label")
+                .isEqualTo("REVOKING");
+
+        aws.clear();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(latestRotationState(id)).isEqualTo("COMPLETED"));
+        JsonNode stages = describe(secretId).path("VersionIdsToStages");
+        assertThat(stages.toString())
+                .as("AWSPREVIOUS taken off the old version")
+                .doesNotContain("AWSPREVIOUS");
+        assertThat(currentKey(secretId)).isEqualTo(newKey);
+    }
+
+    @Test
+    void anEmergencyRotationWhileAwsIsUnreachableStopsTheOldKeyAtOnceAndARetryDeliversTheNewOne() {
+        String secretId = unique("aws-emergency") + "/api-key";
+        String id = issueToAws(secretId, "ops").json().path("id").asString();
+        String leaked = currentKey(secretId);
+        moto.proxy().down();
+        Api.Response answer;
+        try {
+            answer = api.post("/api/v1/keys/" + id + "/emergency-rotate", RESPONDER, Map.of("reason", "leaked"));
+        } finally {
+            moto.proxy().up();
+        }
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(502);
+        assertThat(api.verify(VERIFIER, leaked, List.of()).status())
+                .as("containment does not wait for AWS")
+                .isEqualTo(401);
+        Api.Response retried =
+                api.post("/api/v1/keys/" + id + "/emergency-rotate", RESPONDER, Map.of("reason", "leaked"));
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        String fresh = currentKey(secretId);
+        assertThat(fresh).isNotEqualTo(leaked);
+        assertThat(api.verify(VERIFIER, fresh, List.of()).status()).isEqualTo(200);
+    }
+
+    private String latestRotationState(String id) {
+        return api.get("/api/v1/keys/" + id + "/rotations", AUDITOR)
+                .json()
+                .get(0)
+                .path("state")
+                .asString();
+    }
+
     private static String token(FaultProxy.Call call) {
         return JSON.readTree(call.body()).path("ClientRequestToken").asString();
     }
