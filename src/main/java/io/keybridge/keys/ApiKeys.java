@@ -297,6 +297,21 @@ public class ApiKeys {
                 .list();
     }
 
+    /**
+     * Active keys none of whose versions verifies, the last revoked before the instant, and no rotation delivering: an
+     * emergency rotation stopped between containment and re-issuing (a crash, a node's death).
+     */
+    public List<UUID> containedWithoutSuccessor(Instant revokedBefore) {
+        return jdbc.sql("""
+                        SELECT k.id FROM api_keys k WHERE k.status = 'ACTIVE'
+                          AND NOT EXISTS (SELECT 1 FROM key_versions v WHERE v.key_id = k.id AND v.state <> 'REVOKED')
+                          AND (SELECT MAX(v.revoked_at) FROM key_versions v WHERE v.key_id = k.id) < :before
+                          AND NOT EXISTS (SELECT 1 FROM rotations r WHERE r.key_id = k.id AND r.state = 'DELIVERING')""")
+                .param("before", Sql.timestamp(revokedBefore))
+                .query(UUID.class)
+                .list();
+    }
+
     /** Active keys whose next rotation is planned before the instant. */
     public List<ApiKey> rotatingBefore(Instant before) {
         return jdbc.sql("SELECT * FROM api_keys WHERE status = 'ACTIVE' AND next_rotation_at < :before")

@@ -13,6 +13,11 @@ public record StepReached(UUID keyId, UUID versionId, int version, Step step) {
 
     /** The steps, in the order a rotation takes them. */
     public enum Step {
+        /**
+         * An emergency rotation revoked every version of the key (the event names the newest); nothing is re-issued
+         * yet.
+         */
+        CONTAINED,
         /** The new version is recorded {@code PENDING}; nothing is written yet. */
         VERSION_RECORDED,
         /**

@@ -187,6 +187,10 @@ public class RotationCoordinator {
                 .map(KeyVersion::hash)
                 .toList());
         log.warn("emergency: revoked {} keys; reason: {}", revoked.size(), reason);
+        revoked.forEach((keyId, versionsOfKey) -> versionsOfKey.stream()
+                .max(java.util.Comparator.comparingInt(KeyVersion::version))
+                .ifPresent(newest -> events.publishEvent(
+                        new StepReached(keyId, newest.id(), newest.version(), StepReached.Step.CONTAINED))));
         return revoked;
     }
 
@@ -199,6 +203,25 @@ public class RotationCoordinator {
         delivered.remove(
                 keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
         return run(keyId, Trigger.EMERGENCY, actor, reason, Duration.ZERO, revokedAt);
+    }
+
+    /**
+     * Finishes an emergency rotation that stopped between containment and re-issuing: its versions are revoked, and
+     * without this the key would wait for its next scheduled rotation, with no valid version, for days. Removes the
+     * revoked versions from the destinations and delivers a new one; a rotation already under way is left to finish.
+     */
+    public void reissueContained(UUID keyId) {
+        log.warn("key {} was contained by an emergency rotation that did not deliver a new version; delivering", keyId);
+        try {
+            reissue(
+                    keyId,
+                    "system",
+                    "emergency rotation interrupted after containment",
+                    clock.instant(),
+                    versions.ofKey(keyId));
+        } catch (RotationFailedException | RotationInProgressException | KeyNotRotatableException e) {
+            log.warn("re-issuing contained key {}: {}", keyId, e.getMessage());
+        }
     }
 
     /** Called by the scheduler when a key's rotation is due; does nothing for a revoked or busy key. */

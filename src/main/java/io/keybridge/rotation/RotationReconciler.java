@@ -1,8 +1,10 @@
 package io.keybridge.rotation;
 
+import io.keybridge.keys.ApiKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -23,7 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * Drives rotations stuck in an intermediate state to their correct end, whatever stranded them (a lost trigger, a
  * crash between two steps): an overlap whose end passed more than {@code keybridge.rotation.stuck-after} ago is ended;
- * a delivery running that long is settled as interrupted. Runs every minute as a Quartz job, so one node of a cluster
+ * a delivery running that long is settled as interrupted; a key an emergency rotation contained that long ago without
+ * delivering a new version gets one. Runs every minute as a Quartz job, so one node of a cluster
  * runs it at a time.
  */
 @Component
@@ -32,6 +35,7 @@ public class RotationReconciler implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(RotationReconciler.class);
 
     private final Rotations rotations;
+    private final ApiKeys keys;
     private final RotationCoordinator coordinator;
     private final Scheduler scheduler;
     private final Clock clock;
@@ -39,11 +43,13 @@ public class RotationReconciler implements ApplicationRunner {
 
     RotationReconciler(
             Rotations rotations,
+            ApiKeys keys,
             RotationCoordinator coordinator,
             Scheduler scheduler,
             Clock clock,
             @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter) {
         this.rotations = rotations;
+        this.keys = keys;
         this.coordinator = coordinator;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -61,6 +67,10 @@ public class RotationReconciler implements ApplicationRunner {
                     rotation.keyId(),
                     rotation.retireAt());
             coordinator.endOverlap(rotation.id());
+            settled++;
+        }
+        for (UUID keyId : keys.containedWithoutSuccessor(cutoff)) {
+            coordinator.reissueContained(keyId); // a node died between containment and re-issuing
             settled++;
         }
         for (Rotation rotation : rotations.delivering()) {

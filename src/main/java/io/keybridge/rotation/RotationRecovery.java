@@ -2,9 +2,11 @@ package io.keybridge.rotation;
 
 import io.keybridge.cluster.ClusterNode;
 import io.keybridge.cluster.ClusterProperties;
+import io.keybridge.keys.ApiKeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
+import java.util.UUID;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
@@ -25,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * delivering are confirmed and activated if every destination holds the new version, settled as failed and retried at
  * once otherwise (see {@link RotationCoordinator#recoverInterrupted}); rotations whose old versions were revoked but
  * not yet handled at the destinations are finished; and every overlap in progress gets its end trigger again, in case
- * the process stopped between activating a version and scheduling the end of its overlap.
+ * the process stopped between activating a version and scheduling the end of its overlap. An emergency rotation
+ * stopped between containment and re-issuing gets its new version.
  */
 @Component
 class RotationRecovery implements ApplicationRunner {
@@ -35,6 +38,7 @@ class RotationRecovery implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(RotationRecovery.class);
 
     private final Rotations rotations;
+    private final ApiKeys keys;
     private final RotationCoordinator coordinator;
     private final RotationScheduler scheduler;
     private final ClusterNode node;
@@ -49,6 +53,7 @@ class RotationRecovery implements ApplicationRunner {
 
     RotationRecovery(
             Rotations rotations,
+            ApiKeys keys,
             RotationCoordinator coordinator,
             RotationScheduler scheduler,
             ClusterNode node,
@@ -57,6 +62,7 @@ class RotationRecovery implements ApplicationRunner {
             TransactionTemplate transactions,
             Clock clock) {
         this.rotations = rotations;
+        this.keys = keys;
         this.coordinator = coordinator;
         this.scheduler = scheduler;
         this.node = node;
@@ -82,6 +88,9 @@ class RotationRecovery implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId());
             coordinator.recoverInterrupted(rotation);
+        }
+        for (UUID keyId : keys.containedWithoutSuccessor(processStart)) {
+            coordinator.reissueContained(keyId);
         }
         for (Rotation rotation : rotations.overlapping()) {
             if (rotation.state() == RotationState.REVOKING) {

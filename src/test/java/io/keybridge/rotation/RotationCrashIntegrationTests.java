@@ -178,6 +178,61 @@ class RotationCrashIntegrationTests {
         return key;
     }
 
+    /**
+     * An emergency rotation killed right after containment: every version is revoked and nothing new was delivered.
+     * The next start delivers the new version, rather than leaving the key without one until its next scheduled
+     * rotation (found by {@code MixedWorkloadCrashIntegrationTests}).
+     */
+    @Test
+    void anEmergencyRotationKilledAfterContainmentDeliversItsNewVersionAtTheNextStart() {
+        Path folder = Path.of("target/crash-tests/contained-" + run);
+        String path = "crash-" + run + "/contained/api-key";
+        KeybridgeProcess node = KeybridgeProcess.start(folder, "contained-" + run + "-0");
+        String keyId;
+        String leaked;
+        try {
+            keyId = issue(node.api(), path, "crash");
+            leaked = read(path);
+            node.crashAt(Step.CONTAINED);
+            Api api = node.api();
+            CompletableFuture.runAsync(() -> {
+                try {
+                    api.post("/api/v1/keys/" + keyId + "/emergency-rotate", ADMIN, Map.of("reason", "leaked"));
+                } catch (IllegalStateException killed) {
+                    // the connection dies with the process
+                }
+            });
+            assertThat(node.awaitCrashPoint(Duration.ofSeconds(30))).isEqualTo(keyId + " " + Step.CONTAINED);
+            node.kill9();
+        } finally {
+            node.close();
+        }
+
+        node = KeybridgeProcess.start(folder, "contained-" + run + "-1");
+        try {
+            Api api = node.api();
+            assertThat(api.verify(VERIFIER, leaked, List.of()).status())
+                    .as("still contained after the restart")
+                    .isEqualTo(401);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String held = bao.keyAt(path);
+                assertThat(held).isNotNull().isNotEqualTo(leaked);
+                assertThat(api.verify(VERIFIER, held, List.of()).status()).isEqualTo(200);
+                assertThat(successful(history(api, keyId)))
+                        .as("one emergency rotation, delivered")
+                        .singleElement()
+                        .satisfies(rotation ->
+                                assertThat(rotation.path("trigger").asString()).isEqualTo("EMERGENCY"));
+            });
+            api.post("/api/v1/keys/" + keyId + "/revoke", ADMIN, Map.of("reason", "end of test"));
+        } finally {
+            node.close();
+        }
+        for (int i = 0; i < 2; i++) {
+            SecretHygiene.assertNoKeyInLog(Path.of("target/crash-tests/contained-" + run + "-" + i + ".log"));
+        }
+    }
+
     @Test
     void aRotationThatFellDueWhileKeybridgeWasDownRunsOnceRightAfterStart() throws InterruptedException {
         Path folder = Path.of("target/crash-tests/misfire-" + run);

@@ -33,7 +33,7 @@ public final class CrashableKeybridge {
 
         @EventListener
         void reached(StepReached event) throws InterruptedException {
-            if (event.version() < 2) {
+            if (event.version() < 2 && event.step() != StepReached.Step.CONTAINED) {
                 return; // issuance delivers version 1 through the same steps; only rotations are crashed
             }
             Path crashAt = folder.resolve(CRASH_AT);
