@@ -148,15 +148,18 @@ public abstract class IntegrationTest {
         return key;
     }
 
+    /** The state of the key's newest rotation. */
+    protected String latestRotationState(String keyId) {
+        return RotationHistory.of(api, AUDITOR, keyId).getFirst().path("state").asString();
+    }
+
     /**
      * Reads a delivered key over Vault's HTTP API (with the root token): for tests that read hundreds of keys, where
      * the CLI's start-up time would dominate. Other tests read as the consumer does, with {@link #readKeyAsConsumer}.
      */
     protected String readKeyOverHttp(String path) {
-        OpenBao.Response read = bao.root("GET", "secret/data/keybridge/" + path, null);
-        assertThat(read.status()).as(read.json().toString()).isEqualTo(200);
-        String key = read.json().path("data").path("data").path("api_key").asString();
-        SecretHygiene.remember(key);
+        String key = bao.keyAt(path);
+        assertThat(key).as("the key at " + path).isNotNull();
         return key;
     }
 

@@ -213,7 +213,7 @@ class VaultFaultIntegrationTests extends IntegrationTest {
                 .isEqualTo(401);
         assertThat(api.verify(VERIFIER, fresh, List.of()).status()).isEqualTo(200);
         assertThat(readKeyAsConsumer(path)).isEqualTo(fresh);
-        assertThat(rotationState(id))
+        assertThat(latestRotationState(id))
                 .as("not complete while Vault keeps the old version")
                 .isEqualTo("REVOKING");
         assertThat(versionDestroyed(path, 1)).isFalse();
@@ -223,21 +223,13 @@ class VaultFaultIntegrationTests extends IntegrationTest {
             assertThat(versionDestroyed(path, 1))
                     .as("removed once Vault is back")
                     .isTrue();
-            assertThat(rotationState(id)).isEqualTo("COMPLETED");
+            assertThat(latestRotationState(id)).isEqualTo("COMPLETED");
         });
         assertThat(versionDestroyed(path, 2))
                 .as("the consumer's version is untouched")
                 .isFalse();
         assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
                 .isEqualTo(200);
-    }
-
-    private String rotationState(String id) {
-        return api.get("/api/v1/keys/" + id + "/rotations", AUDITOR)
-                .json()
-                .get(0)
-                .path("state")
-                .asString();
     }
 
     private boolean versionDestroyed(String path, int version) {
