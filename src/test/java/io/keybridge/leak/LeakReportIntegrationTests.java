@@ -32,7 +32,7 @@ class LeakReportIntegrationTests extends IntegrationTest {
                 Map.of("token", "ee_live_notakeyofours0000000000000000", "type", "keybridge_api_key"),
                 Map.of("token", "ghp_somethingelse"));
 
-        Api.Response answer = send(body, LeakReporter.hmac(LeakReporter.SECRET, now(), body), now());
+        Api.Response answer = sendHmac(body, LeakReporter.SECRET, body);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().findValuesAsString("verdict"))
@@ -64,7 +64,7 @@ class LeakReportIntegrationTests extends IntegrationTest {
 
         // reported again (a second scanner, or a retry): already revoked, nothing more happens
         String again = report(Map.of("token", leaked, "url", url));
-        Api.Response second = send(again, LeakReporter.ecdsa(now(), again), now());
+        Api.Response second = sendEcdsa(again);
         assertThat(second.status()).as(second.body()).isEqualTo(200);
         assertThat(second.json().findValuesAsString("verdict")).containsExactly("ALREADY_REVOKED");
         assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json().size())
@@ -79,7 +79,7 @@ class LeakReportIntegrationTests extends IntegrationTest {
         String leaked = readKeyAsConsumer(path);
         String body = report(Map.of("token", leaked, "url", "https://gist.github.com/x"));
 
-        Api.Response answer = send(body, LeakReporter.ecdsa(now(), body), now());
+        Api.Response answer = sendEcdsa(body);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().findValuesAsString("verdict")).containsExactly("LIVE_KEY_CONTAINED");
@@ -100,9 +100,9 @@ class LeakReportIntegrationTests extends IntegrationTest {
 
         List<Api.Response> refused = List.of(
                 api.send("POST", "/api/v1/leak-reports", null, body, Map.of()),
-                send(body, LeakReporter.hmac("not-the-secret-at-all", now(), body), now()),
-                send(body, LeakReporter.hmac(LeakReporter.SECRET, now(), body + " "), now()),
-                send(body + " ", LeakReporter.hmac(LeakReporter.SECRET, now(), body), now()),
+                sendHmac(body, "not-the-secret-at-all", body),
+                sendHmac(body, LeakReporter.SECRET, body + " "),
+                sendHmac(body + " ", LeakReporter.SECRET, body),
                 send(body, LeakReporter.hmac(LeakReporter.SECRET, stale, body), stale),
                 send(body, LeakReporter.hmac(LeakReporter.SECRET, future, body), future),
                 send(body, "sig=bm90IGEgc2lnbmF0dXJl", now()),
@@ -113,13 +113,12 @@ class LeakReportIntegrationTests extends IntegrationTest {
             assertThat(response.body()).doesNotContain(key);
         }
         String notAnArray = "{\"token\":\"" + key + "\"}";
-        Api.Response malformed = send(notAnArray, LeakReporter.hmac(LeakReporter.SECRET, now(), notAnArray), now());
+        Api.Response malformed = sendHmac(notAnArray, LeakReporter.SECRET, notAnArray);
         assertThat(malformed.status()).as(malformed.body()).isEqualTo(400);
         assertThat(malformed.contentType()).startsWith("application/problem+json");
         assertThat(malformed.body()).doesNotContain(key);
         String missingToken = "[{\"url\":\"https://example.com\"}]";
-        assertThat(send(missingToken, LeakReporter.hmac(LeakReporter.SECRET, now(), missingToken), now())
-                        .status())
+        assertThat(sendHmac(missingToken, LeakReporter.SECRET, missingToken).status())
                 .isEqualTo(400);
 
         assertThat(api.verify(VERIFIER, key, List.of()).status())
@@ -159,5 +158,19 @@ class LeakReportIntegrationTests extends IntegrationTest {
     @SafeVarargs
     private static String report(Map<String, String>... entries) {
         return JSON.writeValueAsString(List.of(entries));
+    }
+
+    /**
+     * Sends {@code sent} signed over {@code signed} with the shared secret, one timestamp for both the signature and
+     * the header (two readings of the clock may fall either side of a second).
+     */
+    private Api.Response sendHmac(String sent, String secret, String signed) {
+        String at = now();
+        return send(sent, LeakReporter.hmac(secret, at, signed), at);
+    }
+
+    private Api.Response sendEcdsa(String body) {
+        String at = now();
+        return send(body, LeakReporter.ecdsa(at, body), at);
     }
 }
