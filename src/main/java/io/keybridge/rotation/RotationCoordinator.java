@@ -284,7 +284,7 @@ public class RotationCoordinator {
                 // revoked already, so nothing verifies with them; but the policy wants them gone from the secret's
                 // history, so the rotation stays REVOKING and this step runs again
                 Instant retryAt = clock.instant().plus(properties.removalRetry());
-                transactions.executeWithoutResult(status -> scheduler.scheduleOverlapEnd(rotationId, retryAt));
+                scheduler.scheduleOverlapEnd(rotationId, retryAt);
                 log.warn(
                         "rotation {} of key {}: old versions revoked, but not removed from {}; trying again at {}",
                         rotationId,

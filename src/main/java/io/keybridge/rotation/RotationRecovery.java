@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * At start, finishes what a stopped process (a crash, a {@code kill -9}) left between two steps: rotations left
@@ -44,7 +43,6 @@ class RotationRecovery implements ApplicationRunner {
     private final ClusterNode node;
     private final Scheduler quartz;
     private final ClusterProperties cluster;
-    private final TransactionTemplate transactions;
     /**
      * Before Quartz and the web server start. Quartz starts before this runner and fires what was missed while
      * keybridge was down, so a rotation started since is this process's own, alive, and not to be settled.
@@ -59,7 +57,6 @@ class RotationRecovery implements ApplicationRunner {
             ClusterNode node,
             Scheduler quartz,
             ClusterProperties cluster,
-            TransactionTemplate transactions,
             Clock clock) {
         this.rotations = rotations;
         this.keys = keys;
@@ -68,7 +65,6 @@ class RotationRecovery implements ApplicationRunner {
         this.node = node;
         this.quartz = quartz;
         this.cluster = cluster;
-        this.transactions = transactions;
         this.processStart = clock.instant();
     }
 
@@ -106,16 +102,12 @@ class RotationRecovery implements ApplicationRunner {
     }
 
     /**
-     * In a transaction, so that Quartz's lock orders this with the trigger's own firing: Quartz fires an overlap end
-     * that fell due while keybridge was down as soon as it starts, and deletes the job when it completes. Outside a
-     * transaction each statement commits alone, and storing the trigger could follow that deletion (a foreign-key
-     * error that stopped the start; found by the mixed-workload crash test). Should it fail anyway, the reconciler
-     * ends the overlap: start-up goes on.
+     * Quartz may be firing the same overlap end right now (it fell due while keybridge was down); should planning it
+     * again fail anyway, the reconciler ends the overlap: start-up goes on.
      */
     private void replantOverlapEnd(Rotation rotation) {
         try {
-            transactions.executeWithoutResult(
-                    status -> scheduler.scheduleOverlapEnd(rotation.id(), rotation.retireAt()));
+            scheduler.scheduleOverlapEnd(rotation.id(), rotation.retireAt());
         } catch (RuntimeException e) {
             log.warn(
                     "could not plan the end of rotation {}'s overlap again ({}); the reconciler will end it",

@@ -19,6 +19,7 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Puts rotations and ends of overlap into Quartz's persistent JDBC job store, so they survive restarts. Each key has
@@ -35,9 +36,16 @@ public class RotationScheduler {
     private final RotationPolicies policies;
     private final ApiKeys keys;
     private final KeyVersions versions;
+    private final TransactionTemplate transactions;
 
-    RotationScheduler(Scheduler scheduler, RotationPolicies policies, ApiKeys keys, KeyVersions versions) {
+    RotationScheduler(
+            Scheduler scheduler,
+            RotationPolicies policies,
+            ApiKeys keys,
+            KeyVersions versions,
+            TransactionTemplate transactions) {
         this.versions = versions;
+        this.transactions = transactions;
         this.scheduler = scheduler;
         this.policies = policies;
         this.keys = keys;
@@ -128,11 +136,17 @@ public class RotationScheduler {
                 .startAt(Date.from(at))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
-        try {
-            scheduler.scheduleJob(job, Set.of(trigger), true);
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("could not schedule " + job.getKey() + " at " + at, e);
-        }
+        // in a transaction (the caller's, if any): Quartz's lock then orders storing the job and its trigger with the
+        // trigger's own firing. Outside one, each statement commits alone, and a job that fired and completed meanwhile
+        // (deleting itself) left the trigger to store failing on its foreign key: found by the mixed-workload crash
+        // test
+        transactions.executeWithoutResult(status -> {
+            try {
+                scheduler.scheduleJob(job, Set.of(trigger), true);
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("could not schedule " + job.getKey() + " at " + at, e);
+            }
+        });
     }
 
     private static JobKey rotationJob(UUID keyId) {
