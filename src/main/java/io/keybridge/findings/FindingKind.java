@@ -25,6 +25,8 @@ public enum FindingKind {
     DORMANT("finding.raised"),
     /** The key's scheduled rotation is late. */
     ROTATION_OVERDUE("key.rotation-overdue"),
+    /** A sweep could not bring one of the key's rotations to its end: the key cannot rotate until someone looks. */
+    ROTATION_UNSETTLED("finding.raised"),
     /** The key itself expires soon; no rotation can extend it. */
     KEY_EXPIRING("key.expiring");
 

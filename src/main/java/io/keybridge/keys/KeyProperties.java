@@ -1,5 +1,6 @@
 package io.keybridge.keys;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,9 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param prefix the first part of every key ({@code ee} gives {@code ee_live_…})
  * @param scopes the scope catalog: every scope a key may have, with what it permits
+ * @param maximumLifetime how far ahead a key's {@code expiresAt} may be set
  */
 @ConfigurationProperties("keybridge.keys")
-public record KeyProperties(@DefaultValue("ee") String prefix, Map<String, String> scopes) {
+public record KeyProperties(
+        @DefaultValue("ee") String prefix,
+        Map<String, String> scopes,
+        @DefaultValue("P1826D") Duration maximumLifetime) {
 
     private static final Map<String, String> DEFAULT_SCOPES = defaultScopes();
 

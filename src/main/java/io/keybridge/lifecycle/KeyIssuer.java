@@ -225,6 +225,13 @@ public class KeyIssuer {
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
             throw new InvalidKeyRequestException("expiresAt", "future", "expiresAt must be in the future");
         }
+        if (request.expiresAt() != null && request.expiresAt().isAfter(now.plus(properties.maximumLifetime()))) {
+            throw new InvalidKeyRequestException(
+                    "expiresAt",
+                    "maximum",
+                    "expiresAt must be at most " + properties.maximumLifetime().toDays()
+                            + " days ahead (keybridge.keys.maximum-lifetime)");
+        }
     }
 
     private List<KeyDestination> resolveDestinations(UUID keyId, List<NewKey.Target> requested) {

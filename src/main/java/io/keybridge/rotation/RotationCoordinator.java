@@ -17,6 +17,7 @@ import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
 import io.keybridge.lifecycle.DeliveredVersions;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
 import io.keybridge.lifecycle.StepReached;
 import io.keybridge.lifecycle.VersionDelivery;
 import io.keybridge.verification.LastUseRecorder;
@@ -119,15 +120,26 @@ public class RotationCoordinator {
      * Rotates the key now, at an operator's request.
      *
      * @param overlap how long the old version stays valid after the new one is confirmed; the policy's if null
-     * @throws IllegalArgumentException if {@code overlap} is below {@code keybridge.rotation.minimum-overlap}
+     * @throws InvalidKeyRequestException if {@code overlap} is outside {@code keybridge.rotation.minimum-overlap} and
+     *     {@code maximum-overlap}; checked before anything is recorded
      * @throws RotationInProgressException if the key is being rotated
      * @throws RotationFailedException if delivery failed (the old version still verifies; a retry is scheduled)
      */
     public Rotation rotate(UUID keyId, String actor, @Nullable Duration overlap) {
         if (overlap != null && overlap.compareTo(properties.minimumOverlap()) < 0) {
-            throw new IllegalArgumentException("overlap must be at least " + properties.minimumOverlap()
-                    + " (keybridge.rotation.minimum-overlap): consumers that re-read their secret less often would be"
-                    + " left holding a revoked key");
+            throw new InvalidKeyRequestException(
+                    "overlap",
+                    "minimum",
+                    "overlap must be at least " + properties.minimumOverlap()
+                            + " (keybridge.rotation.minimum-overlap): consumers that re-read their secret less often"
+                            + " would be left holding a revoked key");
+        }
+        if (overlap != null && overlap.compareTo(properties.maximumOverlap()) > 0) {
+            throw new InvalidKeyRequestException(
+                    "overlap",
+                    "maximum",
+                    "overlap must be at most " + RotationPolicies.readable(properties.maximumOverlap())
+                            + " (keybridge.rotation.maximum-overlap): a replaced key is meant to stop working soon");
         }
         return run(keyId, Trigger.MANUAL, actor, null, overlap, null);
     }
@@ -140,6 +152,17 @@ public class RotationCoordinator {
      * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
      */
     public Rotation emergencyRotate(UUID keyId, String actor, String reason, Duration grace) {
+        if (grace.isNegative()) {
+            throw new InvalidKeyRequestException("grace", "minimum", "grace must not be negative");
+        }
+        if (grace.compareTo(properties.maximumEmergencyGrace()) > 0) {
+            throw new InvalidKeyRequestException(
+                    "grace",
+                    "maximum",
+                    "grace must be at most " + properties.maximumEmergencyGrace()
+                            + " (keybridge.rotation.maximum-emergency-grace): an emergency means the leaked key stops"
+                            + " working soon");
+        }
         Rotation rotation;
         if (grace.isZero()) {
             Instant revokedAt = clock.instant();

@@ -52,7 +52,7 @@ public class RotationPolicies implements RotationPolicyLookup {
     private final Map<String, RotationPolicy> byName;
 
     public RotationPolicies(RotationProperties properties) {
-        this.byName = load(properties.policies(), properties.minimumOverlap());
+        this.byName = load(properties.policies(), properties.minimumOverlap(), properties.maximumOverlap());
         log.info("rotation policies loaded from {}: {}", properties.policies().toAbsolutePath(), byName.keySet());
     }
 
@@ -91,7 +91,17 @@ public class RotationPolicies implements RotationPolicyLookup {
         return byName.values();
     }
 
-    static Map<String, RotationPolicy> load(Path folder, Duration minimumOverlap) {
+    /** The longest duration any policy field may give (ten years). */
+    static final Duration LONGEST_DURATION = Duration.ofDays(3650);
+
+    /** ISO-8601 as people write it: {@code P30D} rather than {@code PT720H}. */
+    static String readable(Duration duration) {
+        return duration.toSeconds() % 86_400 == 0 && duration.getNano() == 0
+                ? "P" + duration.toDays() + "D"
+                : duration.toString();
+    }
+
+    static Map<String, RotationPolicy> load(Path folder, Duration minimumOverlap, Duration maximumOverlap) {
         if (!Files.isDirectory(folder)) {
             throw new RotationPolicyException(
                     folder.toAbsolutePath().toString(),
@@ -101,7 +111,7 @@ public class RotationPolicies implements RotationPolicyLookup {
         Map<String, RotationPolicy> policies = new TreeMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.{yaml,yml}")) {
             for (Path file : files) {
-                RotationPolicy policy = parse(file, minimumOverlap);
+                RotationPolicy policy = parse(file, minimumOverlap, maximumOverlap);
                 if (policies.putIfAbsent(policy.name(), policy) != null) {
                     throw new RotationPolicyException(
                             file.getFileName().toString(), "name", "'" + policy.name() + "' is defined twice");
@@ -119,7 +129,7 @@ public class RotationPolicies implements RotationPolicyLookup {
         return Map.copyOf(policies);
     }
 
-    static RotationPolicy parse(Path file, Duration minimumOverlap) {
+    static RotationPolicy parse(Path file, Duration minimumOverlap, Duration maximumOverlap) {
         String where = file.getFileName().toString();
         Object document;
         try (Reader reader = Files.newBufferedReader(file)) {
@@ -170,6 +180,13 @@ public class RotationPolicies implements RotationPolicyLookup {
                     "must be at least " + minimumOverlap
                             + " (keybridge.rotation.minimum-overlap): consumers that re-read their secret less often would"
                             + " be left holding a revoked key");
+        }
+        if (overlap.compareTo(maximumOverlap) > 0) {
+            throw new RotationPolicyException(
+                    where,
+                    "overlap",
+                    "must be at most " + readable(maximumOverlap)
+                            + " (keybridge.rotation.maximum-overlap): a replaced key is meant to stop working soon");
         }
         if (rotateEvery != null && overlap.compareTo(rotateEvery) >= 0) {
             throw new RotationPolicyException(where, "overlap", "must be shorter than rotateEvery");
@@ -232,6 +249,10 @@ public class RotationPolicies implements RotationPolicyLookup {
                 Duration duration = Duration.parse(value);
                 if (duration.isNegative() || duration.isZero()) {
                     throw new RotationPolicyException(file, field, "must be positive");
+                }
+                if (duration.compareTo(LONGEST_DURATION) > 0) {
+                    // nothing about a key's life is planned further ahead; beyond this, instants overflow
+                    throw new RotationPolicyException(file, field, "must be at most " + readable(LONGEST_DURATION));
                 }
                 return duration;
             } catch (DateTimeParseException e) {

@@ -33,6 +33,7 @@ import org.springframework.stereotype.Component;
 public class RotationReconciler implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(RotationReconciler.class);
+    private static final String SWEEP = "reconciler";
 
     private final Rotations rotations;
     private final ApiKeys keys;
@@ -40,6 +41,7 @@ public class RotationReconciler implements ApplicationRunner {
     private final Scheduler scheduler;
     private final Clock clock;
     private final Duration stuckAfter;
+    private final Settling settling;
 
     RotationReconciler(
             Rotations rotations,
@@ -47,7 +49,9 @@ public class RotationReconciler implements ApplicationRunner {
             RotationCoordinator coordinator,
             Scheduler scheduler,
             Clock clock,
-            @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter) {
+            @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter,
+            Settling settling) {
+        this.settling = settling;
         this.rotations = rotations;
         this.keys = keys;
         this.coordinator = coordinator;
@@ -56,7 +60,7 @@ public class RotationReconciler implements ApplicationRunner {
         this.stuckAfter = stuckAfter;
     }
 
-    /** Settles what is stuck now. */
+    /** Settles what is stuck now, each rotation in its own try: one that cannot be settled holds up no other. */
     public int reconcile() {
         Instant cutoff = clock.instant().minus(stuckAfter);
         int settled = 0;
@@ -66,12 +70,15 @@ public class RotationReconciler implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId(),
                     rotation.retireAt());
-            coordinator.endOverlap(rotation.id());
-            settled++;
+            if (settling.settle(SWEEP, rotation.id(), rotation.keyId(), () -> coordinator.endOverlap(rotation.id()))) {
+                settled++;
+            }
         }
         for (UUID keyId : keys.containedWithoutSuccessor(cutoff)) {
-            coordinator.reissueContained(keyId); // a node died between containment and re-issuing
-            settled++;
+            // a node died between containment and re-issuing
+            if (settling.settle(SWEEP, null, keyId, () -> coordinator.reissueContained(keyId))) {
+                settled++;
+            }
         }
         for (Rotation rotation : rotations.delivering()) {
             if (rotation.startedAt().isBefore(cutoff)) {
@@ -80,8 +87,10 @@ public class RotationReconciler implements ApplicationRunner {
                         rotation.id(),
                         rotation.keyId(),
                         rotation.startedAt());
-                coordinator.recoverInterrupted(rotation);
-                settled++;
+                if (settling.settle(
+                        SWEEP, rotation.id(), rotation.keyId(), () -> coordinator.recoverInterrupted(rotation))) {
+                    settled++;
+                }
             }
         }
         return settled;

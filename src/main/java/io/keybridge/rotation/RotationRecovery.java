@@ -35,6 +35,7 @@ class RotationRecovery implements ApplicationRunner {
     static final JobKey ORPHAN_SWEEP = JobKey.jobKey("orphaned-rotations", "cluster");
 
     private static final Logger log = LoggerFactory.getLogger(RotationRecovery.class);
+    private static final String START = "start-up recovery";
 
     private final Rotations rotations;
     private final ApiKeys keys;
@@ -43,6 +44,7 @@ class RotationRecovery implements ApplicationRunner {
     private final ClusterNode node;
     private final Scheduler quartz;
     private final ClusterProperties cluster;
+    private final Settling settling;
     /**
      * Before Quartz and the web server start. Quartz starts before this runner and fires what was missed while
      * keybridge was down, so a rotation started since is this process's own, alive, and not to be settled.
@@ -57,7 +59,9 @@ class RotationRecovery implements ApplicationRunner {
             ClusterNode node,
             Scheduler quartz,
             ClusterProperties cluster,
-            Clock clock) {
+            Clock clock,
+            Settling settling) {
+        this.settling = settling;
         this.rotations = rotations;
         this.keys = keys;
         this.coordinator = coordinator;
@@ -83,10 +87,10 @@ class RotationRecovery implements ApplicationRunner {
                     "rotation {} of key {} was interrupted while delivering; settling it",
                     rotation.id(),
                     rotation.keyId());
-            coordinator.recoverInterrupted(rotation);
+            settling.settle(START, rotation.id(), rotation.keyId(), () -> coordinator.recoverInterrupted(rotation));
         }
         for (UUID keyId : keys.containedWithoutSuccessor(processStart)) {
-            coordinator.reissueContained(keyId);
+            settling.settle(START, null, keyId, () -> coordinator.reissueContained(keyId));
         }
         for (Rotation rotation : rotations.overlapping()) {
             if (rotation.state() == RotationState.REVOKING) {
@@ -94,7 +98,7 @@ class RotationRecovery implements ApplicationRunner {
                         "rotation {} of key {} was interrupted after revoking the old versions; finishing it",
                         rotation.id(),
                         rotation.keyId());
-                coordinator.endOverlap(rotation.id());
+                settling.settle(START, rotation.id(), rotation.keyId(), () -> coordinator.endOverlap(rotation.id()));
             } else if (rotation.retireAt() != null) {
                 replantOverlapEnd(rotation);
             }
@@ -128,11 +132,13 @@ class RotationRecovery implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId(),
                     rotation.state());
-            if (rotation.state() == RotationState.DELIVERING) {
-                coordinator.recoverInterrupted(rotation);
-            } else {
-                coordinator.endOverlap(rotation.id());
-            }
+            settling.settle("orphan check", rotation.id(), rotation.keyId(), () -> {
+                if (rotation.state() == RotationState.DELIVERING) {
+                    coordinator.recoverInterrupted(rotation);
+                } else {
+                    coordinator.endOverlap(rotation.id());
+                }
+            });
         }
         // an overlap's end trigger is committed with the activation, in the job store every node reads: none to
         // re-plant

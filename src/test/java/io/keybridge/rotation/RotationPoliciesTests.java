@@ -18,13 +18,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RotationPoliciesTests {
 
     private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration MONTH = Duration.ofDays(30);
 
     @TempDir
     Path folder;
 
     @Test
     void theShippedPoliciesLoadWithTheDefaultMinimumOverlap() {
-        Map<String, RotationPolicy> policies = RotationPolicies.load(Path.of("policies/rotation"), HOUR);
+        Map<String, RotationPolicy> policies = RotationPolicies.load(Path.of("policies/rotation"), HOUR, MONTH);
 
         assertThat(policies).containsKeys("default", "high-risk", "batch-jobs");
         RotationPolicy standard = policies.get("default");
@@ -52,7 +53,7 @@ class RotationPoliciesTests {
         String base = "name: broken\nrotateEvery: P90D\noverlap: PT24H\nrotateBeforeExpiry: P7D\n";
         Files.writeString(folder.resolve("broken.yaml"), base + extra.replace("'", "") + "\n");
 
-        assertThatThrownBy(() -> RotationPolicies.parse(folder.resolve("broken.yaml"), HOUR))
+        assertThatThrownBy(() -> RotationPolicies.parse(folder.resolve("broken.yaml"), HOUR, MONTH))
                 .isInstanceOf(RotationPolicyException.class)
                 .hasMessageStartingWith("rotation policy broken.yaml: ")
                 .hasMessageContaining(message);
@@ -64,9 +65,29 @@ class RotationPoliciesTests {
                 folder.resolve("short.yaml"),
                 "name: short\nrotateEvery: P1D\noverlap: PT5M\nrotateBeforeExpiry: PT1H\n");
 
-        assertThatThrownBy(() -> RotationPolicies.parse(folder.resolve("short.yaml"), HOUR))
+        assertThatThrownBy(() -> RotationPolicies.parse(folder.resolve("short.yaml"), HOUR, MONTH))
                 .hasMessageContaining("overlap must be at least PT1H (keybridge.rotation.minimum-overlap)")
                 .hasMessageContaining("revoked key");
+    }
+
+    @Test
+    void anOverlapAboveTheMaximumIsRefusedWithTheBound() throws IOException {
+        Files.writeString(
+                folder.resolve("long.yaml"),
+                "name: long\nrotateEvery: P365D\noverlap: P60D\nrotateBeforeExpiry: PT1H\n");
+
+        assertThatThrownBy(() -> RotationPolicies.parse(folder.resolve("long.yaml"), HOUR, MONTH))
+                .hasMessageContaining("overlap must be at most P30D (keybridge.rotation.maximum-overlap)");
+    }
+
+    @Test
+    void aDurationThatWouldOverflowAnInstantIsRefused() throws IOException {
+        Files.writeString(
+                folder.resolve("forever.yaml"),
+                "name: forever\nrotateEvery: PT2562047788015215H\noverlap: PT2H\nrotateBeforeExpiry: PT1H\n");
+
+        assertThatThrownBy(() -> RotationPolicies.parse(folder.resolve("forever.yaml"), HOUR, MONTH))
+                .hasMessageContaining("rotateEvery must be at most P3650D");
     }
 
     @Test
@@ -74,7 +95,8 @@ class RotationPoliciesTests {
         Files.writeString(
                 folder.resolve("only.yaml"), "name: only\nrotateEvery: P1D\noverlap: PT2H\nrotateBeforeExpiry: PT2H\n");
 
-        assertThatThrownBy(() -> RotationPolicies.load(folder, HOUR)).hasMessageContaining("'default' is required");
+        assertThatThrownBy(() -> RotationPolicies.load(folder, HOUR, MONTH))
+                .hasMessageContaining("'default' is required");
     }
 
     @Test
@@ -86,12 +108,14 @@ class RotationPoliciesTests {
                 folder.resolve("lifetime.yaml"),
                 "name: lifetime\nrotateEvery: P1D\noverlap: PT1H\nrotateBeforeExpiry: PT2H\nkeyLifetime: PT4H\n");
 
-        assertThat(RotationPolicies.parse(folder.resolve("cron.yaml"), HOUR).shortestInterval())
+        assertThat(RotationPolicies.parse(folder.resolve("cron.yaml"), HOUR, MONTH)
+                        .shortestInterval())
                 .isEqualTo(Duration.ofMinutes(5));
-        assertThat(RotationPolicies.parse(folder.resolve("lifetime.yaml"), HOUR).shortestInterval())
+        assertThat(RotationPolicies.parse(folder.resolve("lifetime.yaml"), HOUR, MONTH)
+                        .shortestInterval())
                 .as("a version living 4 h, replaced 2 h before it expires, rotates every 2 h")
                 .isEqualTo(Duration.ofHours(2));
-        assertThat(RotationPolicies.load(Path.of("policies/rotation"), HOUR)
+        assertThat(RotationPolicies.load(Path.of("policies/rotation"), HOUR, MONTH)
                         .get("default")
                         .shortestInterval())
                 .isEqualTo(Duration.ofDays(90));
@@ -100,7 +124,7 @@ class RotationPoliciesTests {
     @Test
     void theNextRotationIsOnScheduleOrBeforeExpiryWhicheverComesFirst() {
         RotationPolicy policy =
-                RotationPolicies.load(Path.of("policies/rotation"), HOUR).get("default");
+                RotationPolicies.load(Path.of("policies/rotation"), HOUR, MONTH).get("default");
         Instant issued = Instant.parse("2026-01-01T00:00:00Z");
 
         assertThat(policy.nextRotation(issued, null)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
@@ -111,7 +135,7 @@ class RotationPoliciesTests {
     @Test
     void cronPoliciesFollowTheirTimeZone() {
         RotationPolicy batch =
-                RotationPolicies.load(Path.of("policies/rotation"), HOUR).get("batch-jobs");
+                RotationPolicies.load(Path.of("policies/rotation"), HOUR, MONTH).get("batch-jobs");
 
         // 02:00 in Berlin on 1 December is 01:00 UTC (CET, UTC+1)
         assertThat(batch.nextRotation(Instant.parse("2026-11-23T12:00:00Z"), null))

@@ -23,6 +23,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 class RotationPolicyProperties {
 
     private static final Duration MINIMUM_OVERLAP = Duration.ofHours(1);
+    private static final Duration MAXIMUM_OVERLAP = Duration.ofDays(30);
     private Path folder;
 
     @BeforeProperty
@@ -46,12 +47,12 @@ class RotationPolicyProperties {
         Files.writeString(file, content);
         RotationPolicy policy;
         try {
-            policy = RotationPolicies.parse(file, MINIMUM_OVERLAP);
+            policy = RotationPolicies.parse(file, MINIMUM_OVERLAP, MAXIMUM_OVERLAP);
         } catch (RotationPolicyException refused) {
             assertThat(refused).hasMessageStartingWith("rotation policy generated.yaml: ");
             return;
         }
-        assertThat(policy.overlap()).isGreaterThanOrEqualTo(MINIMUM_OVERLAP);
+        assertThat(policy.overlap()).isBetween(MINIMUM_OVERLAP, MAXIMUM_OVERLAP);
         assertThat(policy.rotateEvery() == null).isNotEqualTo(policy.cron() == null);
         if (policy.rotateEvery() != null) {
             assertThat(policy.overlap()).isLessThan(policy.rotateEvery());
@@ -67,7 +68,7 @@ class RotationPolicyProperties {
         Path file = folder.resolve("noise.yaml");
         Files.write(file, bytes);
         try {
-            RotationPolicies.parse(file, MINIMUM_OVERLAP);
+            RotationPolicies.parse(file, MINIMUM_OVERLAP, MAXIMUM_OVERLAP);
         } catch (RotationPolicyException refused) {
             assertThat(refused).hasMessageStartingWith("rotation policy noise.yaml: ");
         }
@@ -81,7 +82,7 @@ class RotationPolicyProperties {
         if (name.equals("default")) {
             return;
         }
-        assertThatThrownBy(() -> RotationPolicies.load(folder, MINIMUM_OVERLAP))
+        assertThatThrownBy(() -> RotationPolicies.load(folder, MINIMUM_OVERLAP, MAXIMUM_OVERLAP))
                 .isInstanceOf(RotationPolicyException.class)
                 .hasMessageContaining("default.yaml");
     }

@@ -66,9 +66,6 @@ class RotationController {
                 ? request.reason()
                 : request.reason() + " (incident " + request.incident() + ")";
         Duration grace = request.grace() == null ? Duration.ZERO : request.grace();
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative");
-        }
         return RotationResponse.of(coordinator.emergencyRotate(id, caller.getName(), reason, grace), catalog);
     }
 
