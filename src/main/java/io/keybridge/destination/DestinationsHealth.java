@@ -53,6 +53,12 @@ class DestinationsHealth implements HealthIndicator {
             } catch (DestinationException e) {
                 down = true;
                 details.put(destination.type(), "DOWN: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // a fault in a probe is an answer too: the health endpoint itself never fails
+                down = true;
+                details.put(
+                        destination.type(),
+                        "DOWN: probe failed (" + e.getClass().getSimpleName() + ")");
             }
         }
         return Health.status(down ? Status.DOWN : Status.UP)

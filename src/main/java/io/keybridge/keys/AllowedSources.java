@@ -1,12 +1,11 @@
 package io.keybridge.keys;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
  * The addresses a key may be presented from: CIDR blocks (or single addresses), IPv4 or IPv6. Empty means anywhere.
@@ -17,17 +16,16 @@ public final class AllowedSources {
     public static final AllowedSources ANYWHERE = new AllowedSources(List.of());
     public static final int MAX_ENTRIES = 20;
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 =
-            Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(:\\d{1,3}(\\.\\d{1,3}){3})?");
-
     private final List<String> blocks;
-    private final List<IpAddressMatcher> matchers;
+    private final List<Block> parsed;
 
     private AllowedSources(List<String> blocks) {
         this.blocks = List.copyOf(blocks);
-        this.matchers = blocks.stream().map(IpAddressMatcher::new).toList();
+        this.parsed = blocks.stream().map(AllowedSources::block).toList();
     }
+
+    /** A CIDR block, parsed: its network address and prefix length. */
+    private record Block(InetAddress network, int prefixLength) {}
 
     /**
      * @throws IllegalArgumentException naming the entry that is not an address or CIDR block
@@ -55,8 +53,7 @@ public final class AllowedSources {
 
     /** Whether the text is an IPv4 or IPv6 address literal (and nothing a resolver would look up). */
     public static boolean isAddress(@Nullable String text) {
-        return text != null
-                && (IPV4.matcher(text).matches() || (IPV6.matcher(text).matches()));
+        return IpAddresses.isAddress(text);
     }
 
     public boolean anywhere() {
@@ -68,16 +65,13 @@ public final class AllowedSources {
         if (anywhere()) {
             return true;
         }
-        if (!isAddress(address)) {
+        InetAddress parsedAddress = IpAddresses.parse(address).orElse(null);
+        if (parsedAddress == null) {
             return false;
         }
-        for (IpAddressMatcher matcher : matchers) {
-            try {
-                if (matcher.matches(address)) {
-                    return true;
-                }
-            } catch (IllegalArgumentException e) {
-                // an IPv6 address against an IPv4 block, or the reverse: not this block
+        for (Block block : parsed) {
+            if (IpAddresses.contains(block.network(), block.prefixLength(), parsedAddress)) {
+                return true;
             }
         }
         return false;
@@ -96,33 +90,26 @@ public final class AllowedSources {
         String text = block == null ? "" : block.strip();
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        if (!isAddress(address)) {
-            throw new IllegalArgumentException("allowedSources: '" + shorten(text)
-                    + "' is not an IPv4 or IPv6 address or CIDR block such as 10.0.0.0/8");
-        }
-        if (IPV4.matcher(address).matches()) {
-            for (String part : address.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
-                    throw new IllegalArgumentException(
-                            "allowedSources: '" + shorten(text) + "' is not an IPv4 address");
-                }
-            }
-        }
+        InetAddress parsedAddress = IpAddresses.parse(address)
+                .orElseThrow(() -> new IllegalArgumentException("allowedSources: '" + shorten(text)
+                        + "' is not an IPv4 or IPv6 address or CIDR block such as 10.0.0.0/8"));
         if (slash >= 0) {
             String prefix = text.substring(slash + 1);
-            int max = IPV4.matcher(address).matches() ? 32 : 128;
-            if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > max) {
+            int max = parsedAddress.getAddress().length * 8;
+            if (!prefix.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(prefix) > max) {
                 throw new IllegalArgumentException(
                         "allowedSources: '" + shorten(text) + "' needs a prefix length from 0 to " + max);
             }
         }
-        try {
-            new IpAddressMatcher(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "allowedSources: '" + shorten(text) + "' is not a valid CIDR block (" + e.getMessage() + ")");
-        }
         return text;
+    }
+
+    private static Block block(String text) {
+        int slash = text.indexOf('/');
+        InetAddress network =
+                IpAddresses.parse(slash < 0 ? text : text.substring(0, slash)).orElseThrow();
+        int max = network.getAddress().length * 8;
+        return new Block(network, slash < 0 ? max : Integer.parseInt(text.substring(slash + 1)));
     }
 
     private static String shorten(String text) {

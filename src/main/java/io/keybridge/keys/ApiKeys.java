@@ -179,6 +179,21 @@ public class ApiKeys {
     }
 
     /**
+     * Erases a key that never came to be: an issuance refused before anything reached a destination (the caller's
+     * path held a secret keybridge does not manage). Its audit entries stay; nothing else of it does.
+     */
+    public void forget(UUID id) {
+        jdbc.sql("DELETE FROM deliveries WHERE version_id IN (SELECT id FROM key_versions WHERE key_id = :id)")
+                .param("id", id)
+                .update();
+        jdbc.sql("DELETE FROM key_versions WHERE key_id = :id").param("id", id).update();
+        jdbc.sql("DELETE FROM key_destinations WHERE key_id = :id")
+                .param("id", id)
+                .update();
+        jdbc.sql("DELETE FROM api_keys WHERE id = :id").param("id", id).update();
+    }
+
+    /**
      * Revokes a key for good and frees its name and destinations for reuse.
      *
      * @return whether the key was live (false if it was already revoked or does not exist)
@@ -373,14 +388,13 @@ public class ApiKeys {
         }
         if (query.scope() != null) {
             // scopes are stored space-separated and contain no spaces themselves
-            where.append(" AND (' ' || scopes || ' ') LIKE :scope");
-            params.put("scope", "% " + query.scope() + " %");
+            where.append(" AND (' ' || scopes || ' ') LIKE :scope ESCAPE '\\'");
+            params.put("scope", "% " + likeLiteral(query.scope()) + " %");
         }
         if (query.text() != null && !query.text().isBlank()) {
             where.append(" AND (LOWER(name) LIKE :text ESCAPE '\\' OR LOWER(owner) LIKE :text ESCAPE '\\'"
                     + " OR LOWER(COALESCE(description, '')) LIKE :text ESCAPE '\\')");
-            String literal = query.text().strip().toLowerCase(Locale.ROOT).replaceAll("([\\\\%_])", "\\\\$1");
-            params.put("text", "%" + literal + "%");
+            params.put("text", "%" + likeLiteral(query.text().strip().toLowerCase(Locale.ROOT)) + "%");
         }
         if (query.attention() != null) {
             where.append(" AND status = 'ACTIVE' AND (rotation_error IS NOT NULL"
@@ -389,6 +403,11 @@ public class ApiKeys {
             params.put("expiringBefore", Sql.timestamp(query.attention().expiringBefore()));
         }
         return where.toString();
+    }
+
+    /** The text as a LIKE pattern that matches only itself: {@code %}, {@code _} and the escape are escaped. */
+    static String likeLiteral(String text) {
+        return text.replaceAll("([\\\\%_])", "\\\\$1");
     }
 
     private static ApiKey key(ResultSet rs, int row) throws SQLException {

@@ -5,6 +5,7 @@ import io.keybridge.audit.Outcome;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.Destinations;
 import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.ApiKey;
@@ -156,8 +157,19 @@ public class KeyIssuer {
             index.accept(key, version);
             try {
                 delivery.deliver(version, targets, payload, material);
+            } catch (PathNotManagedException e) {
+                refuseUnmanagedPath(version, e, actor);
             } catch (DestinationException e) {
-                failIssuance(version, e, actor);
+                failIssuance(version, e.ref(), e.getMessage(), actor);
+            } catch (RuntimeException e) {
+                // a fault of keybridge's own (or of a library) must not leave the key PENDING, holding its name and
+                // destination until a restart: it is settled as any failed delivery
+                log.error("issuance of key {} failed unexpectedly; revoking it", keyId, e);
+                failIssuance(
+                        version,
+                        refs(targets),
+                        "unexpected error (" + e.getClass().getSimpleName() + ")",
+                        actor);
             }
             transactions.executeWithoutResult(status -> {
                 keys.activate(keyId);
@@ -187,20 +199,47 @@ public class KeyIssuer {
         return key.expiresAt();
     }
 
-    /** Revokes the key first (so it stops verifying), then removes whatever reached a destination. */
-    private void failIssuance(KeyVersion version, DestinationException cause, String actor) {
+    /**
+     * The caller named a path that holds a secret keybridge does not manage: the request is refused ({@code 409}) and
+     * the key is erased, so nothing but the audit entries remembers it. Should an earlier destination of the same key
+     * have been written already and not be cleaned up, the key stays, revoked, until it is.
+     */
+    private void refuseUnmanagedPath(KeyVersion version, PathNotManagedException cause, String actor) {
         UUID keyId = version.keyId();
         index.revoke(version.hash());
         transactions.executeWithoutResult(status -> {
-            keys.revoke(keyId, clock.instant(), "issuance failed: " + cause.getMessage());
+            keys.revoke(keyId, clock.instant(), "issuance refused: " + cause.getMessage());
             versions.changeState(version.id(), VersionState.REVOKED, clock.instant());
         });
         var leftovers = delivered.removeAll(keyId, SecretDestination.Removal.DISCARD);
-        String detail = "delivery to " + cause.ref() + " failed: " + cause.getMessage()
+        transactions.executeWithoutResult(status -> {
+            audit.record(
+                    actor,
+                    "key.issue",
+                    keyId,
+                    Outcome.FAILURE,
+                    "refused: " + cause.ref() + " holds a secret keybridge does not manage");
+            if (leftovers.isEmpty()) {
+                keys.forget(keyId);
+            }
+        });
+        throw cause;
+    }
+
+    /** Revokes the key first (so it stops verifying), then removes whatever reached a destination. */
+    private void failIssuance(KeyVersion version, String ref, String message, String actor) {
+        UUID keyId = version.keyId();
+        index.revoke(version.hash());
+        transactions.executeWithoutResult(status -> {
+            keys.revoke(keyId, clock.instant(), "issuance failed: " + message);
+            versions.changeState(version.id(), VersionState.REVOKED, clock.instant());
+        });
+        var leftovers = delivered.removeAll(keyId, SecretDestination.Removal.DISCARD);
+        String detail = "delivery to " + ref + " failed: " + message
                 + (leftovers.isEmpty() ? "" : "; could not remove from " + leftovers.keySet());
         transactions.executeWithoutResult(status -> audit.record(actor, "key.issue", keyId, Outcome.FAILURE, detail));
         log.warn("issuance of key {} failed; key revoked: {}", keyId, detail);
-        throw new DeliveryFailedException(keyId, cause.ref(), cause.getMessage());
+        throw new DeliveryFailedException(keyId, ref, message);
     }
 
     private void validate(NewKey request, Instant now) {

@@ -5,9 +5,11 @@ import io.keybridge.audit.Outcome;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyProperties;
 import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -40,6 +42,7 @@ public class EmergencyRotations {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final int concurrency;
+    private final KeyProperties catalog;
 
     EmergencyRotations(
             ApiKeys keys,
@@ -48,7 +51,9 @@ public class EmergencyRotations {
             RotationCoordinator coordinator,
             TransactionTemplate transactions,
             Clock clock,
-            @Value("${keybridge.rotation.emergency-concurrency:4}") int concurrency) {
+            @Value("${keybridge.rotation.emergency-concurrency:4}") int concurrency,
+            KeyProperties catalog) {
+        this.catalog = catalog;
         this.keys = keys;
         this.audit = audit;
         this.runs = runs;
@@ -67,6 +72,13 @@ public class EmergencyRotations {
         if (selector.isEmpty()) {
             throw new IllegalArgumentException(
                     "selector needs at least one of owner, scope, environment, destinationPrefix, createdBefore, keyIds");
+        }
+        if (selector.scope() != null && !catalog.scopes().containsKey(selector.scope())) {
+            // a typo here must never widen the selection: it would revoke keys for good
+            throw new InvalidKeyRequestException(
+                    "selector.scope",
+                    "unknown-scope",
+                    "selector.scope must name a scope of the catalog (GET /api/v1/scopes)");
         }
         KeyQuery query = new KeyQuery(
                 KeyStatus.ACTIVE,

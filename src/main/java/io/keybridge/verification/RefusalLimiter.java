@@ -1,6 +1,7 @@
 package io.keybridge.verification;
 
 import io.github.bucket4j.Bucket;
+import io.keybridge.keys.IpAddresses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public class RefusalLimiter {
         if (perMinute <= 0 || source == null) {
             return Duration.ZERO;
         }
-        Bucket bucket = buckets.get(source);
+        Bucket bucket = buckets.get(subscriber(source));
         if (bucket == null || bucket.getAvailableTokens() > 0) {
             return Duration.ZERO;
         }
@@ -60,7 +61,8 @@ public class RefusalLimiter {
         if (perMinute <= 0 || source == null) {
             return;
         }
-        Bucket bucket = buckets.get(source);
+        String subscriber = subscriber(source);
+        Bucket bucket = buckets.get(subscriber);
         if (bucket == null) {
             if (buckets.size() >= MAX_SOURCES) {
                 if (!fullLogged) {
@@ -71,9 +73,20 @@ public class RefusalLimiter {
                 }
                 return;
             }
-            bucket = buckets.computeIfAbsent(source, s -> newBucket());
+            bucket = buckets.computeIfAbsent(subscriber, s -> newBucket());
         }
         bucket.tryConsume(1);
+    }
+
+    /**
+     * Whose budget an address spends: the verify endpoint hands over canonical literals, so an IPv4 address is itself;
+     * an IPv6 address spends its {@code /64}'s, or else every host would bring a fresh budget from its own network.
+     */
+    private static String subscriber(String source) {
+        if (source.indexOf(':') < 0) {
+            return source;
+        }
+        return IpAddresses.parse(source).map(IpAddresses::subscriber).orElse(source);
     }
 
     /** Forgets addresses whose budget is whole again: they are no different from addresses never seen. */

@@ -90,6 +90,18 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem;
     }
 
+    @ExceptionHandler(io.keybridge.destination.PathNotManagedException.class)
+    ProblemDetail pathNotManaged(io.keybridge.destination.PathNotManagedException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.CONFLICT,
+                "path-not-managed",
+                "Destination holds another secret",
+                e.ref() + " already holds a secret that keybridge does not manage; nothing was written and no key was"
+                        + " created. Choose another path or name.");
+        problem.setProperty("destination", e.ref());
+        return problem;
+    }
+
     @ExceptionHandler(RotationInProgressException.class)
     ProblemDetail rotationInProgress(RotationInProgressException e) {
         return problem(HttpStatus.CONFLICT, "rotation-in-progress", "Rotation in progress", e.getMessage());

@@ -93,10 +93,21 @@ class DeliveryFailureIntegrationTests extends IntegrationTest {
         String path = unique("foreign") + "/api-key";
         bao.root("POST", "secret/data/keybridge/" + path, "{\"data\":{\"password\":\"hunter2\"}}");
 
-        Api.Response response = issue(unique("foreign"), "ops", path, List.of("lists:read"));
+        String name = unique("foreign");
+        Api.Response response = issue(name, "ops", path, List.of("lists:read"));
 
-        assertThat(response.status()).isEqualTo(502);
+        // the caller's choice of path, not a failing destination: 409, and no key record is left behind
+        assertThat(response.status()).as(response.body()).isEqualTo(409);
+        assertThat(response.json().path("type").asString()).isEqualTo("urn:keybridge:problem:path-not-managed");
         assertThat(response.json().path("detail").asString()).contains("does not manage");
+        assertThat(api.get("/api/v1/keys?q=" + name, AUDITOR)
+                        .json()
+                        .path("totalItems")
+                        .asInt())
+                .isZero();
+        assertThat(api.get("/api/v1/audit?action=key.issue&size=100", AUDITOR).body())
+                .as("the refusal is audited")
+                .contains(path + " holds a secret keybridge does not manage");
         JsonNode metadata = bao.metadata("keybridge/" + path).json().path("data");
         assertThat(metadata.path("current_version").asInt()).isEqualTo(1);
         assertThat(metadata.path("versions").path("1").path("destroyed").asBoolean())

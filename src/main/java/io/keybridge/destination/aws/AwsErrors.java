@@ -31,7 +31,10 @@ final class AwsErrors {
 
     /** For an error AWS answered with. */
     static String explain(String operation, String secretName, SecretsManagerException e, @Nullable String kmsKeyId) {
-        String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        // AWS (and what stands in front of it) may answer without an error code
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                ? ""
+                : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
                 ? e.getClass().getSimpleName()
                 : e.awsErrorDetails().errorMessage();

@@ -1,5 +1,6 @@
 package io.keybridge.destination.aws;
 
+import io.keybridge.destination.InvalidDestinationException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,16 +50,23 @@ public record SecretLocation(
         String region = null;
         String kms = null;
         Map<String, String> tags = new TreeMap<>();
-        for (String pair : path.substring(question + 1).split("&")) {
+        for (String pair : path.substring(question + 1).split("&", -1)) {
             int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new InvalidDestinationException(
+                        "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
+            }
             String name = decode(pair.substring(0, equals));
             String value = decode(pair.substring(equals + 1));
             if (name.equals("region")) {
                 region = value;
             } else if (name.equals("kms")) {
                 kms = value;
-            } else if (name.startsWith("tag.")) {
+            } else if (name.startsWith("tag.") && name.length() > 4) {
                 tags.put(name.substring(4), value);
+            } else {
+                throw new InvalidDestinationException(
+                        "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
             }
         }
         return new SecretLocation(region, path.substring(0, question), kms, tags);
@@ -79,6 +87,10 @@ public record SecretLocation(
     }
 
     private static String decode(String value) {
-        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDestinationException("secret-name", "a destination option is not URL-encoded");
+        }
     }
 }

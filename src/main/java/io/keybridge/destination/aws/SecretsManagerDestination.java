@@ -4,6 +4,7 @@ import io.github.bucket4j.Bucket;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.Intent;
 import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.KeyMaterial;
@@ -201,7 +202,7 @@ public class SecretsManagerDestination implements SecretDestination {
         }
         Map<String, String> tags = tags(secret);
         if (!"keybridge".equals(tags.get("managed-by"))) {
-            throw new DestinationException(
+            throw new PathNotManagedException(
                     refFor(path), "the secret exists and keybridge does not manage it; choose another name");
         }
         if (secret.deletedDate() != null) {

@@ -3,6 +3,7 @@ package io.keybridge.destination.vault;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.Intent;
 import io.keybridge.destination.InvalidDestinationException;
+import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.KeyMaterial;
@@ -104,7 +105,7 @@ class VaultKvDestination implements SecretDestination {
         }
         Map<String, Object> custom = stringMap(metadata.get("custom_metadata"));
         if (!"keybridge".equals(custom.get("managed_by"))) {
-            throw new DestinationException(
+            throw new PathNotManagedException(
                     refFor(path),
                     "the path already holds a secret that keybridge does not manage; choose another path");
         }
@@ -195,18 +196,17 @@ class VaultKvDestination implements SecretDestination {
             String message = String.valueOf(e.getMessage());
             boolean refused = message.startsWith("Status 4");
             throw new DestinationException(
-                    refFor(path),
-                    "Vault " + operation + " failed: " + message,
-                    e,
-                    refusalMeansNothingWritten && refused);
+                    ref(path), "Vault " + operation + " failed: " + message, e, refusalMeansNothingWritten && refused);
         } catch (RuntimeException e) {
             // connection refused, timeout...: whether a write happened is unknown
             throw new DestinationException(
-                    refFor(path),
-                    "Vault " + operation + " failed: " + e.getClass().getSimpleName(),
-                    e,
-                    false);
+                    ref(path), "Vault " + operation + " failed: " + e.getClass().getSimpleName(), e, false);
         }
+    }
+
+    /** The reference, unvalidated: errors about keybridge's own probe path must not fail on that path's rules. */
+    private String ref(String path) {
+        return mount + "/" + root + "/" + path;
     }
 
     private String dataPath(String path) {

@@ -92,6 +92,10 @@ public record CreateKeyRequest(
                 throw new InvalidDestinationException(
                         "destination-path", "a destination needs exactly one of path (Vault) or secretId (AWS)");
             }
+            if (secretId != null && (secretId.indexOf('?') >= 0 || secretId.indexOf('&') >= 0)) {
+                throw new InvalidDestinationException(
+                        "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
+            }
             String location = path != null ? path : secretId;
             if (region == null && kmsKeyId == null && (tags == null || tags.isEmpty())) {
                 return location;

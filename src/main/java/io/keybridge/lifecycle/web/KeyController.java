@@ -4,6 +4,7 @@ import io.keybridge.keys.Environment;
 import io.keybridge.keys.KeyProperties;
 import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
 import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.lifecycle.KeyEditor;
 import io.keybridge.lifecycle.KeyIssuer;
@@ -75,6 +76,10 @@ class KeyController {
             @RequestParam(required = false) @Nullable String q,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
+        if (scope != null && !properties.scopes().containsKey(scope)) {
+            throw new InvalidKeyRequestException(
+                    "scope", "unknown-scope", "scope must name a scope of the catalog (GET /api/v1/scopes)");
+        }
         KeyQuery query = new KeyQuery(
                 status == null ? null : status(status),
                 owner,
@@ -95,18 +100,15 @@ class KeyController {
             path = "/keys/{id}",
             consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
     KeyResponse update(@PathVariable UUID id, @Valid @RequestBody UpdateKeyRequest request, Authentication caller) {
-        if (request.name() != null) {
-            editor.rename(id, request.name(), caller.getName());
-        }
-        if (request.rotationPolicy() != null) {
-            editor.changeRotationPolicy(id, request.rotationPolicy(), caller.getName());
-        }
-        if (request.scopes() != null) {
-            editor.narrowScopes(id, new java.util.LinkedHashSet<>(request.scopes()), caller.getName());
-        }
-        if (request.allowedSources() != null) {
-            editor.changeAllowedSources(id, CreateKeyRequest.sources(request.allowedSources()), caller.getName());
-        }
+        // every field is parsed before anything is changed, then all are applied in one transaction
+        editor.update(
+                id,
+                new KeyEditor.KeyChanges(
+                        request.name(),
+                        request.rotationPolicy(),
+                        request.scopes() == null ? null : new java.util.LinkedHashSet<>(request.scopes()),
+                        request.allowedSources() == null ? null : CreateKeyRequest.sources(request.allowedSources())),
+                caller.getName());
         return KeyResponse.of(catalog.find(id));
     }
 

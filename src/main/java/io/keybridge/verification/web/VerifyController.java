@@ -1,8 +1,8 @@
 package io.keybridge.verification.web;
 
 import io.keybridge.audit.AuditLog;
-import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
+import io.keybridge.keys.IpAddresses;
 import io.keybridge.verification.KeyVerifier;
 import io.keybridge.verification.RefusalLimiter;
 import io.keybridge.verification.Verdict;
@@ -136,7 +136,7 @@ class VerifyController {
             return null;
         }
         String first = forwardedFor.split(",", 2)[0].strip();
-        return AllowedSources.isAddress(first) ? first : null;
+        return IpAddresses.parse(first).map(IpAddresses::canonical).orElse(null);
     }
 
     private static ProblemDetail invalidKey() {
@@ -161,10 +161,13 @@ class VerifyController {
         /** The client's IPv4 or IPv6 address, as the gateway saw it. */
         @Nullable
         String validClientAddress() {
-            if (clientAddress != null && !AllowedSources.isAddress(clientAddress)) {
-                throw new IllegalArgumentException("clientAddress must be an IPv4 or IPv6 address");
+            if (clientAddress == null) {
+                return null;
             }
-            return clientAddress;
+            return IpAddresses.parse(clientAddress)
+                    .map(IpAddresses::canonical)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "clientAddress must be an IPv4 or IPv6 address literal (no host names, no leading zeros)"));
         }
 
         Set<String> requiredScopes() {
