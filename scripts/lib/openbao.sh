@@ -41,9 +41,15 @@ use_vault_or_dev_openbao() {
   fi
 }
 
-# build_jar: target/keybridge.jar, rebuilt when the sources are newer.
+# jar_is_stale: true when target/keybridge.jar is missing or older than what goes into it (src/main and the POM;
+# test sources and src/test/e2e/node_modules do not make it stale).
+jar_is_stale() {
+  [ ! -f target/keybridge.jar ] || [ -n "$(find src/main pom.xml -newer target/keybridge.jar -print -quit)" ]
+}
+
+# build_jar: target/keybridge.jar, rebuilt when it is stale.
 build_jar() {
-  if [ ! -f target/keybridge.jar ] || [ -n "$(find src pom.xml -newer target/keybridge.jar -print -quit)" ]; then
+  if jar_is_stale; then
     log "building target/keybridge.jar"
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
   fi

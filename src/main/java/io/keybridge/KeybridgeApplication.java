@@ -10,11 +10,15 @@ import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** keybridge: issues API keys straight into the consuming service's secret store, verifies and manages them. */
-@SpringBootApplication
+/**
+ * keybridge: issues API keys straight into the consuming service's secret store, verifies and manages them. Spring's
+ * in-memory user (and the "generated security password" it logs) is left out: callers are bearer tokens.
+ */
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 @OpenAPIDefinition(
         info =

@@ -107,7 +107,9 @@ final class IncidentCommand implements Callable<Integer> {
             run = client.get("api/v1/emergency-rotations/" + runId, Map.of());
         }
         progress(cli, run, last);
-        cli.err.println();
+        if (cli.terminal) {
+            cli.err.println(); // end the bar's line
+        }
         cli.err.flush();
         long failed = run.path("failed").asLong();
         if (cli.json) {
@@ -129,12 +131,24 @@ final class IncidentCommand implements Callable<Integer> {
         return failed == 0 ? ExitCodes.OK : ExitCodes.DELIVERY_FAILED;
     }
 
-    /** {@code [##########----------] 12/40 delivered, 0 failed}, redrawn in place; only when it changed. */
+    /**
+     * {@code [##########----------] 12/40 delivered, 0 failed}, redrawn in place on a terminal; elsewhere (a log, a
+     * pipe) one plain line per change. Only when it changed.
+     */
     private static int progress(KeybridgeCli cli, JsonNode run, int last) {
         int total = Math.max(1, run.path("total").asInt());
         int done = (int) (run.path("delivered").asLong() + run.path("failed").asLong());
         if (done == last) {
             return last;
+        }
+        if (!cli.terminal) {
+            cli.err.printf(
+                    "%d/%d delivered, %d failed%n",
+                    run.path("delivered").asLong(),
+                    run.path("total").asInt(),
+                    run.path("failed").asLong());
+            cli.err.flush();
+            return done;
         }
         int filled = done * BAR / total;
         cli.err.printf(

@@ -60,11 +60,15 @@ public final class KeybridgeCli {
 
     final PrintWriter out;
     final PrintWriter err;
+    /** Whether standard error is a terminal: only then is progress redrawn in place. */
+    final boolean terminal;
+
     final JsonMapper mapper =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private final Map<String, String> env;
 
-    KeybridgeCli(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    KeybridgeCli(Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+        this.terminal = terminal;
         this.env = env;
         this.out = out;
         this.err = err;
@@ -72,7 +76,11 @@ public final class KeybridgeCli {
 
     /** Runs a command line and answers its exit code. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        CommandLine command = new CommandLine(new KeybridgeCli(env, out, err));
+        return run(args, env, out, err, false);
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+        CommandLine command = new CommandLine(new KeybridgeCli(env, out, err, terminal));
         command.setOut(out);
         command.setErr(err);
         command.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -92,7 +100,22 @@ public final class KeybridgeCli {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, System.getenv(), out, err));
+        System.exit(run(args, System.getenv(), out, err, isTerminal()));
+    }
+
+    /** A terminal on both ends ({@code Console.isTerminal()} where the JDK has it, JDK 22 and later). */
+    private static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before JDK 22, a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     KeybridgeClient client() {

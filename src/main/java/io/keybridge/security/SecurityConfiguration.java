@@ -33,6 +33,12 @@ class SecurityConfiguration {
      * The firewall's refusals (encoded slashes or percent signs, control characters in the URL...) answered like every
      * other error, as problem+json, rather than by the container's error page.
      */
+    /** Static: a bean factory post-processor, created before the other beans (and before the database opens). */
+    @Bean
+    static DataFolderPermissions dataFolderPermissions() {
+        return new DataFolderPermissions();
+    }
+
     @Bean
     RequestRejectedHandler problemForRejectedRequests(ProblemResponses problems) {
         return (request, response, e) -> problems.write(

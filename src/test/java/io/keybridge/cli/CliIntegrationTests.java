@@ -22,6 +22,11 @@ class CliIntegrationTests extends IntegrationTest {
 
     @Test
     void createsAKeyAndSaysWhereItWentNeverWhatItIs() {
+        // within keybridge.keys.maximum-lifetime (five years) of today
+        String expires = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .plusYears(2)
+                .withDayOfMonth(1)
+                .toString();
         String name = unique("prod_cli_sync_revops");
         String path = "cli/" + name;
 
@@ -40,7 +45,7 @@ class CliIntegrationTests extends IntegrationTest {
                 "--vault",
                 path,
                 "--expires",
-                "2099-01-31");
+                expires);
 
         assertThat(created.code()).as(created.err()).isZero();
         assertThat(created.out())
@@ -55,7 +60,7 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(shown.out())
                 .contains("name          " + name)
                 .contains("scopes        leads:read lists:read")
-                .contains("expires       2099-01-31T00:00:00Z")
+                .contains("expires       " + expires + "T00:00:00Z")
                 .contains("delivered to  secret/keybridge/" + path + " version 1");
     }
 
@@ -191,7 +196,10 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.err())
                 .contains("Contained: all 2 key(s) stopped verifying")
-                .contains("2/2 delivered, 0 failed");
+                .contains("2/2 delivered, 0 failed\n")
+                .as("no bar and no carriage return when standard error is not a terminal")
+                .doesNotContain("\r")
+                .doesNotContain("[#");
         assertThat(run.out()).contains("2 key(s): 2 delivered, 0 failed");
         for (String key : old) {
             assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);

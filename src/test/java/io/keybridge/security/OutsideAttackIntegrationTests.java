@@ -59,10 +59,16 @@ class OutsideAttackIntegrationTests extends IntegrationTest {
     /** Item 5: a scope filter or selector names a scope of the catalog; LIKE wildcards match only themselves. */
     @Test
     void wildcardsInFiltersSelectNothingTheyDoNotName() {
-        String id = issue(unique("wild"), "wild", unique("wild") + "/k", List.of("lists:read"))
+        String name = unique("wildXcard");
+        String id = issue(name, "wild", unique("wild") + "/k", List.of("lists:read"))
                 .json()
                 .path("id")
                 .asString();
+        assertThat(api.get("/api/v1/keys?q=" + name, ADMIN)
+                        .json()
+                        .path("totalItems")
+                        .asInt())
+                .isEqualTo(1);
 
         Api.Response listed = api.get("/api/v1/keys?scope=lists%25", ADMIN);
         assertThat(listed.status()).as(listed.body()).isEqualTo(400);
@@ -74,10 +80,11 @@ class OutsideAttackIntegrationTests extends IntegrationTest {
                         .asInt())
                 .as("q=%% matches only names with a %% in them")
                 .isZero();
-        assertThat(api.get("/api/v1/keys?q=_&size=200", ADMIN)
+        assertThat(api.get("/api/v1/keys?q=" + name.replace('X', '_'), ADMIN)
                         .json()
                         .path("totalItems")
                         .asInt())
+                .as("_ matches only an underscore")
                 .isZero();
 
         for (Boolean dryRun : new Boolean[] {true, false}) {
@@ -203,6 +210,20 @@ class OutsideAttackIntegrationTests extends IntegrationTest {
                 .as("the same /64")
                 .isEqualTo(429);
         assertThat(guessFrom("2001:db8:78::1").status()).as("another /64").isEqualTo(401);
+    }
+
+    /** Item 13: errors answered outside Spring MVC are problem+json with a 4xx too. */
+    @Test
+    void errorsOutsideTheControllersAreProblemsToo() {
+        Api.Response error = api.get("/error", ADMIN);
+        assertThat(error.status()).as(error.body()).isEqualTo(404);
+        assertThat(error.contentType()).startsWith("application/problem+json");
+        assertThat(error.body()).doesNotContain("999");
+
+        Api.Response nul = api.get("/api/v1/keys/%00", ADMIN);
+        assertThat(nul.status()).as(nul.body()).isEqualTo(400);
+        assertThat(nul.contentType()).startsWith("application/problem+json");
+        assertThat(nul.body()).doesNotContain("<html");
     }
 
     private void exhaust(String address) {
