@@ -2,13 +2,16 @@ package io.keybridge.audit;
 
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -39,17 +43,32 @@ public class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     /** Distinct refusals kept between flushes; beyond it, refusals are only counted. */
     private static final int MAX_PENDING_REFUSALS = 10_000;
+    /** Keys of one route and kind that get rows of their own per summary interval; the rest are summed up. */
+    private static final int KEYED_PER_FAMILY = 5;
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final Map<Refusal, AtomicInteger> pendingRefusals = new ConcurrentHashMap<>();
-    private final Map<Refusal, FirstSeen> firstSeen = new ConcurrentHashMap<>();
+    private final Map<Refusal, RefusalGroup> pendingRefusals = new ConcurrentHashMap<>();
+    /** When each group last had a row written: it waits for the summary interval before the next. */
+    private final Map<Refusal, Instant> lastWrittenRefusals = new ConcurrentHashMap<>();
+
+    private final Duration refusalSummaryInterval;
+    /** Keys with a row of their own per (actor, action, kind), counted over one summary interval. */
+    private final Map<Refusal, AtomicInteger> keyedPerFamily = new ConcurrentHashMap<>();
+
+    private volatile Instant keyedCountedSince = Instant.EPOCH;
     private final AtomicLong overflow = new AtomicLong();
 
     /** @param jdbcTemplate for batch inserts; may be null where nothing is recorded (benchmarks) */
-    public AuditLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate transactions, Clock clock) {
+    public AuditLog(
+            JdbcClient jdbc,
+            JdbcTemplate jdbcTemplate,
+            TransactionTemplate transactions,
+            Clock clock,
+            @Value("${keybridge.audit.refusal-summary-interval:PT1M}") Duration refusalSummaryInterval) {
+        this.refusalSummaryInterval = refusalSummaryInterval;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.transactions = transactions;
@@ -75,51 +94,92 @@ public class AuditLog {
     }
 
     /** Counts a refused request; written by the next {@link #flushRefusals()}. Never blocks, never touches the DB. */
-    public void recordRefusal(String actor, String action, @Nullable UUID keyId, String reason) {
-        Refusal refusal = new Refusal(actor, action, keyId, reason);
-        AtomicInteger count = pendingRefusals.get(refusal);
-        if (count == null) {
-            if (pendingRefusals.size() >= MAX_PENDING_REFUSALS) {
-                overflow.incrementAndGet();
-                return;
-            }
-            firstSeen.putIfAbsent(refusal, new FirstSeen(clock.instant(), requestId()));
-            count = pendingRefusals.computeIfAbsent(refusal, r -> new AtomicInteger());
-        }
-        count.incrementAndGet();
+    public void recordRefusal(String actor, String action, @Nullable UUID keyId, String kind) {
+        recordRefusal(actor, action, keyId, kind, null);
     }
 
-    /** Writes the refusals counted since the last flush. */
+    /**
+     * Counts a refused request. Refusals are grouped by actor, action (a route template) and {@code kind}, a word or
+     * two from a small fixed set ({@code unauthenticated}, {@code missing scope}, …): what a client can vary at will —
+     * the key id, the address, the scopes asked for — goes into {@code detail}, of which each row names a few and
+     * counts the rest. A group is written at the next flush, and then at most once per
+     * {@code keybridge.audit.refusal-summary-interval} while it goes on, so a flood of refusals costs a few rows a
+     * minute, with exact counts. Never blocks, never touches the DB.
+     */
+    public void recordRefusal(String actor, String action, @Nullable UUID keyId, String kind, @Nullable String detail) {
+        Refusal refusal = new Refusal(actor, action, kind, keyId);
+        if (keyId != null && !pendingRefusals.containsKey(refusal)) {
+            // a row of its own for the first few keys of a route and kind; further keys share the family's row
+            Refusal family = new Refusal(actor, action, kind, null);
+            if (keyedPerFamily.computeIfAbsent(family, f -> new AtomicInteger()).incrementAndGet() > KEYED_PER_FAMILY) {
+                refusal = family;
+            }
+        }
+        if (pendingRefusals.size() >= MAX_PENDING_REFUSALS && !pendingRefusals.containsKey(refusal)) {
+            overflow.incrementAndGet();
+            return;
+        }
+        // counted inside compute, atomically with the flush's remove: no count lands in a group already written
+        pendingRefusals.compute(refusal, (key, group) -> {
+            RefusalGroup counted = group != null ? group : new RefusalGroup(clock.instant(), requestId());
+            counted.count(keyId, detail);
+            return counted;
+        });
+    }
+
+    /** Writes the refusals counted since the last flush (a group written recently waits for its interval). */
     @Scheduled(fixedDelayString = "${keybridge.audit.refusal-flush-interval:1s}")
     @Transactional
     public void flushRefusals() {
+        flushRefusals(false);
+    }
+
+    /** At shutdown: every count, whatever its interval, so none is lost. */
+    @PreDestroy
+    void flushAllRefusals() {
+        transactions.executeWithoutResult(status -> flushRefusals(true));
+    }
+
+    private void flushRefusals(boolean all) {
+        Instant now = clock.instant();
         List<AuditEntry> entries = new ArrayList<>();
         for (Refusal refusal : new ArrayList<>(pendingRefusals.keySet())) {
-            AtomicInteger count = pendingRefusals.remove(refusal);
-            FirstSeen first = firstSeen.remove(refusal);
-            if (count != null && count.get() > 0) {
+            Instant lastWritten = lastWrittenRefusals.get(refusal);
+            if (!all && lastWritten != null && now.isBefore(lastWritten.plus(refusalSummaryInterval))) {
+                continue; // written a moment ago: this group's next row sums up its interval
+            }
+            RefusalGroup group = pendingRefusals.remove(refusal);
+            if (group == null) {
+                continue;
+            }
+            int count = group.total();
+            if (count > 0) {
+                lastWrittenRefusals.put(refusal, now);
                 entries.add(entry(
-                        first == null ? clock.instant() : first.at(),
+                        group.firstAt(),
                         refusal.actor(),
                         refusal.action(),
-                        refusal.keyId(),
+                        refusal.keyId() != null ? refusal.keyId() : group.singleKeyId(),
                         Outcome.REFUSED,
-                        first == null ? null : first.requestId(),
-                        refusal.reason(),
-                        count.get()));
+                        group.firstRequestId(),
+                        group.describe(refusal.kind()),
+                        count));
             }
         }
+        lastWrittenRefusals
+                .entrySet()
+                .removeIf(written -> now.isAfter(written.getValue().plus(refusalSummaryInterval)));
         long dropped = overflow.getAndSet(0);
         if (dropped > 0) {
             log.warn("{} refused requests were counted but not itemised: too many distinct refusals", dropped);
             entries.add(entry(
-                    clock.instant(),
+                    now,
                     "system",
                     "refusals.overflow",
                     null,
                     Outcome.REFUSED,
                     null,
-                    "distinct refusals beyond " + MAX_PENDING_REFUSALS + " per second",
+                    "refusals beyond " + MAX_PENDING_REFUSALS + " distinct groups",
                     (int) Math.min(Integer.MAX_VALUE, dropped)));
         }
         write(entries);
@@ -289,9 +349,91 @@ public class AuditLog {
         }
     }
 
-    /** When a refusal was first counted, and the request id of that first request. */
-    private record FirstSeen(Instant at, @Nullable String requestId) {}
-
+    /** What refusals are grouped by: all bounded (an actor, a route template, a kind from a fixed set). */
     private record Refusal(
-            String actor, String action, @Nullable UUID keyId, String reason) {}
+            String actor,
+            String action,
+            String kind,
+            @Nullable UUID keyId) {}
+
+    /**
+     * One group's refusals since its last row: the exact count, when and by which request it began, and the first few
+     * distinct key ids and details (the rest are only counted, so a caller varying them cannot grow the trail).
+     */
+    private static final class RefusalGroup {
+
+        private static final int NAMED = 5;
+
+        private final Instant firstAt;
+        private final @Nullable String firstRequestId;
+        private final AtomicInteger total = new AtomicInteger();
+        private final Set<UUID> keyIds = ConcurrentHashMap.newKeySet();
+        private final Set<String> details = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger otherKeys = new AtomicInteger();
+        private final AtomicInteger otherDetails = new AtomicInteger();
+
+        RefusalGroup(Instant firstAt, @Nullable String firstRequestId) {
+            this.firstAt = firstAt;
+            this.firstRequestId = firstRequestId;
+        }
+
+        void count(@Nullable UUID keyId, @Nullable String detail) {
+            total.incrementAndGet();
+            if (keyId != null && !keyIds.contains(keyId)) {
+                if (keyIds.size() < NAMED) {
+                    keyIds.add(keyId);
+                } else {
+                    otherKeys.incrementAndGet();
+                }
+            }
+            if (detail != null && !details.contains(detail)) {
+                if (details.size() < NAMED) {
+                    details.add(detail.length() > 100 ? detail.substring(0, 100) + "…" : detail);
+                } else {
+                    otherDetails.incrementAndGet();
+                }
+            }
+        }
+
+        int total() {
+            return total.get();
+        }
+
+        Instant firstAt() {
+            return firstAt;
+        }
+
+        @Nullable
+        String firstRequestId() {
+            return firstRequestId;
+        }
+
+        /** The key's id when every refusal of the group named the same key. */
+        @Nullable
+        UUID singleKeyId() {
+            return keyIds.size() == 1 && otherKeys.get() == 0
+                    ? keyIds.iterator().next()
+                    : null;
+        }
+
+        String describe(String kind) {
+            StringBuilder text = new StringBuilder(kind);
+            if (!details.isEmpty()) {
+                text.append(": ").append(String.join(", ", new java.util.TreeSet<>(details)));
+                if (otherDetails.get() > 0) {
+                    text.append(" and ").append(otherDetails.get()).append(" more");
+                }
+            }
+            if (keyIds.size() > 1 || otherKeys.get() > 0) {
+                text.append("; keys ")
+                        .append(String.join(
+                                ", ",
+                                keyIds.stream().map(UUID::toString).sorted().toList()));
+                if (otherKeys.get() > 0) {
+                    text.append(" and ").append(otherKeys.get()).append(" more");
+                }
+            }
+            return text.toString();
+        }
+    }
 }

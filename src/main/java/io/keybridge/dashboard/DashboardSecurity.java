@@ -2,6 +2,7 @@ package io.keybridge.dashboard;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.security.Role;
+import io.keybridge.security.RouteTemplates;
 import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,14 +42,15 @@ class DashboardSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain dashboard(HttpSecurity http, SecurityContextRepository dashboardSessions, AuditLog audit)
+    SecurityFilterChain dashboard(
+            HttpSecurity http, SecurityContextRepository dashboardSessions, AuditLog audit, RouteTemplates routes)
             throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             Authentication who = SecurityContextHolder.getContext().getAuthentication();
             boolean csrf = e instanceof CsrfException;
             audit.recordRefusal(
                     who == null || !who.isAuthenticated() ? "anonymous" : who.getName(),
-                    "dashboard " + request.getMethod() + " " + request.getRequestURI(),
+                    "dashboard " + routes.action(request),
                     null,
                     csrf ? "missing or wrong CSRF token" : "forbidden");
             response.setStatus(403);

@@ -60,11 +60,11 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, ProblemResponses problems, AuditLog audit)
+    SecurityFilterChain api(
+            HttpSecurity http, ApiTokens tokens, ProblemResponses problems, AuditLog audit, RouteTemplates routes)
             throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
-            audit.recordRefusal(
-                    "anonymous", RefusedRequest.action(request), RefusedRequest.keyId(request), "unauthenticated");
+            audit.recordRefusal("anonymous", routes.action(request), routes.keyId(request), "unauthenticated");
             response.setHeader("WWW-Authenticate", "Bearer");
             problems.write(
                     response,
@@ -77,8 +77,8 @@ class SecurityConfiguration {
             Authentication who = SecurityContextHolder.getContext().getAuthentication();
             audit.recordRefusal(
                     who == null ? "anonymous" : who.getName(),
-                    RefusedRequest.action(request),
-                    RefusedRequest.keyId(request),
+                    routes.action(request),
+                    routes.keyId(request),
                     "forbidden");
             problems.write(
                     response,

@@ -135,7 +135,7 @@ public class KeyVerifier {
         if (!version.allowedSources().permits(source)) {
             sourceRefused.increment();
             usage.sourceRefused(version.keyId(), source);
-            audit.recordRefusal(caller, "verify", version.keyId(), "source not allowed: " + source);
+            audit.recordRefusal(caller, "verify", version.keyId(), "source not allowed", "from " + source);
             return new Verdict.SourceNotAllowed(version.keyId());
         }
         lastUse.record(version.keyId(), version.versionId(), now);
@@ -144,7 +144,7 @@ public class KeyVerifier {
             missing.removeAll(version.scopes());
             missingScope.increment();
             usage.used(version.keyId(), requiredScopes, true);
-            audit.recordRefusal(caller, "verify", version.keyId(), "missing scope " + String.join(" ", missing));
+            audit.recordRefusal(caller, "verify", version.keyId(), "missing scope", String.join(" ", missing));
             return new Verdict.MissingScope(version.keyId(), missing);
         }
         valid.increment();

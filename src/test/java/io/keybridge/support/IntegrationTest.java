@@ -67,6 +67,8 @@ public abstract class IntegrationTest {
                 "spring.datasource.url",
                 () -> "${keybridge.test.datasource-url:jdbc:h2:mem:keybridge-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000}");
         registry.add("keybridge.security.admin-token", () -> ADMIN);
+        // every refusal row at the next flush, so tests see theirs at once (the default sums a group up per minute)
+        registry.add("keybridge.audit.refusal-summary-interval", () -> "PT0S");
         registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");
         registry.add("keybridge.rotation.minimum-overlap", () -> "PT1S");
         registry.add("keybridge.rotation.removal-retry", () -> "PT2S");

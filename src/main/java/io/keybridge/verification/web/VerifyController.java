@@ -75,7 +75,7 @@ class VerifyController {
                 : firstAddress(forwardedFor);
         java.time.Duration wait = limiter.waitFor(source);
         if (!wait.isZero()) {
-            audit.recordRefusal(caller.getName(), "verify", null, "too many refusals from " + source);
+            audit.recordRefusal(caller.getName(), "verify", null, "too many refusals", "from " + source);
             return tooManyRefusals(wait);
         }
         Verdict verdict = verifier.verify(key, required, caller.getName(), source);

@@ -99,7 +99,7 @@ public class VerificationBenchmark {
                 format,
                 index,
                 new LastUseRecorder(null, null),
-                new AuditLog(null, null, null, clock),
+                new AuditLog(null, null, null, clock, java.time.Duration.ofMinutes(1)),
                 clock,
                 new SimpleMeterRegistry(),
                 new io.keybridge.usage.KeyUsage(null, null, null, usageDefaults(), clock));
