@@ -179,6 +179,26 @@ public class ApiKeys {
     }
 
     /**
+     * Whether the key is {@code ACTIVE}, holding its row's lock until the transaction ends: a revocation (which updates
+     * the same row) waits for it, or it for the revocation. Rotations take it when they record a new version and when
+     * they activate one, so a version is never added to, nor activated on, a key revoked meanwhile.
+     */
+    public boolean lockIfActive(UUID id) {
+        return jdbc.sql("UPDATE api_keys SET status = status WHERE id = :id AND status = 'ACTIVE'")
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /** Like {@link #lockIfActive}, for any key not revoked (a suspended key's rotation under way finishes). */
+    public boolean lockUnlessRevoked(UUID id) {
+        return jdbc.sql("UPDATE api_keys SET status = status WHERE id = :id AND status <> 'REVOKED'")
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /**
      * Erases a key that never came to be: an issuance refused before anything reached a destination (the caller's
      * path held a secret keybridge does not manage). Its audit entries stay; nothing else of it does.
      */

@@ -173,6 +173,19 @@ public class KeyVersions {
                         > 0;
     }
 
+    /**
+     * Revoked keys of which some version may still be at a destination (a delivery written, confirmed, planned, or
+     * whose removal failed): their clean-up is owed. At most {@code limit}, oldest revocation first.
+     */
+    public List<UUID> revokedKeysWithLiveDeliveries(int limit) {
+        return jdbc.sql("""
+                        SELECT k.id FROM api_keys k WHERE k.status = 'REVOKED' AND EXISTS (
+                          SELECT 1 FROM key_versions v JOIN deliveries d ON d.version_id = v.id
+                          WHERE v.key_id = k.id AND d.remote_version IS NOT NULL
+                            AND d.state IN ('PENDING', 'WRITTEN', 'CONFIRMED', 'REMOVAL_FAILED'))
+                        ORDER BY k.revoked_at FETCH FIRST :limit ROWS ONLY""").param("limit", limit).query(UUID.class).list();
+    }
+
     /** Deliveries of the given versions. */
     public List<Delivery> deliveriesOf(Collection<UUID> versionIds) {
         if (versionIds.isEmpty()) {

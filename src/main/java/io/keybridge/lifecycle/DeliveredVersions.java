@@ -64,14 +64,39 @@ public class DeliveredVersions {
      * @return the destinations where removal failed, with the error
      */
     public Map<String, String> remove(UUID keyId, List<UUID> versionIds, SecretDestination.Removal removal) {
+        return remove(keyId, versionIds, removal, false);
+    }
+
+    /**
+     * Removes a version a rotation delivered to a key that was revoked meanwhile: from every destination it was planned
+     * for, whatever its recorded state, since the revocation's own clean-up may have recorded it removed just before the
+     * rotation's write landed. Removing what is not there succeeds.
+     *
+     * @return the destinations where removal failed, with the error
+     */
+    public Map<String, String> removeWrittenDuringRevocation(UUID keyId, UUID versionId) {
+        return remove(keyId, List.of(versionId), SecretDestination.Removal.DESTROY_VERSION, true);
+    }
+
+    /** Whether some version of the revoked key may still be at a destination: its clean-up is owed. */
+    public boolean cleanupOwed(UUID keyId) {
+        return versions
+                .deliveriesOf(versions.ofKey(keyId).stream().map(KeyVersion::id).toList())
+                .stream()
+                .anyMatch(delivery -> MAY_BE_PRESENT.contains(delivery.state()) && delivery.remoteVersion() != null);
+    }
+
+    private Map<String, String> remove(
+            UUID keyId, List<UUID> versionIds, SecretDestination.Removal removal, boolean whateverTheState) {
         Map<UUID, KeyDestination> byId =
                 keys.destinationsOf(keyId).stream().collect(Collectors.toMap(KeyDestination::id, Function.identity()));
         Map<String, String> failures = new java.util.LinkedHashMap<>();
         for (Delivery delivery : versions.deliveriesOf(versionIds)) {
-            if (!MAY_BE_PRESENT.contains(delivery.state()) || delivery.remoteVersion() == null) {
+            if (delivery.remoteVersion() == null || (!whateverTheState && !MAY_BE_PRESENT.contains(delivery.state()))) {
                 continue; // nothing was ever planned there, or it is gone already
             }
-            if (delivery.state() == DeliveryState.PENDING && versions.plannedVersionTakenByAnother(delivery)) {
+            if ((delivery.state() == DeliveryState.PENDING || whateverTheState)
+                    && versions.plannedVersionTakenByAnother(delivery)) {
                 // a process stopped between planning this write and making it, and a later version got the planned
                 // destination version: removing "this" version there would remove that later one, perhaps the key
                 // consumers hold now

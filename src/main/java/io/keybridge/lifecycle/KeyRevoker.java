@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -68,20 +69,50 @@ public class KeyRevoker {
     public void revoke(UUID keyId, String reason, String actor) {
         ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
         if (key.status() == KeyStatus.REVOKED) {
+            if (delivered.cleanupOwed(keyId)) {
+                cleanUp(keyId, actor); // an earlier clean-up failed or was cut short: repeating the revoke finishes it
+            }
             return;
         }
         Instant now = clock.instant();
         List<KeyVersion> revoked = transactions.execute(status -> {
             keys.revoke(keyId, now, reason);
+            // read after the key's row is locked by the update: a rotation recording a version commits first or not
             List<KeyVersion> all = versions.ofKey(keyId);
             all.forEach(version -> versions.changeState(version.id(), VersionState.REVOKED, now));
             audit.record(actor, "key.revoke", keyId, Outcome.SUCCESS, "reason: " + reason);
             return all;
         });
         revoked.forEach(version -> index.revoke(version.hash()));
-        events.publishEvent(new KeyRevoked(keyId));
+        try {
+            events.publishEvent(new KeyRevoked(keyId));
+        } catch (RuntimeException e) {
+            // unscheduling its rotation is housekeeping: a revoked key never rotates, whatever fires
+            log.warn("key {} revoked; tidying up after it failed: {}", keyId, e.toString());
+        }
         log.info("revoked key {} ({}); reason: {}", keyId, key.name(), reason);
+        cleanUp(keyId, actor);
+    }
 
+    /**
+     * Retries the clean-up of revoked keys whose versions may still be at a destination (a refused or unreachable
+     * destination, a process stopped halfway), until none is left. Removing what is gone already succeeds, so every
+     * node may run it.
+     */
+    @Scheduled(
+            fixedDelayString = "${keybridge.revocation.cleanup-retry:PT1M}",
+            initialDelayString = "${keybridge.revocation.cleanup-retry:PT1M}")
+    void retryOwedCleanups() {
+        for (UUID keyId : versions.revokedKeysWithLiveDeliveries(100)) {
+            try {
+                cleanUp(keyId, "system");
+            } catch (RuntimeException e) {
+                log.warn("clean-up of revoked key {} failed; trying again later: {}", keyId, e.toString());
+            }
+        }
+    }
+
+    private void cleanUp(UUID keyId, String actor) {
         Map<String, String> failures = delivered.removeAll(keyId, SecretDestination.Removal.DESTROY_VERSION);
         transactions.executeWithoutResult(status -> audit.record(
                 actor,

@@ -271,6 +271,8 @@ public class RotationCoordinator {
             log.info("scheduled rotation of key {} skipped: a rotation is already delivering", keyId);
         } catch (RotationFailedException e) {
             // recorded, audited and rescheduled with back-off by run()
+        } catch (KeyNotRotatableException e) {
+            log.info("scheduled rotation of key {} stopped: {}", keyId, e.getMessage());
         }
     }
 
@@ -456,6 +458,11 @@ public class RotationCoordinator {
                     null,
                     null);
             transactions.executeWithoutResult(status -> {
+                if (!keys.lockIfActive(keyId)) {
+                    // revoked (or suspended) since it was read: a revocation always wins
+                    throw new KeyNotRotatableException(
+                            keyId, keys.find(keyId).map(k -> k.status().name()).orElse("gone"));
+                }
                 rotations.start(rotation);
                 versions.add(next, targets, now);
                 audit.record(
@@ -493,7 +500,10 @@ public class RotationCoordinator {
         // a version capped by the key's own expiresAt is not replaced for expiring: its successor would expire then too
         boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
         Instant nextRotation = policy.nextRotation(confirmedAt, expiresByLifetime ? versionExpiry : null);
-        transactions.executeWithoutResult(status -> {
+        boolean stillActive = Boolean.TRUE.equals(transactions.execute(status -> {
+            if (!keys.lockUnlessRevoked(keyId)) {
+                return false; // revoked while the new version was delivered: see abandonRevoked
+            }
             for (KeyVersion older : liveVersions(keyId)) {
                 if (older.version() < next.version() && older.state() != VersionState.RETIRING) {
                     versions.changeState(older.id(), VersionState.RETIRING, confirmedAt);
@@ -517,7 +527,11 @@ public class RotationCoordinator {
                 }
             }
             scheduler.scheduleRotation(keyId, nextRotation);
-        });
+            return true;
+        }));
+        if (!stillActive) {
+            abandonRevoked(keyId, rotation, next);
+        }
         events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.ACTIVATED));
         count(trigger, "confirmed");
         Timer.builder("keybridge.rotation.duration")
@@ -534,8 +548,43 @@ public class RotationCoordinator {
                 retireAt);
     }
 
+    /**
+     * The key was revoked while this rotation delivered its new version. The revocation wins: the new
+     * version is revoked, the rotation ends {@code FAILED}, and what it wrote is removed from the destinations — whatever
+     * the revocation's own clean-up recorded, since it may have run before the write landed. Should a removal fail, the
+     * revocation's clean-up sweep retries it.
+     *
+     * @throws KeyNotRotatableException always: the rotation did not happen
+     */
+    private void abandonRevoked(UUID keyId, Rotation rotation, KeyVersion next) {
+        Instant now = clock.instant();
+        index.revoke(next.hash());
+        ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+        transactions.executeWithoutResult(status -> {
+            versions.changeState(next.id(), VersionState.REVOKED, now);
+            rotations.failed(rotation.id(), now, "the key was revoked during the rotation");
+            audit.record(
+                    rotation.actor(),
+                    "key.rotate",
+                    keyId,
+                    Outcome.FAILURE,
+                    "version " + next.version() + " abandoned: the key was " + key.status() + " during the rotation");
+        });
+        Map<String, String> failures = delivered.removeWrittenDuringRevocation(keyId, next.id());
+        if (!failures.isEmpty()) {
+            log.warn(
+                    "key {} was revoked during rotation {}; version {} could not yet be removed from {}",
+                    keyId,
+                    rotation.id(),
+                    next.version(),
+                    failures.keySet());
+        }
+        log.info("rotation {} of key {} abandoned: the key is {}", rotation.id(), keyId, key.status());
+        throw new KeyNotRotatableException(keyId, key.status().name());
+    }
+
     /** Records a failed delivery, keeps the key valid, and schedules a retry with back-off and jitter. */
-    private RotationFailedException fail(ApiKey key, Rotation rotation, KeyVersion next, DestinationException cause) {
+    private RuntimeException fail(ApiKey key, Rotation rotation, KeyVersion next, DestinationException cause) {
         Instant now = clock.instant();
         boolean published = mayHaveReachedADestination(next);
         long failuresInARow = rotations.ofKey(key.id()).stream()
@@ -551,11 +600,20 @@ public class RotationCoordinator {
                 versions.changeState(next.id(), VersionState.REVOKED, now);
             }
             rotations.failed(rotation.id(), now, error);
-            keys.rotationPlanned(key.id(), retryAt, error);
             audit.record(rotation.actor(), "key.rotate", key.id(), Outcome.FAILURE, error + "; retry at " + retryAt);
-            scheduler.scheduleRotation(key.id(), retryAt);
+            if (keys.lockUnlessRevoked(key.id())) { // a key revoked meanwhile is not retried
+                keys.rotationPlanned(key.id(), retryAt, error);
+                scheduler.scheduleRotation(key.id(), retryAt);
+            }
         });
         count(rotation.trigger(), "failed");
+        if (keys.find(key.id()).map(ApiKey::status).orElse(null) == KeyStatus.REVOKED) {
+            // revoked while this rotation wrote: what reached a destination is removed (the revocation wins), and the
+            // caller hears that the key is revoked, not that a destination failed
+            index.revoke(next.hash());
+            delivered.removeWrittenDuringRevocation(key.id(), next.id());
+            return new KeyNotRotatableException(key.id(), KeyStatus.REVOKED.name());
+        }
         KeyVersion current = current(key.id());
         if (current != null
                 && current.expiresAt() != null

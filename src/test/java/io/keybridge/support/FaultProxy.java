@@ -53,6 +53,8 @@ public final class FaultProxy implements AutoCloseable {
 
     private record Answer(int status, String contentType, String body) implements Fault {}
 
+    private volatile Duration everyCall = Duration.ZERO;
+
     public FaultProxy(String target) throws IOException {
         this.target = target;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
@@ -86,7 +88,13 @@ public final class FaultProxy implements AutoCloseable {
         faults.computeIfAbsent(operation, o -> new ConcurrentLinkedQueue<>()).add(new Delay(delay));
     }
 
+    /** From now on every call reaches the target only after this long (zero: at once), as a slow store would. */
+    public void slowEveryCall(Duration delay) {
+        everyCall = delay;
+    }
+
     public void clear() {
+        everyCall = Duration.ZERO;
         faults.clear();
         calls.clear();
     }
@@ -125,6 +133,9 @@ public final class FaultProxy implements AutoCloseable {
                 exchange.getResponseHeaders().set("x-amzn-ErrorType", refuse.code());
                 send(exchange, refuse.status(), answer);
                 return;
+            }
+            if (!everyCall.isZero()) {
+                Thread.sleep(everyCall);
             }
             HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));

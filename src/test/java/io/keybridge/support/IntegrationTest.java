@@ -72,6 +72,7 @@ public abstract class IntegrationTest {
         registry.add("keybridge.rotation.policies", () -> "src/test/resources/rotation-policies");
         registry.add("keybridge.rotation.minimum-overlap", () -> "PT1S");
         registry.add("keybridge.rotation.removal-retry", () -> "PT2S");
+        registry.add("keybridge.revocation.cleanup-retry", () -> "PT2S");
         registry.add("keybridge.security.admin-token-file", () -> "target/it-data/admin-token");
         registry.add("keybridge.leak-reports.secret", () -> LeakReporter.SECRET);
         registry.add("keybridge.leak-reports.public-key-file", () -> LeakReporter.PUBLIC_KEY_FILE.toString());
