@@ -30,9 +30,75 @@ start_dev_openbao() {
   log "OpenBao is a dev server: its secrets live in memory and are lost when this script stops."
 }
 
-# use_vault_or_dev_openbao DATA_DIR: the Vault in VAULT_ADDR / VAULT_TOKEN if set, else a dev OpenBao.
+# start_persistent_openbao DATA_DIR: OpenBao with file storage under DATA_DIR/openbao, so the consumers' secrets
+# outlive a restart as keybridge's database does. The first start initialises it (one unseal key) and keeps the unseal
+# key and root token in DATA_DIR/openbao-init.json (mode 0600); every start unseals it. Then as start_dev_openbao: a
+# free loopback port, keybridge's least-privilege policy, the crm-sync consumer policy, VAULT_ADDR, VAULT_TOKEN, BAO.
+start_persistent_openbao() {
+  local data_dir="$1" vault_port cluster_port root_token consumer_token unseal_key rc init="$1/openbao-init.json"
+  ensure_venv
+  BAO="$KEYBRIDGE_VENV/bin/bao"
+  vault_port="$(free_port)"
+  mkdir -p "$data_dir/openbao/storage"
+  chmod 700 "$data_dir/openbao"
+  cluster_port="$(free_port)"
+  # integrated (raft) storage: OpenBao's own, one node
+  cat >"$data_dir/openbao/config.hcl" <<HCL
+storage "raft" {
+  path    = "$data_dir/openbao/storage"
+  node_id = "keybridge-local"
+}
+listener "tcp" {
+  address         = "127.0.0.1:$vault_port"
+  cluster_address = "127.0.0.1:$cluster_port"
+  tls_disable     = true
+}
+api_addr     = "http://127.0.0.1:$vault_port"
+cluster_addr = "http://127.0.0.1:$cluster_port"
+HCL
+  log "starting OpenBao on 127.0.0.1:$vault_port with its data in $data_dir/openbao (log: $data_dir/openbao.log)"
+  "$BAO" server -config="$data_dir/openbao/config.hcl" >>"$data_dir/openbao.log" 2>&1 &
+  pids+=($!)
+  export VAULT_ADDR="http://127.0.0.1:$vault_port"
+  for _ in $(seq 1 100); do
+    # status exits 2 while sealed (up, not yet unsealed), 1 while it cannot be reached
+    rc=0; "$BAO" status >/dev/null 2>&1 || rc=$?
+    [ "$rc" -ne 1 ] && break
+    sleep 0.1
+  done
+  [ "$rc" -ne 1 ] || die "OpenBao did not start; see $data_dir/openbao.log"
+  if [ ! -s "$init" ]; then
+    log "initialising OpenBao (first start): unseal key and root token go to $init (mode 0600)"
+    (umask 077 && "$BAO" operator init -key-shares=1 -key-threshold=1 -format=json >"$init") \
+      || die "could not initialise OpenBao; see $data_dir/openbao.log"
+  fi
+  chmod 600 "$init"
+  unseal_key="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["unseal_keys_b64"][0])' "$init")"
+  root_token="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["root_token"])' "$init")"
+  "$BAO" operator unseal "$unseal_key" >/dev/null || die "could not unseal OpenBao; see $data_dir/openbao.log"
+  for _ in $(seq 1 200); do # raft elects its one node leader
+    VAULT_TOKEN="$root_token" "$BAO" secrets list >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  if ! VAULT_TOKEN="$root_token" "$BAO" secrets list -format=json | grep -q '"secret/"'; then
+    VAULT_TOKEN="$root_token" "$BAO" secrets enable -path=secret kv-v2 >/dev/null
+  fi
+  VAULT_TOKEN="$root_token" "$BAO" policy write keybridge policies/vault/keybridge.hcl >/dev/null
+  sed 's|{{path}}|crm-sync/api-key|g' policies/vault/consumer.hcl.tmpl \
+    | VAULT_TOKEN="$root_token" "$BAO" policy write crm-sync - >/dev/null
+  export VAULT_TOKEN="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=keybridge -period=24h -field=token)"
+  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=crm-sync -period=24h -field=token)"
+  (umask 077 && printf '%s\n' "$consumer_token" > "$data_dir/crm-sync-vault-token")
+  (umask 077 && printf '%s\n' "$root_token" > "$data_dir/openbao-root-token")
+  printf '%s\n' "$VAULT_ADDR" > "$data_dir/openbao-addr"
+}
+
+# use_vault_or_dev_openbao DATA_DIR [persistent]: the Vault in VAULT_ADDR / VAULT_TOKEN if set, else a local OpenBao:
+# with file storage under DATA_DIR when the second argument is "persistent" (scripts/run), else a dev server in memory.
 use_vault_or_dev_openbao() {
-  if [ -z "${VAULT_ADDR:-}" ]; then
+  if [ -z "${VAULT_ADDR:-}" ] && [ "${2:-}" = "persistent" ]; then
+    start_persistent_openbao "$1"
+  elif [ -z "${VAULT_ADDR:-}" ]; then
     start_dev_openbao "$1"
   else
     [ -n "${VAULT_TOKEN:-}" ] || die "VAULT_ADDR is set but VAULT_TOKEN is not; give keybridge a token with policies/vault/keybridge.hcl"

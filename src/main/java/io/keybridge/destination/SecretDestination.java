@@ -48,7 +48,9 @@ public interface SecretDestination {
     /**
      * Confirms, from the destination's metadata alone, that consumers now read the written version.
      *
-     * @throws DestinationException if the version is not (or no longer) what consumers read
+     * @throws VersionNotHeldException if the destination answered that the version is not (or no longer) what
+     *     consumers read
+     * @throws DestinationException if the destination could not be asked
      */
     void confirm(String path, Intent intent, SecretPayload payload);
 

@@ -1,7 +1,9 @@
 package io.keybridge.destination;
 
+import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.Environment;
 import io.keybridge.keys.KeyMaterial;
+import io.keybridge.keys.KeyVersion;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +21,19 @@ public record SecretPayload(
         SortedSet<String> scopes,
         Instant issuedAt,
         @Nullable Instant expiresAt) {
+
+    /** What is written beside this version of the key. */
+    public static SecretPayload of(ApiKey key, KeyVersion version) {
+        return new SecretPayload(
+                key.id(),
+                version.id(),
+                key.owner(),
+                version.displayPrefix(),
+                key.environment(),
+                key.scopes(),
+                version.createdAt(),
+                version.expiresAt());
+    }
 
     /**
      * What every destination stores, field by field: the key under {@code api_key} and these facts beside it. The

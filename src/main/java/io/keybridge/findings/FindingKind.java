@@ -21,6 +21,8 @@ public enum FindingKind {
     OVER_PRIVILEGED("finding.raised"),
     /** keybridge could no longer write one of the key's destinations: its next rotation would fail. */
     PREFLIGHT_FAILED("finding.raised"),
+    /** A destination no longer holds the version keybridge confirmed there: its consumers cannot read the key. */
+    DESTINATION_LOST("finding.raised"),
     /** No use for the dormant threshold (30 days by default). */
     DORMANT("finding.raised"),
     /** The key's scheduled rotation is late. */

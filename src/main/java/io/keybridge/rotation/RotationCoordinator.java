@@ -201,6 +201,8 @@ public class RotationCoordinator {
             for (KeyVersion version : versions.revokeAllOf(keyIds, at)) {
                 byKey.get(version.keyId()).add(version);
             }
+            // an overlap under way ends here: its older versions were just revoked, so its history says so
+            rotations.endedByContainment(keyIds, at);
             audit.recordAll(actor, "key.emergency-rotate.revoked", keyIds, Outcome.SUCCESS, "reason: " + reason);
             return byKey;
         });
@@ -476,7 +478,7 @@ public class RotationCoordinator {
             index.accept(key, next); // accept before publish
             events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.VERSION_RECORDED));
             try {
-                delivery.deliver(next, targets, payload(key, next), material);
+                delivery.deliver(next, targets, SecretPayload.of(key, next), material);
             } catch (DestinationException e) {
                 throw fail(key, rotation, next, e);
             }
@@ -496,7 +498,9 @@ public class RotationCoordinator {
         Trigger trigger = rotation.trigger();
         Instant versionExpiry = next.expiresAt();
         Instant confirmedAt = clock.instant();
-        Instant retireAt = confirmedAt.plus(overlap);
+        // after containment the older versions are revoked already: there is no overlap, and nothing to end later
+        boolean contained = rotation.oldRevokedAt() != null;
+        Instant retireAt = contained ? rotation.oldRevokedAt() : confirmedAt.plus(overlap);
         // a version capped by the key's own expiresAt is not replaced for expiring: its successor would expire then too
         boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
         Instant nextRotation = policy.nextRotation(confirmedAt, expiresByLifetime ? versionExpiry : null);
@@ -517,10 +521,20 @@ public class RotationCoordinator {
                     "key.rotate.confirmed",
                     keyId,
                     Outcome.SUCCESS,
-                    "version " + next.version() + " confirmed everywhere; older versions valid until " + retireAt);
-            // Quartz's job store joins this transaction: the triggers are committed with the state they follow from
-            scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
-            if (policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED && policy.drainQuiet() != null) {
+                    "version " + next.version() + " confirmed everywhere; "
+                            + (contained
+                                    ? "older versions were revoked at containment, " + retireAt
+                                    : "older versions valid until " + retireAt));
+            if (contained) {
+                rotations.revoking(rotation.id(), confirmedAt);
+                rotations.completed(rotation.id(), confirmedAt);
+            } else {
+                // Quartz's job store joins this transaction: the triggers are committed with the state they follow from
+                scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
+            }
+            if (!contained
+                    && policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED
+                    && policy.drainQuiet() != null) {
                 Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
                 if (firstCheck.isBefore(retireAt)) {
                     scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
@@ -667,7 +681,7 @@ public class RotationCoordinator {
                         .orElse(null);
         if (next != null && next.state() == VersionState.PENDING && key.status() == KeyStatus.ACTIVE) {
             try {
-                delivery.resume(next, keys.destinationsOf(key.id()), payload(key, next));
+                delivery.resume(next, keys.destinationsOf(key.id()), SecretPayload.of(key, next));
                 activate(key, policies.get(key.rotationPolicy()), rotation, next);
                 log.warn(
                         "rotation {} of key {} was interrupted after delivery; confirmed and finished version {}",
@@ -707,18 +721,6 @@ public class RotationCoordinator {
         if (next != null && !published) {
             index.revoke(next.hash());
         }
-    }
-
-    private static SecretPayload payload(ApiKey key, KeyVersion version) {
-        return new SecretPayload(
-                key.id(),
-                version.id(),
-                key.owner(),
-                version.displayPrefix(),
-                key.environment(),
-                key.scopes(),
-                version.createdAt(),
-                version.expiresAt());
     }
 
     private void count(Trigger trigger, String outcome) {

@@ -108,6 +108,23 @@ public class Rotations {
      *
      * @return whether this call completed it (false if it was completed already)
      */
+    /**
+     * Containment revoked every version of these keys: their rotations in an overlap are over, their older versions
+     * revoked at {@code at} (their overlap-end jobs then find nothing to do).
+     */
+    public void endedByContainment(java.util.Collection<UUID> keyIds, Instant at) {
+        List<UUID> all = new java.util.ArrayList<>(keyIds);
+        for (int from = 0; from < all.size(); from += 1000) { // a bounded IN list per statement
+            jdbc.sql("""
+                    UPDATE rotations SET state = 'COMPLETED', old_revoked_at = COALESCE(old_revoked_at, :at),
+                           retire_at = CASE WHEN retire_at > :at THEN :at ELSE retire_at END, finished_at = :at
+                    WHERE key_id IN (:keyIds) AND state = 'OVERLAP'""")
+                    .param("keyIds", all.subList(from, Math.min(all.size(), from + 1000)))
+                    .param("at", Sql.timestamp(at))
+                    .update();
+        }
+    }
+
     public boolean completed(UUID id, Instant at) {
         return jdbc.sql("""
                         UPDATE rotations SET state = 'COMPLETED', finished_at = :at

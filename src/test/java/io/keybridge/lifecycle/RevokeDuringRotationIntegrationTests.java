@@ -68,8 +68,8 @@ class RevokeDuringRotationIntegrationTests extends IntegrationTest {
         System.out.printf(
                 "rotate+revoke race: answers by status %s%n",
                 answers.stream()
-                        .collect(java.util.stream.Collectors.groupingBy(Api.Response::status, java.util.TreeMap::new,
-                                java.util.stream.Collectors.counting())));
+                        .collect(java.util.stream.Collectors.groupingBy(
+                                Api.Response::status, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
         assertThat(answers)
                 .as("no 5xx")
                 .allSatisfy(

@@ -7,6 +7,7 @@ import io.keybridge.destination.InvalidDestinationException;
 import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
+import io.keybridge.destination.VersionNotHeldException;
 import io.keybridge.keys.KeyMaterial;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -285,18 +286,18 @@ public class SecretsManagerDestination implements SecretDestination {
     public void confirm(String path, Intent intent, SecretPayload payload) {
         DescribeSecretResponse secret = describe(path);
         if (secret == null) {
-            throw new DestinationException(refFor(path), "the secret is missing from AWS");
+            throw new VersionNotHeldException(refFor(path), "the secret is missing from AWS");
         }
         List<String> stages = secret.versionIdsToStages().getOrDefault(intent.remoteVersion(), List.of());
         if (!stages.contains(CURRENT)) {
-            throw new DestinationException(
+            throw new VersionNotHeldException(
                     refFor(path),
                     "AWSCURRENT is on version " + holderOf(secret, CURRENT) + ", not the written version "
                             + intent.remoteVersion());
         }
         String keyId = tags(secret).get("key-id");
         if (!payload.keyId().toString().equals(keyId)) {
-            throw new DestinationException(refFor(path), "the secret's tags name another key: " + keyId);
+            throw new VersionNotHeldException(refFor(path), "the secret's tags name another key: " + keyId);
         }
     }
 

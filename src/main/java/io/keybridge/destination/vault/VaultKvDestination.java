@@ -6,6 +6,7 @@ import io.keybridge.destination.InvalidDestinationException;
 import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
+import io.keybridge.destination.VersionNotHeldException;
 import io.keybridge.keys.KeyMaterial;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,22 +142,22 @@ class VaultKvDestination implements SecretDestination {
     public void confirm(String path, Intent intent, SecretPayload payload) {
         Map<String, Object> metadata = readMetadata(path);
         if (metadata == null) {
-            throw new DestinationException(refFor(path), "the secret is missing from Vault");
+            throw new VersionNotHeldException(refFor(path), "the secret is missing from Vault");
         }
         int current = number(metadata.get("current_version"));
         if (!intent.remoteVersion().equals(String.valueOf(current))) {
-            throw new DestinationException(
+            throw new VersionNotHeldException(
                     refFor(path),
                     "Vault's current version is " + current + ", not the written version " + intent.remoteVersion());
         }
         Map<String, Object> version =
                 stringMap(stringMap(metadata.get("versions")).get(intent.remoteVersion()));
         if (Boolean.TRUE.equals(version.get("destroyed")) || hasText(version.get("deletion_time"))) {
-            throw new DestinationException(refFor(path), "version " + current + " was deleted at Vault");
+            throw new VersionNotHeldException(refFor(path), "version " + current + " was deleted at Vault");
         }
         Object keyId = stringMap(metadata.get("custom_metadata")).get("key_id");
         if (!payload.keyId().toString().equals(keyId)) {
-            throw new DestinationException(refFor(path), "the secret's metadata names another key: " + keyId);
+            throw new VersionNotHeldException(refFor(path), "the secret's metadata names another key: " + keyId);
         }
     }
 
