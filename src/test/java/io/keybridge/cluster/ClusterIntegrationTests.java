@@ -51,6 +51,8 @@ class ClusterIntegrationTests {
     private static final int WAVE_KEYS = 1000;
     /** Keys whose rotation falls due while the nodes restart one after the other. */
     private static final int ROLLING_KEYS = 200;
+    private static final Duration CANDIDATE_SPACING = Duration.ofSeconds(20);
+    private static final int CANDIDATES = 90;
 
     private final OpenBao bao = OpenBaoExtension.server();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -65,14 +67,11 @@ class ClusterIntegrationTests {
         Postgres postgres = Postgres.server();
         database = "cluster_" + run.replace('-', '_');
         String url = postgres.database(database);
-        // the waves: whole minutes far enough ahead to start three nodes and issue the keys first
-        Instant waveA = ZonedDateTime.now(ZoneOffset.UTC)
-                .plusSeconds(75)
-                .truncatedTo(ChronoUnit.MINUTES)
-                .plusMinutes(1)
-                .toInstant();
-        Instant waveB = waveA.plus(Duration.ofMinutes(2));
-        Path policies = policies(waveA, waveB);
+        // The waves are planned once their keys exist, from how long issuing them took: the policy folder holds
+        // one-shot cron policies every 20 s for the next half hour, and the keys are moved to the first that is far
+        // enough ahead. Nothing races an instant fixed before the work it waits for (a busy machine may issue slowly).
+        Instant firstCandidate = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MINUTES);
+        Path policies = policies(firstCandidate);
         arguments = List.of(
                 "--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + url,
@@ -83,9 +82,12 @@ class ClusterIntegrationTests {
         try {
             startAll();
 
+            long issuing = System.nanoTime();
             List<Issued> waveKeys = issue("wave-a", WAVE_KEYS);
             List<Issued> rollingKeys = issue("wave-b", ROLLING_KEYS);
-            assertThat(Instant.now()).as("keys issued before the first wave").isBefore(waveA.minusSeconds(2));
+            Duration issued = Duration.ofNanos(System.nanoTime() - issuing);
+            // moving a key to a policy is cheaper than issuing it (no Vault call): as long again is ample
+            Instant waveA = moveToWave(waveKeys, firstCandidate, Duration.ofSeconds(10).plus(issued));
 
             // wave A: 1,000 rotations due at once. Node 2 holds every rotation it runs once the new version is at
             // Vault, and is killed with kill -9 with those in flight: the survivors must finish them.
@@ -153,6 +155,8 @@ class ClusterIntegrationTests {
                     .isAfterOrEqualTo(later.minusMillis(50));
 
             // wave B: the nodes restart one after the other around the instant the rotations fall due
+            Instant waveB = moveToWave(
+                    rollingKeys, firstCandidate, Duration.ofSeconds(10).plus(issued.multipliedBy(ROLLING_KEYS).dividedBy(WAVE_KEYS + ROLLING_KEYS)));
             sleepUntil(waveB.minusSeconds(8));
             for (int i = 0; i < NODES; i++) {
                 nodes[i].close();
@@ -197,23 +201,62 @@ class ClusterIntegrationTests {
                 home.resolve("node-" + node), "cluster-" + run + "-" + starts.getAndIncrement(), arguments);
     }
 
-    /** Issues keys through all nodes at once; each key's rotation falls due with its policy's wave. */
-    private List<Issued> issue(String policy, int count) throws InterruptedException {
+    /**
+     * Moves the keys to the first wave policy at least {@code margin} ahead (the time moving them may take, and some),
+     * and checks that moving them took less.
+     *
+     * @return the wave's instant
+     */
+    private Instant moveToWave(List<Issued> keys, Instant firstCandidate, Duration margin) throws InterruptedException {
+        Instant earliest = Instant.now().plus(margin);
+        int candidate = 0;
+        while (waveAt(firstCandidate, candidate).isBefore(earliest)) {
+            candidate++;
+        }
+        assertThat(candidate).as("a wave policy far enough ahead").isLessThan(CANDIDATES);
+        Instant wave = waveAt(firstCandidate, candidate);
+        String policy = "wave-" + candidate;
+        long started = System.nanoTime();
+        try (ExecutorService clients = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < keys.size(); i++) {
+                Issued key = keys.get(i);
+                KeybridgeProcess node = nodes[i % NODES];
+                clients.submit(() -> {
+                    Api.Response moved =
+                            node.api().patch("/api/v1/keys/" + key.id(), ADMIN, Map.of("rotationPolicy", policy));
+                    assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+                });
+            }
+        }
+        System.out.printf(
+                "moved %d keys to %s (due %s) in %d ms%n",
+                keys.size(), policy, wave, Duration.ofNanos(System.nanoTime() - started).toMillis());
+        assertThat(Instant.now()).as("keys moved before their wave").isBefore(wave.minusSeconds(2));
+        return wave;
+    }
+
+    private static Instant waveAt(Instant firstCandidate, int candidate) {
+        return firstCandidate.plus(CANDIDATE_SPACING.multipliedBy(candidate));
+    }
+
+    /** Issues keys through all nodes at once, on the default policy; {@link #moveToWave} plans their rotation. */
+    private List<Issued> issue(String group, int count) throws InterruptedException {
+        String policy = "default";
         List<Issued> issued = Collections.synchronizedList(new ArrayList<>());
         long started = System.nanoTime();
         try (ExecutorService clients = Executors.newFixedThreadPool(6)) {
             for (int i = 0; i < count; i++) {
                 int index = i;
                 clients.submit(() -> {
-                    String path = "cluster-" + run + "/" + policy + "-" + index + "/api-key";
+                    String path = "cluster-" + run + "/" + group + "-" + index + "/api-key";
                     Api.Response created = nodes[index % NODES]
                             .api()
                             .post(
                                     "/api/v1/keys",
                                     ADMIN,
                                     KeyRequests.key(
-                                            policy + "-" + index,
-                                            owner(policy),
+                                            group + "-" + index,
+                                            owner(group),
                                             policy,
                                             List.of(KeyRequests.vault(path))));
                     assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -319,8 +362,8 @@ class ClusterIntegrationTests {
         return policy + "-" + run;
     }
 
-    /** The test's rotation policies, plus two that fire once, at each wave's instant. */
-    private Path policies(Instant waveA, Instant waveB) throws IOException {
+    /** The test's rotation policies, plus one-shot wave policies every 20 s for the next half hour. */
+    private Path policies(Instant firstCandidate) throws IOException {
         Path folder = home.resolve("policies");
         Files.createDirectories(folder);
         try (var files = Files.list(Path.of("src/test/resources/rotation-policies"))) {
@@ -328,8 +371,9 @@ class ClusterIntegrationTests {
                 Files.copy(file, folder.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Files.writeString(folder.resolve("wave-a.yaml"), wave("wave-a", waveA));
-        Files.writeString(folder.resolve("wave-b.yaml"), wave("wave-b", waveB));
+        for (int i = 0; i < CANDIDATES; i++) {
+            Files.writeString(folder.resolve("wave-" + i + ".yaml"), wave("wave-" + i, waveAt(firstCandidate, i)));
+        }
         return folder;
     }
 
