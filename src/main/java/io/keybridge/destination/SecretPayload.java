@@ -41,7 +41,17 @@ public record SecretPayload(
      */
     public Map<String, String> fields(KeyMaterial material) {
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("api_key", material.reveal());
+        fields.put(KEY_FIELD, material.reveal());
+        fields.putAll(besideTheKey());
+        return fields;
+    }
+
+    /** The name of the field that holds the key. */
+    public static final String KEY_FIELD = "api_key";
+
+    /** The fields beside the key, in the order {@link #fields} writes them after it. */
+    public Map<String, String> besideTheKey() {
+        Map<String, String> fields = new LinkedHashMap<>();
         fields.put("key_id", keyId.toString());
         fields.put("key_prefix", keyPrefix);
         fields.put("environment", environment.label());

@@ -46,6 +46,29 @@ public final class KeyMaterial implements AutoCloseable {
         return new String(value);
     }
 
+    /**
+     * The secret written into {@code target} at {@code offset} as ASCII bytes (keys are Base62 and underscores), for a
+     * request body the caller overwrites once it is sent: unlike {@link #reveal()}, no {@code String} is made, which
+     * would stay in the heap until collected.
+     *
+     * @return the number of bytes written
+     * @throws IllegalStateException once the material has been cleared
+     */
+    public int copyAscii(byte[] target, int offset) {
+        if (cleared) {
+            throw new IllegalStateException("key material " + displayPrefix + "… was already cleared");
+        }
+        for (int i = 0; i < value.length; i++) {
+            target[offset + i] = (byte) value[i];
+        }
+        return value.length;
+    }
+
+    /** The secret's length in characters (and in ASCII bytes). */
+    public int length() {
+        return value.length;
+    }
+
     /** Overwrites the secret in memory; later {@link #reveal()} calls fail. */
     @Override
     public void close() {

@@ -51,6 +51,7 @@ class ClusterIntegrationTests {
     private static final int WAVE_KEYS = 1000;
     /** Keys whose rotation falls due while the nodes restart one after the other. */
     private static final int ROLLING_KEYS = 200;
+
     private static final Duration CANDIDATE_SPACING = Duration.ofSeconds(20);
     private static final int CANDIDATES = 90;
 
@@ -87,7 +88,8 @@ class ClusterIntegrationTests {
             List<Issued> rollingKeys = issue("wave-b", ROLLING_KEYS);
             Duration issued = Duration.ofNanos(System.nanoTime() - issuing);
             // moving a key to a policy is cheaper than issuing it (no Vault call): as long again is ample
-            Instant waveA = moveToWave(waveKeys, firstCandidate, Duration.ofSeconds(10).plus(issued));
+            Instant waveA =
+                    moveToWave(waveKeys, firstCandidate, Duration.ofSeconds(10).plus(issued));
 
             // wave A: 1,000 rotations due at once. Node 2 holds every rotation it runs once the new version is at
             // Vault, and is killed with kill -9 with those in flight: the survivors must finish them.
@@ -156,7 +158,10 @@ class ClusterIntegrationTests {
 
             // wave B: the nodes restart one after the other around the instant the rotations fall due
             Instant waveB = moveToWave(
-                    rollingKeys, firstCandidate, Duration.ofSeconds(10).plus(issued.multipliedBy(ROLLING_KEYS).dividedBy(WAVE_KEYS + ROLLING_KEYS)));
+                    rollingKeys,
+                    firstCandidate,
+                    Duration.ofSeconds(10)
+                            .plus(issued.multipliedBy(ROLLING_KEYS).dividedBy(WAVE_KEYS + ROLLING_KEYS)));
             sleepUntil(waveB.minusSeconds(8));
             for (int i = 0; i < NODES; i++) {
                 nodes[i].close();
@@ -230,7 +235,10 @@ class ClusterIntegrationTests {
         }
         System.out.printf(
                 "moved %d keys to %s (due %s) in %d ms%n",
-                keys.size(), policy, wave, Duration.ofNanos(System.nanoTime() - started).toMillis());
+                keys.size(),
+                policy,
+                wave,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
         assertThat(Instant.now()).as("keys moved before their wave").isBefore(wave.minusSeconds(2));
         return wave;
     }

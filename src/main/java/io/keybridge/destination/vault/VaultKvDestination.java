@@ -7,6 +7,9 @@ import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.destination.VersionNotHeldException;
+import java.util.Arrays;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
 import io.keybridge.keys.KeyMaterial;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -119,9 +122,18 @@ class VaultKvDestination implements SecretDestination {
     @Override
     public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
         int version = Integer.parseInt(intent.remoteVersion());
-        Map<String, Object> data = new LinkedHashMap<>(payload.fields(material));
-        KvWrite body = new KvWrite(Map.of("cas", version - 1), data);
-        VaultResponse response = call(path, "write", true, () -> vault.write(dataPath(path), body));
+        byte[] body = KvWriteBody.of(version - 1, payload, material);
+        VaultResponse response;
+        try {
+            response = call(path, "write", true, () -> vault.doWithSession(rest -> rest.exchange(
+                            dataPath(path),
+                            HttpMethod.POST,
+                            new HttpEntity<>(body, KvWriteBody.HEADERS),
+                            VaultResponse.class)
+                    .getBody()));
+        } finally {
+            Arrays.fill(body, (byte) 0); // the one copy of the key that keybridge owns in this request
+        }
         int written = response == null || response.getData() == null
                 ? -1
                 : number(response.getData().get("version"));
@@ -255,17 +267,6 @@ class VaultKvDestination implements SecretDestination {
 
     private static boolean hasText(@Nullable Object value) {
         return value instanceof String text && !text.isBlank();
-    }
-
-    /**
-     * The body of a KV v2 write. Its {@code toString()} is redacted because HTTP clients log request bodies that way at
-     * DEBUG level (Spring's RestTemplate does); Jackson still serializes both fields.
-     */
-    record KvWrite(Map<String, Object> options, Map<String, Object> data) {
-        @Override
-        public String toString() {
-            return "KvWrite[options=" + options + ", data=redacted]";
-        }
     }
 
     @FunctionalInterface
