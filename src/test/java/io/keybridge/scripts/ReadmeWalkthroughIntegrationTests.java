@@ -35,11 +35,17 @@ class ReadmeWalkthroughIntegrationTests {
 
         try (Running run = start(checkout, port, "first")) {
             Path output = checkout.resolve("walkthrough.out");
-            Process shell = new ProcessBuilder("bash", script.toString())
+            ProcessBuilder pasting = new ProcessBuilder("bash", script.toString())
                     .directory(checkout.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .start();
+                    .redirectOutput(output.toFile());
+            // a second terminal: nothing of scripts/run's environment but the port it was started on
+            pasting.environment().remove("VAULT_ADDR");
+            pasting.environment().remove("VAULT_TOKEN");
+            pasting.environment().remove("KEYBRIDGE_TOKEN");
+            pasting.environment().put("KEYBRIDGE_PORT", String.valueOf(port));
+            pasting.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process shell = pasting.start();
             boolean finished = shell.waitFor(5, TimeUnit.MINUTES);
             if (!finished) {
                 shell.destroyForcibly();
@@ -50,8 +56,10 @@ class ReadmeWalkthroughIntegrationTests {
         }
 
         try (Running again = start(checkout, port, "restarted")) {
-            String root = Files.readString(checkout.resolve("data/openbao-root-token")).strip();
-            String address = Files.readString(checkout.resolve("data/openbao-addr")).strip();
+            String root = Files.readString(checkout.resolve("data/openbao-root-token"))
+                    .strip();
+            String address =
+                    Files.readString(checkout.resolve("data/openbao-addr")).strip();
             ProcessBuilder builder = new ProcessBuilder(
                             REPO.resolve(".venv/bin/bao").toString(),
                             "kv",
@@ -63,8 +71,11 @@ class ReadmeWalkthroughIntegrationTests {
             builder.environment().put("VAULT_TOKEN", root);
             Process bao = builder.start();
             String key = new String(bao.getInputStream().readAllBytes()).strip();
-            assertThat(bao.waitFor()).as("the delivered key is still at OpenBao after the restart").isZero();
-            String admin = Files.readString(checkout.resolve("data/admin-token")).strip();
+            assertThat(bao.waitFor())
+                    .as("the delivered key is still at OpenBao after the restart")
+                    .isZero();
+            String admin =
+                    Files.readString(checkout.resolve("data/admin-token")).strip();
             assertThat(new Api(port).verify(admin, key, List.of("lists:read")).status())
                     .as("and it verifies")
                     .isEqualTo(200);
@@ -104,7 +115,8 @@ class ReadmeWalkthroughIntegrationTests {
 
     /** A checkout of its own, so that {@code ./data} is the test's: the repository's files, linked. */
     private static Path checkout() throws IOException {
-        Path checkout = REPO.resolve("target/readme-walkthrough/" + UUID.randomUUID().toString().substring(0, 8));
+        Path checkout = REPO.resolve(
+                "target/readme-walkthrough/" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(checkout);
         for (String entry : List.of("scripts", "policies", "src", "pom.xml", "mvnw", ".mvn", ".venv", "target")) {
             Files.createSymbolicLink(checkout.resolve(entry), REPO.resolve(entry));

@@ -7,16 +7,15 @@ import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
 import io.keybridge.destination.VersionNotHeldException;
-import java.util.Arrays;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpMethod;
 import io.keybridge.keys.KeyMaterial;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.vault.VaultException;
 import org.springframework.vault.core.VaultTemplate;
@@ -125,12 +124,16 @@ class VaultKvDestination implements SecretDestination {
         byte[] body = KvWriteBody.of(version - 1, payload, material);
         VaultResponse response;
         try {
-            response = call(path, "write", true, () -> vault.doWithSession(rest -> rest.exchange(
-                            dataPath(path),
-                            HttpMethod.POST,
-                            new HttpEntity<>(body, KvWriteBody.HEADERS),
-                            VaultResponse.class)
-                    .getBody()));
+            response = call(
+                    path,
+                    "write",
+                    true,
+                    () -> vault.doWithSession(rest -> rest.exchange(
+                                    dataPath(path),
+                                    HttpMethod.POST,
+                                    new HttpEntity<>(body, KvWriteBody.HEADERS),
+                                    VaultResponse.class)
+                            .getBody()));
         } finally {
             Arrays.fill(body, (byte) 0); // the one copy of the key that keybridge owns in this request
         }
