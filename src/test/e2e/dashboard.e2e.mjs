@@ -57,7 +57,7 @@ async function capture(page, name, { screenshot = true, fullPage = true } = {}) 
 }
 
 async function signIn(browser, token) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${KB}/ui/keys`);
   assert.match(page.url(), /\/login$/, 'an anonymous visitor is sent to the sign-in page');
@@ -143,16 +143,34 @@ try {
   await page.getByRole('searchbox').fill(KEY_NAME.slice(0, 8));
   await page.getByRole('button', { name: 'Filter' }).click();
   assert.ok(await page.getByRole('link', { name: KEY_NAME }).isVisible(), 'the search finds the key');
-  await page.goto(`${KB}/ui/keys`);
+  // a team's keys at 1400 px: the table fits without scrolling sideways, the search says what it searches
+  const team = `${KB}/ui/keys?owner=${encodeURIComponent(env('SHOWCASE_OWNER'))}`;
+  await page.goto(team);
+  const tableOverflow = await page.evaluate(() => {
+    const wrap = document.querySelector('.table-wrap');
+    return wrap.scrollWidth - wrap.clientWidth;
+  });
+  assert.ok(tableOverflow <= 1, `the keys table fits 1400 px (it overflows by ${tableOverflow}px)`);
+  const placeholderFits = await page.evaluate(() => {
+    const input = document.querySelector('input[type=search]');
+    const style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `${style.fontSize} ${style.fontFamily}`;
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return context.measureText(input.placeholder).width <= input.clientWidth - padding;
+  });
+  assert.ok(placeholderFits, 'the search placeholder is shown whole');
   await capture(page, 'keys');
+  const icon = await page.request.get(`${KB}/favicon.ico`);
+  assert.equal(icon.status(), 200, 'the favicon is there');
   const phone = await adminContext.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
-  await phone.goto(`${KB}/ui/keys`);
+  await phone.goto(team);
   await capture(phone, 'keys-phone', { fullPage: false });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the phone layout does not scroll sideways (it overflows by ${overflow}px)`);
   await phone.close();
-  step('keys list: search works; the phone layout fits its width');
+  step('keys list: search works; the table fits 1400 px, the phone layout 390 px; favicon served');
 
   // a form posted without the CSRF token is refused
   const forged = await page.evaluate(async (url) => (await fetch(`${url}/rotate`, { method: 'POST' })).status, keyUrl);
@@ -170,7 +188,10 @@ try {
   await page.getByText('Revoked: no version of this key verifies any more.').waitFor();
   assert.equal(await verify(v3.key), 401);
   await capture(page, 'key-revoked', { screenshot: false });
-  step('revoked after typing the name: version 3 refused');
+  await page.goto(`${KB}/ui/keys?q=${encodeURIComponent(KEY_NAME)}`);
+  const rotation = await page.locator('table.keys tbody tr').first().locator('td').nth(5).innerText();
+  assert.equal(rotation.trim(), '—', 'a revoked key shows no rotation state (not a green OK)');
+  step('revoked after typing the name: version 3 refused; the list shows no rotation state for it');
 
   // incident: preview, rotate, live progress
   await page.getByRole('link', { name: 'Incident' }).click();
@@ -194,7 +215,11 @@ try {
   await page.getByLabel('Action').fill('');
   await page.getByRole('button', { name: 'Filter' }).click();
   await capture(page, 'audit');
-  step('audit page filters by action');
+  const auditRows = await page.locator('table tbody tr').count();
+  assert.ok(auditRows <= 50, `the audit page shows one page of at most 50 entries (${auditRows})`);
+  const requestLines = await page.locator('tbody td.nowrap small').first().evaluate((e) => e.getClientRects().length);
+  assert.equal(requestLines, 1, 'a request id takes one line');
+  step('audit page filters by action, pages by 50, request ids on one line');
 
   // keyboard: the sign-out button is reachable with Tab from the top of the page
   await page.keyboard.press('Tab');

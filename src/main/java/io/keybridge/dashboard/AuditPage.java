@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 @Controller
 class AuditPage {
 
-    private static final int PAGE_SIZE = 100;
+    /** As the API's default page: a screenful or two, not thousands of pixels. */
+    private static final int PAGE_SIZE = 50;
 
     private final AuditLog audit;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.KeyRequests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +37,32 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
         assertThat(E2E.resolve("node_modules/playwright-core"))
                 .as("playwright-core (scripts/test runs npm ci in src/test/e2e)")
                 .exists();
-        String owner = unique("e2e-incident");
-        for (int i = 0; i < 2; i++) {
-            issue(unique("exposed"), owner, "e2e/" + unique("incident"), List.of("lists:read"));
-        }
+        // the incident's keys: one team's CI integrations (an owner only this test uses)
+        String owner = "platform-ci";
+        issue("prod_ci_deploy_platform", owner, "platform/ci-deploy/api-key", List.of("lists:read"));
+        issue("prod_artifact_upload_platform", owner, "platform/artifact-upload/api-key", List.of("lists:read"));
+        // a team with realistic keys, for the 1400 px check and the README's screenshot of the keys list
+        String team = "growth-emea";
+        issueShowcase(
+                team,
+                "prod_signup_enrichment_growth",
+                "live",
+                List.of("leads:read", "lists:read"),
+                List.of(KeyRequests.vault("growth/signup-enrichment/api-key")));
+        issueShowcase(
+                team,
+                "prod_lead_scoring_growth",
+                "live",
+                List.of("leads:read"),
+                List.of(
+                        KeyRequests.vault("growth/lead-scoring/api-key"),
+                        KeyRequests.aws("growth/lead-scoring/api-key")));
+        issueShowcase(
+                team,
+                "staging_list_export_growth",
+                "test",
+                List.of("lists:read", "lists:write"),
+                List.of(KeyRequests.vault("growth/staging/list-export/api-key")));
         String name = unique("prod_crm_sync_revops");
         String path = "e2e/" + name;
 
@@ -70,6 +93,7 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
                         Map.entry("KEY_PATH", path),
                         Map.entry("KEY_NAME", name),
                         Map.entry("INCIDENT_OWNER", owner),
+                        Map.entry("SHOWCASE_OWNER", team),
                         Map.entry("OUT_DIR", OUT.toAbsolutePath().toString())));
         Process node = builder.start();
         boolean finished = node.waitFor(3, TimeUnit.MINUTES);
@@ -116,5 +140,18 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
             }
         }
         return pages;
+    }
+
+    private void issueShowcase(
+            String owner,
+            String name,
+            String environment,
+            List<String> scopes,
+            List<Map<String, String>> destinations) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(KeyRequests.key(name, owner, null, destinations));
+        body.put("environment", environment);
+        body.put("scopes", scopes);
+        var created = api.post("/api/v1/keys", ADMIN, body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 }
