@@ -284,7 +284,8 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
 
         Api.Response refused = issueToAws(secretId);
 
-        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().path("type").asString()).isEqualTo("urn:keybridge:problem:path-not-managed");
         assertThat(refused.json().path("detail").asString()).contains("does not manage");
         assertThat(read(secretId, "AWSCURRENT").path("value").toString()).contains("not-a-key");
     }
