@@ -169,6 +169,10 @@ public class AuditLog {
         lastWrittenRefusals
                 .entrySet()
                 .removeIf(written -> now.isAfter(written.getValue().plus(refusalSummaryInterval)));
+        if (all || !now.isBefore(keyedCountedSince.plus(refusalSummaryInterval))) {
+            keyedPerFamily.clear(); // the next interval's first keys get rows of their own again
+            keyedCountedSince = now;
+        }
         long dropped = overflow.getAndSet(0);
         if (dropped > 0) {
             log.warn("{} refused requests were counted but not itemised: too many distinct refusals", dropped);
