@@ -36,10 +36,7 @@ class RevokeDuringRotationIntegrationTests extends IntegrationTest {
         List<Key> keys = new ArrayList<>();
         for (int i = 0; i < PAIRS; i++) {
             String path = unique("race") + "/k";
-            String id = issue(unique("race"), "race", path, List.of("lists:read"))
-                    .json()
-                    .path("id")
-                    .asString();
+            String id = issueId(unique("race"), "race", path, List.of("lists:read"));
             keys.add(new Key(id, path, readKeyAsConsumer(path)));
         }
         Duration perCall = Duration.ofMillis(300);

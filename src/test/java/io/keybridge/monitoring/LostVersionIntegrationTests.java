@@ -23,10 +23,7 @@ class LostVersionIntegrationTests extends IntegrationTest {
     @Test
     void aVersionGoneFromVaultIsAFindingAndIsDeliveredAgain() {
         String path = unique("lost") + "/api-key";
-        String id = issue(unique("lost"), "lost", path, List.of("lists:read"))
-                .json()
-                .path("id")
-                .asString();
+        String id = issueId(unique("lost"), "lost", path, List.of("lists:read"));
         String kept = unique("kept") + "/api-key";
         issue(unique("kept"), "lost", kept, List.of("lists:read"));
         assertThat(bao.root("DELETE", "secret/metadata/keybridge/" + path, null).status())

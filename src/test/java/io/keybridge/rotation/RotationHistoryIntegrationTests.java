@@ -16,10 +16,7 @@ class RotationHistoryIntegrationTests extends IntegrationTest {
     @Test
     void anEmergencyEndsTheOverlapUnderWayAndHasNoneOfItsOwn() {
         String path = unique("history") + "/k";
-        String id = issue(unique("history"), "history", path, List.of("lists:read"))
-                .json()
-                .path("id")
-                .asString();
+        String id = issueId(unique("history"), "history", path, List.of("lists:read"));
         Api.Response manual = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of("overlap", "PT2H"));
         assertThat(manual.status()).as(manual.body()).isEqualTo(202);
         assertThat(manual.json().path("state").asString()).isEqualTo("OVERLAP");

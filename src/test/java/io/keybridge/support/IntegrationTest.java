@@ -141,6 +141,13 @@ public abstract class IntegrationTest {
                         "destinations", List.of(Map.of("type", "vault", "path", path))));
     }
 
+    /** Issues a key into one Vault path as ADMIN, and answers its id. */
+    protected String issueId(String name, String owner, String path, List<String> scopes) {
+        Api.Response created = issue(name, owner, path, scopes);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("id").asString();
+    }
+
     /**
      * Reads a delivered key as its consumer would: with a token holding only the consumer policy for that path, via
      * the real {@code bao kv get}.
