@@ -35,7 +35,8 @@ start_dev_openbao() {
 # key and root token in DATA_DIR/openbao-init.json (mode 0600); every start unseals it. Then as start_dev_openbao: a
 # free loopback port, keybridge's least-privilege policy, the crm-sync consumer policy, VAULT_ADDR, VAULT_TOKEN, BAO.
 start_persistent_openbao() {
-  local data_dir="$1" vault_port cluster_port root_token consumer_token unseal_key rc init="$1/openbao-init.json"
+  local data_dir="$1" vault_port cluster_port root_token consumer_token unseal_key rc server attempt
+  local init="$1/openbao-init.json"
   ensure_venv
   BAO="$KEYBRIDGE_VENV/bin/bao"
   vault_port="$(free_port)"
@@ -57,15 +58,26 @@ api_addr     = "http://127.0.0.1:$vault_port"
 cluster_addr = "http://127.0.0.1:$cluster_port"
 HCL
   log "starting OpenBao on 127.0.0.1:$vault_port with its data in $data_dir/openbao (log: $data_dir/openbao.log)"
-  "$BAO" server -config="$data_dir/openbao/config.hcl" >>"$data_dir/openbao.log" 2>&1 &
-  pids+=($!)
   export VAULT_ADDR="http://127.0.0.1:$vault_port"
-  for _ in $(seq 1 100); do
-    # status exits 2 while sealed (up, not yet unsealed), 1 while it cannot be reached
-    rc=0; "$BAO" status >/dev/null 2>&1 || rc=$?
+  rc=1
+  for attempt in 1 2 3 4 5; do
+    "$BAO" server -config="$data_dir/openbao/config.hcl" >>"$data_dir/openbao.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 300); do
+      # status exits 2 while sealed (up, not yet unsealed), 1 while it cannot be reached
+      rc=0; "$BAO" status >/dev/null 2>&1 || rc=$?
+      [ "$rc" -ne 1 ] && break
+      kill -0 "$server" 2>/dev/null || break
+      sleep 0.1
+    done
     [ "$rc" -ne 1 ] && break
-    sleep 0.1
+    # it stopped at once: most often an OpenBao still stopping holds the storage; give it a moment
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    log "OpenBao did not come up (attempt $attempt); trying again"
+    sleep 2
   done
+  pids+=($server)
   [ "$rc" -ne 1 ] || die "OpenBao did not start; see $data_dir/openbao.log"
   if [ ! -s "$init" ]; then
     log "initialising OpenBao (first start): unseal key and root token go to $init (mode 0600)"

@@ -71,17 +71,20 @@ class RequestBoundsIntegrationTests extends IntegrationTest {
 
     @Test
     void aNameSentAsANumberIsRefusedRatherThanTurnedIntoText() {
+        // a number no other key's name contains
+        String number = String.valueOf(900_000_000_000L + new java.util.Random().nextLong(99_999_999_999L));
         Map<String, Object> body =
                 KeyRequests.key("placeholder", "bounds", null, List.of(KeyRequests.vault(unique("bounds/n"))));
         String json = tools.jackson.databind.json.JsonMapper.builder()
                 .build()
                 .writeValueAsString(body)
-                .replace("\"placeholder\"", "123");
+                .replace("\"placeholder\"", number);
 
         Api.Response refused = api.post("/api/v1/keys", ADMIN, json);
 
         assertRefused(refused, "name", "format");
-        assertThat(api.get("/api/v1/keys?q=123", ADMIN).json().path("items")).isEmpty();
+        assertThat(api.get("/api/v1/keys?q=" + number, ADMIN).json().path("items"))
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "expiresAt {0}")
