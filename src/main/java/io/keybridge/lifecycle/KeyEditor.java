@@ -71,15 +71,14 @@ public class KeyEditor {
      * @throws io.keybridge.keys.DuplicateKeyNameException if the owner has another live key of that name
      */
     public void update(UUID keyId, KeyChanges changes, String actor) {
-        ApiKey before = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
         if (changes.rotationPolicy() != null) {
             checkPolicy(keyId, changes.rotationPolicy());
         }
-        if (changes.scopes() != null) {
-            checkNarrowing(before, changes.scopes());
-        }
         ApiKey key = transactions.execute(status -> {
             ApiKey found = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+            if (changes.scopes() != null) {
+                checkNarrowing(found, changes.scopes()); // before any write: a refusal changes nothing
+            }
             if (changes.name() != null && !found.name().equals(changes.name())) {
                 keys.rename(found, changes.name());
                 audit.record(
@@ -99,7 +98,6 @@ public class KeyEditor {
                         "'" + found.rotationPolicy() + "' -> '" + changes.rotationPolicy() + "'");
             }
             if (changes.scopes() != null && !found.scopes().equals(changes.scopes())) {
-                checkNarrowing(found, changes.scopes()); // as read in this transaction
                 keys.changeScopes(keyId, new TreeSet<>(changes.scopes()));
                 audit.record(
                         actor,
