@@ -61,17 +61,26 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(
-            HttpSecurity http, ApiTokens tokens, ProblemResponses problems, AuditLog audit, RouteTemplates routes)
+            HttpSecurity http,
+            ApiTokens tokens,
+            ProblemResponses problems,
+            AuditLog audit,
+            RouteTemplates routes,
+            SecurityProperties properties)
             throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             audit.recordRefusal("anonymous", routes.action(request), routes.keyId(request), "unauthenticated");
-            response.setHeader("WWW-Authenticate", "Bearer");
+            boolean gateway = BearerTokenFilter.isGatewayPath(request);
+            response.setHeader("WWW-Authenticate", gateway ? "KeybridgeToken" : "Bearer");
             problems.write(
                     response,
                     HttpStatus.UNAUTHORIZED,
                     "unauthenticated",
                     "Authentication required",
-                    "Send a valid token in 'Authorization: Bearer <token>'.");
+                    gateway
+                            ? "The gateway must send its VERIFIER token in '" + BearerTokenFilter.GATEWAY_TOKEN
+                                    + "' (or present a client certificate keybridge knows)."
+                            : "Send a valid token in 'Authorization: Bearer <token>'.");
         };
         AccessDeniedHandler forbidden = (request, response, e) -> {
             Authentication who = SecurityContextHolder.getContext().getAuthentication();
@@ -93,6 +102,8 @@ class SecurityConfiguration {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
+                .x509(x509 -> x509.subjectPrincipalRegex("CN=(.*?)(?:,|$)")
+                        .userDetailsService(new ClientCertificates(properties.certificates())))
                 .addFilterBefore(new BearerTokenFilter(tokens, unauthenticated), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(errors ->
                         errors.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
@@ -105,6 +116,9 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/leak-reports")
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/verify")
+                        .hasAnyRole(VERIFIER, ADMIN)
+                        // forward-auth: any method, since Envoy's HTTP ext_authz asks with the client's own
+                        .requestMatchers("/authz", "/authz/**")
                         .hasAnyRole(VERIFIER, ADMIN)
                         .requestMatchers(
                                 HttpMethod.GET,

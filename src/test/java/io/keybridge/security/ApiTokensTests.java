@@ -25,7 +25,7 @@ class ApiTokensTests {
     void aFirstRunWritesAGeneratedAdminTokenOnlyItsOwnerCanReadAndNeverLogsIt(CapturedOutput output) throws Exception {
         Path file = data.resolve("admin-token");
 
-        ApiTokens tokens = new ApiTokens(new SecurityProperties(List.of(), null, file), new SecureRandom());
+        ApiTokens tokens = new ApiTokens(new SecurityProperties(List.of(), null, file, List.of()), new SecureRandom());
 
         String token = Files.readString(file).strip();
         assertThat(token).startsWith("kbt_").hasSizeGreaterThan(40);
@@ -34,7 +34,8 @@ class ApiTokensTests {
         assertThat(tokens.find(token))
                 .hasValueSatisfying(caller -> assertThat(caller.roles()).containsExactly(Role.ADMIN));
         assertThat(output.getAll()).contains(file.toAbsolutePath().toString()).doesNotContain(token);
-        assertThat(new ApiTokens(new SecurityProperties(List.of(), null, file), new SecureRandom()).find(token))
+        assertThat(new ApiTokens(new SecurityProperties(List.of(), null, file, List.of()), new SecureRandom())
+                        .find(token))
                 .as("the next start reuses the file")
                 .isPresent();
     }
@@ -43,7 +44,8 @@ class ApiTokensTests {
     void anAdminTokenFromTheEnvironmentWinsAndNoFileIsWritten() {
         Path file = data.resolve("admin-token");
 
-        ApiTokens tokens = new ApiTokens(new SecurityProperties(List.of(), "s3cret-admin", file), new SecureRandom());
+        ApiTokens tokens =
+                new ApiTokens(new SecurityProperties(List.of(), "s3cret-admin", file, List.of()), new SecureRandom());
 
         assertThat(tokens.find("s3cret-admin")).isPresent();
         assertThat(file).doesNotExist();
@@ -55,7 +57,8 @@ class ApiTokensTests {
                 new SecurityProperties.Token("gateway", ApiTokens.sha256("gw-token"), Set.of(Role.VERIFIER));
 
         ApiTokens tokens = new ApiTokens(
-                new SecurityProperties(List.of(gateway), "admin-token", data.resolve("f")), new SecureRandom());
+                new SecurityProperties(List.of(gateway), "admin-token", data.resolve("f"), List.of()),
+                new SecureRandom());
 
         assertThat(tokens.find("gw-token")).hasValueSatisfying(caller -> {
             assertThat(caller.name()).isEqualTo("gateway");
@@ -73,13 +76,13 @@ class ApiTokensTests {
         var noRoles = new SecurityProperties.Token("nobody", ApiTokens.sha256("x"), Set.of());
 
         assertThatIllegalStateException()
-                .isThrownBy(
-                        () -> new ApiTokens(new SecurityProperties(List.of(notAHash), "a", data), new SecureRandom()))
+                .isThrownBy(() -> new ApiTokens(
+                        new SecurityProperties(List.of(notAHash), "a", data, List.of()), new SecureRandom()))
                 .withMessageContaining("gateway")
                 .withMessageContaining("sha256");
         assertThatIllegalStateException()
-                .isThrownBy(
-                        () -> new ApiTokens(new SecurityProperties(List.of(noRoles), "a", data), new SecureRandom()))
+                .isThrownBy(() -> new ApiTokens(
+                        new SecurityProperties(List.of(noRoles), "a", data, List.of()), new SecureRandom()))
                 .withMessageContaining("no roles");
     }
 }

@@ -1,0 +1,124 @@
+package io.keybridge.gateway.web;
+
+import io.keybridge.gateway.AuthzCall;
+import io.keybridge.gateway.AuthzDecision;
+import io.keybridge.gateway.ClientRequestHeaders;
+import io.keybridge.gateway.GatewayAuthorizer;
+import io.keybridge.web.ProblemTypes;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Forward-auth: a gateway asks, with no body, whether the call it holds may go on.
+ *
+ * <ul>
+ *   <li>{@code /authz}: the client's method and URI come in {@code X-Forwarded-Method}/{@code X-Forwarded-Uri}
+ *       (Traefik, Caddy) or {@code X-Original-Method}/{@code X-Original-URI} (NGINX), its host in
+ *       {@code X-Forwarded-Host}. The query string is the gateway's own config: {@code scopes=a,b} states the scopes
+ *       the call needs (instead of the route table), {@code gateway=nginx} answers the guess limit as {@code 401} with
+ *       {@code X-Keybridge-Status: 429}, because NGINX's {@code auth_request} turns any other status into a 500.
+ *   <li>{@code /authz/<path>}: the call itself, under the prefix (Envoy's HTTP ext_authz {@code path_prefix}); the
+ *       query string is the client's and is not read.
+ * </ul>
+ *
+ * Allowed: {@code 200} and the identity headers ({@link AuthzDecision}). Refused: {@code 401}, {@code 403} or
+ * {@code 429} with problem+json. The gateway authenticates with its VERIFIER token in {@code X-Keybridge-Token} or a
+ * client certificate, never in {@code Authorization}, which is the client's.
+ */
+@RestController
+class ForwardAuthController {
+
+    static final String PREFIX = "/authz";
+
+    private final GatewayAuthorizer authorizer;
+    private final ClientRequestHeaders headers;
+
+    ForwardAuthController(GatewayAuthorizer authorizer, ClientRequestHeaders headers) {
+        this.authorizer = authorizer;
+        this.headers = headers;
+    }
+
+    @RequestMapping(PREFIX + "/**")
+    ResponseEntity<?> authorize(HttpServletRequest request, Authentication caller) {
+        String requestUri = request.getRequestURI();
+        boolean underPrefix = requestUri.length() > PREFIX.length() + 1;
+        String method;
+        String uri;
+        String host;
+        Set<String> stated = null;
+        boolean nginx = false;
+        if (underPrefix) {
+            method = request.getMethod();
+            uri = requestUri.substring(PREFIX.length());
+            host = request.getHeader(HttpHeaders.HOST);
+        } else {
+            method = first(request.getHeader("X-Forwarded-Method"), request.getHeader("X-Original-Method"));
+            uri = first(request.getHeader("X-Forwarded-Uri"), request.getHeader("X-Original-URI"));
+            host = first(request.getHeader("X-Forwarded-Host"), request.getHeader("X-Original-Host"));
+            String scopes = request.getParameter("scopes");
+            if (scopes != null) {
+                stated = new LinkedHashSet<>(Arrays.asList(scopes.strip().split("\\s*[, ]\\s*")));
+                stated.remove("");
+            }
+            nginx = "nginx".equals(request.getParameter("gateway"));
+            if (method == null || uri == null) {
+                return problem(
+                        AuthzDecision.Deny.of(
+                                400,
+                                "bad-authz-request",
+                                "Bad authorization request",
+                                "The gateway sent no client method and URI: X-Forwarded-Method and X-Forwarded-Uri"
+                                        + " (or X-Original-Method and X-Original-URI) are needed on /authz."),
+                        false);
+            }
+        }
+        ClientRequestHeaders.PresentedKey key = headers.key(request::getHeader);
+        String source = headers.source(Collections.list(request.getHeaders(headers.addressHeader())));
+        AuthzDecision decision = authorizer.authorize(
+                new AuthzCall(method, host, uri, key == null ? null : key.value(), source, stated, caller.getName()));
+        if (decision instanceof AuthzDecision.Allow allow) {
+            ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+            allow.headers().forEach(ok::header);
+            if (underPrefix && key != null) {
+                // Envoy's HTTP ext_authz removes the headers this names before the call goes upstream
+                ok.header("X-Envoy-Auth-Headers-To-Remove", key.header());
+            }
+            return ok.build();
+        }
+        return problem((AuthzDecision.Deny) decision, nginx);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(AuthzDecision.Deny deny, boolean nginx) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(deny.status()), deny.detail());
+        problem.setType(ProblemTypes.of(deny.type()));
+        problem.setTitle(deny.title());
+        deny.properties().forEach(problem::setProperty);
+        int status = deny.status() == 429 && nginx ? 401 : deny.status();
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("X-Keybridge-Status", Integer.toString(deny.status()));
+        if (deny.status() == 401) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey");
+        }
+        if (deny.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(deny.retryAfterSeconds()));
+        }
+        return response.body(problem);
+    }
+
+    private static @Nullable String first(@Nullable String a, @Nullable String b) {
+        return a != null ? a : b;
+    }
+}
