@@ -19,12 +19,22 @@ public final class Api {
     static final List<String> RESPONSES = new CopyOnWriteArrayList<>();
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
 
     public Api(int port) {
         this.base = "http://127.0.0.1:" + port;
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Over TLS, trusting what {@code tls} trusts. */
+    public Api(int port, javax.net.ssl.SSLContext tls) {
+        this.base = "https://127.0.0.1:" + port;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(tls)
+                .build();
     }
 
     /** Adds text a test received some other way (a command's output, say) to what the secret scan reads. */

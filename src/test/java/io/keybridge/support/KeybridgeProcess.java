@@ -30,12 +30,12 @@ public final class KeybridgeProcess implements AutoCloseable {
     private final int port;
     private final Api api;
 
-    private KeybridgeProcess(Path folder, Path log, Process process, int port) {
+    private KeybridgeProcess(Path folder, Path log, Process process, int port, Api api) {
         this.folder = folder;
         this.log = log;
         this.process = process;
         this.port = port;
-        this.api = new Api(port);
+        this.api = api;
     }
 
     /** Starts keybridge on the data in {@code folder} (created if new) and waits until it answers. */
@@ -54,6 +54,19 @@ public final class KeybridgeProcess implements AutoCloseable {
     /** {@link #start(Path, String, List)} with more environment variables for the JVM (e.g. {@link WallClock}'s). */
     public static KeybridgeProcess start(
             Path folder, String name, List<String> arguments, Map<String, String> extraEnvironment) {
+        return start(folder, name, arguments, extraEnvironment, null);
+    }
+
+    /**
+     * {@link #start(Path, String, List, Map)} serving TLS ({@code server.ssl} in {@code arguments}); the test's
+     * client trusts what {@code tls} trusts.
+     */
+    public static KeybridgeProcess start(
+            Path folder,
+            String name,
+            List<String> arguments,
+            Map<String, String> extraEnvironment,
+            javax.net.ssl.SSLContext tls) {
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_AT));
@@ -98,7 +111,8 @@ public final class KeybridgeProcess implements AutoCloseable {
             environment.put("AWS_ACCESS_KEY_ID", "testing"); // moto accepts any
             environment.put("AWS_SECRET_ACCESS_KEY", "testing");
             environment.putAll(extraEnvironment);
-            KeybridgeProcess node = new KeybridgeProcess(folder, log, builder.start(), port);
+            KeybridgeProcess node = new KeybridgeProcess(
+                    folder, log, builder.start(), port, tls == null ? new Api(port) : new Api(port, tls));
             node.awaitReady();
             return node;
         } catch (IOException e) {
@@ -204,7 +218,7 @@ public final class KeybridgeProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -19,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Forward-auth: a gateway asks, with no body, whether the call it holds may go on.
@@ -44,10 +45,12 @@ class ForwardAuthController {
 
     private final GatewayAuthorizer authorizer;
     private final ClientRequestHeaders headers;
+    private final JsonMapper json;
 
-    ForwardAuthController(GatewayAuthorizer authorizer, ClientRequestHeaders headers) {
+    ForwardAuthController(GatewayAuthorizer authorizer, ClientRequestHeaders headers, JsonMapper json) {
         this.authorizer = authorizer;
         this.headers = headers;
+        this.json = json;
     }
 
     @RequestMapping(PREFIX + "/**")
@@ -100,7 +103,7 @@ class ForwardAuthController {
         return problem((AuthzDecision.Deny) decision, nginx);
     }
 
-    private static ResponseEntity<ProblemDetail> problem(AuthzDecision.Deny deny, boolean nginx) {
+    private ResponseEntity<ProblemDetail> problem(AuthzDecision.Deny deny, boolean nginx) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(deny.status()), deny.detail());
         problem.setType(ProblemTypes.of(deny.type()));
         problem.setTitle(deny.title());
@@ -115,7 +118,25 @@ class ForwardAuthController {
         if (deny.retryAfter() != null) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(deny.retryAfterSeconds()));
         }
+        if (nginx) {
+            // auth_request drops the body of the answer: the problem travels in a header, which the shipped
+            // nginx.conf sends the client as the body
+            response.header("X-Keybridge-Problem", ascii(json.writeValueAsString(problem)));
+        }
         return response.body(problem);
+    }
+
+    /** JSON with every character outside printable ASCII escaped, fit for a header value. */
+    private static String ascii(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        for (char c : json.toCharArray()) {
+            if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out.toString();
     }
 
     private static @Nullable String first(@Nullable String a, @Nullable String b) {
