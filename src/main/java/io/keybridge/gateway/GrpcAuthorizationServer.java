@@ -8,8 +8,6 @@ import io.keybridge.security.ApiTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gRPC server for Envoy's ext_authz, on {@code keybridge.gateway.grpc.port} when that is set (off by default: a
- * port is opened only when asked for). Each check runs on a virtual thread; it stops before the web server does.
+ * port is opened only when asked for). Checks run on the event loop that read them; it stops before the web server does.
  */
 @Component
 class GrpcAuthorizationServer implements SmartLifecycle {
@@ -31,7 +29,6 @@ class GrpcAuthorizationServer implements SmartLifecycle {
     private final EnvoyAuthorizationService service;
     private final GrpcCaller authentication;
     private @Nullable Server server;
-    private @Nullable ExecutorService executor;
 
     GrpcAuthorizationServer(
             GatewayProperties properties,
@@ -50,9 +47,10 @@ class GrpcAuthorizationServer implements SmartLifecycle {
         if (properties.port() < 0) {
             return;
         }
-        executor = Executors.newVirtualThreadPerTaskExecutor();
         server = NettyServerBuilder.forAddress(new InetSocketAddress(properties.address(), properties.port()))
-                .executor(executor)
+                // a check never blocks (memory only: the verification index, counters, the refusal limiter), so it
+                // runs on the event loop that read it: no hand-off to another thread per call
+                .directExecutor()
                 .maxInboundMessageSize(1 << 20)
                 .addService(ServerInterceptors.intercept(service, authentication))
                 .build();
@@ -80,7 +78,6 @@ class GrpcAuthorizationServer implements SmartLifecycle {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        executor.shutdown();
         server = null;
     }
 
