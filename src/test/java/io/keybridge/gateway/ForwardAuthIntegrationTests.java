@@ -1,10 +1,12 @@
 package io.keybridge.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Api;
 import io.keybridge.support.ConnectionCounter;
 import io.keybridge.support.IntegrationTest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,52 @@ class ForwardAuthIntegrationTests extends IntegrationTest {
         assertThat(viaBearer.status())
                 .as("Authorization: Bearer <key>, HEAD as GET")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void whatVerifyDoesHoldsHereTooAllowListsSuspensionLastUseAndAuditedRefusals() {
+        String path = unique("fa-same") + "/api-key";
+        Map<String, Object> request = new HashMap<>(io.keybridge.support.KeyRequests.key(
+                unique("fa-same"), "gateway-team", null, List.of(io.keybridge.support.KeyRequests.vault(path))));
+        request.put("allowedSources", List.of("10.0.0.0/8"));
+        Api.Response created = api.post("/api/v1/keys", ADMIN, request);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().path("id").asString();
+        String key = readKeyAsConsumer(path);
+        Map<String, String> inside = forwarded("GET", "/v1/lists/1", key);
+        inside.put("X-Forwarded-For", "10.1.2.3");
+        Map<String, String> outside = forwarded("GET", "/v1/lists/1", key);
+        outside.put("X-Forwarded-For", "10.1.2.3, " + randomSource());
+        Map<String, String> noRoute = forwarded("GET", "/v1/admin", key);
+        noRoute.put("X-Forwarded-For", "10.1.2.3");
+
+        Api.Response allowed = call(inside);
+        Api.Response notAllowed = call(outside);
+        Api.Response unrouted = call(noRoute);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                                .json()
+                                .path("lastUsedAt")
+                                .isNull())
+                        .as("last use recorded")
+                        .isFalse());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(api.get("/api/v1/audit?action=authz&keyId=" + id, AUDITOR)
+                                .json()
+                                .path("totalItems")
+                                .asInt())
+                        .as("the no-route refusal audited")
+                        .isPositive());
+        assertThat(api.post("/api/v1/keys/" + id + "/suspend", ADMIN, Map.of("reason", "test"))
+                        .status())
+                .isEqualTo(200);
+        Api.Response suspended = call(inside);
+
+        assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
+        assertThat(notAllowed.status()).isEqualTo(403);
+        assertThat(notAllowed.json().path("type").asString()).endsWith(":source-not-allowed");
+        assertThat(unrouted.status()).isEqualTo(403);
+        assertThat(suspended.status()).as("suspended: refused").isEqualTo(401);
     }
 
     @Test
