@@ -137,6 +137,11 @@ class ForwardAuthIntegrationTests extends IntegrationTest {
         assertThat(held.status()).isEqualTo(200);
         assertThat(notHeld.status()).isEqualTo(403);
         assertThat(notHeld.json().path("missingScopes").toString()).isEqualTo("[\"leads:write\"]");
+        Api.Response clientsOwnQuery = call("/authz?scopes=", forwarded("GET", "/v1/admin?scopes=", key));
+        assertThat(clientsOwnQuery.status())
+                .as("the client's own query passed on")
+                .isEqualTo(400);
+        assertThat(clientsOwnQuery.json().path("detail").asString()).contains("client's own");
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.json().path("type").asString()).endsWith(":bad-authz-request");
     }

@@ -182,6 +182,10 @@ class GatewayIntegrationTests {
         assertThat(missing.body()).contains("missing-scope").contains("lists:write");
         assertThat(noRoute.status()).as("%s: %s", kind, noRoute.body()).isEqualTo(403);
         assertThat(noRoute.body()).contains("no-route");
+        // a client's own query string must not state the scopes for it
+        LoopbackClient.Answer selfStated =
+                client.send(port(kind), "GET", "/v1/admin/users?scopes=", Map.of("X-API-Key", key.material()));
+        assertThat(selfStated.status()).as("%s: %s", kind, selfStated.body()).isEqualTo(403);
         assertThat(upstream.count()).isEqualTo(before);
         if (kind == Gateway.Kind.ENVOY_GRPC) {
             // that route of the shipped config states its scopes itself (context_extensions), over the route table

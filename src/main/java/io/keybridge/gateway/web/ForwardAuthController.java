@@ -70,6 +70,19 @@ class ForwardAuthController {
             method = first(request.getHeader("X-Forwarded-Method"), request.getHeader("X-Original-Method"));
             uri = first(request.getHeader("X-Forwarded-Uri"), request.getHeader("X-Original-URI"));
             host = first(request.getHeader("X-Forwarded-Host"), request.getHeader("X-Original-Host"));
+            String query = request.getQueryString();
+            if (query != null && uri != null && uri.endsWith("?" + query)) {
+                // the gateway passed the client's own query string on to /authz (Caddy's forward_auth does when its
+                // uri names no query): it could then state scopes for the client. Refused until the config is fixed.
+                return problem(
+                        AuthzDecision.Deny.of(
+                                400,
+                                "bad-authz-request",
+                                "Bad authorization request",
+                                "The query string of /authz is the client's own: the gateway passes it on. Give the"
+                                        + " gateway's authorization URI a query of its own (e.g. /authz?gateway=caddy)."),
+                        false);
+            }
             String scopes = request.getParameter("scopes");
             if (scopes != null) {
                 stated = new LinkedHashSet<>(Arrays.asList(scopes.strip().split("\\s*[, ]\\s*")));
