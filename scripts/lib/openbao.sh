@@ -119,10 +119,11 @@ use_vault_or_dev_openbao() {
   fi
 }
 
-# jar_is_stale: true when target/keybridge.jar is missing or older than what goes into it (src/main and the POM;
+# jar_is_stale: true when target/keybridge.jar is missing or older than what goes into it (src/main, the POM and the
+# rotation policies and routes it ships;
 # test sources and src/test/e2e/node_modules do not make it stale).
 jar_is_stale() {
-  [ ! -f target/keybridge.jar ] || [ -n "$(find src/main pom.xml -newer target/keybridge.jar -print -quit)" ]
+  [ ! -f target/keybridge.jar ] || [ -n "$(find src/main pom.xml policies/rotation policies/routes -newer target/keybridge.jar -print -quit)" ]
 }
 
 # build_jar: target/keybridge.jar, rebuilt when it is stale.

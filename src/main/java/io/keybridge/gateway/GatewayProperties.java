@@ -1,13 +1,13 @@
 package io.keybridge.gateway;
 
-import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How gateways reach keybridge and what they send it.
  *
- * @param routes the folder of route files ({@code *.yaml}): which scopes each call needs
+ * @param routes the folder of route files ({@code *.yaml}): which scopes each call needs; by default those shipped in
+ *     the jar
  * @param keyHeader the header that carries the client's key; {@code Authorization: Bearer <key>} is read when it is
  *     absent
  * @param clientAddressHeader the header that carries the client's address as the gateway saw it
@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("keybridge.gateway")
 public record GatewayProperties(
-        @DefaultValue("policies/routes") Path routes,
+        @DefaultValue("classpath:policies/routes") String routes,
         @DefaultValue("X-API-Key") String keyHeader,
         @DefaultValue("X-Forwarded-For") String clientAddressHeader,
         @DefaultValue("1") int forwardedForDepth,

@@ -1,10 +1,7 @@
 package io.keybridge.gateway;
 
+import io.keybridge.config.PolicyFiles;
 import io.keybridge.keys.KeyProperties;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,10 +53,7 @@ public class RouteTable {
 
     public RouteTable(GatewayProperties properties, KeyProperties keys) {
         this.routes = load(properties.routes(), keys.scopes().keySet());
-        log.info(
-                "{} gateway route(s) loaded from {}",
-                routes.size(),
-                properties.routes().toAbsolutePath());
+        log.info("{} gateway route(s) loaded from {}", routes.size(), PolicyFiles.describe(properties.routes()));
     }
 
     /** The route that covers a call to {@code path} (no query string), if any. */
@@ -79,23 +73,28 @@ public class RouteTable {
     }
 
     static List<Route> load(Path folder, Set<String> catalog) {
-        if (!Files.isDirectory(folder)) {
+        return load(folder.toString(), catalog);
+    }
+
+    /** @param location a folder, or {@code classpath:policies/routes} for the routes shipped in the jar */
+    static List<Route> load(String location, Set<String> catalog) {
+        List<PolicyFiles.PolicyFile> files;
+        try {
+            files = PolicyFiles.read(location).orElse(null);
+        } catch (java.io.UncheckedIOException e) {
+            throw new RouteFileException(
+                    location, "the folder cannot be read: " + e.getCause().getMessage());
+        }
+        if (files == null) {
             log.warn(
                     "no route folder at {} (keybridge.gateway.routes): /authz refuses every call with 403 no-route",
-                    folder.toAbsolutePath());
+                    PolicyFiles.describe(location));
             return List.of();
         }
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> found = Files.newDirectoryStream(folder, "*.{yaml,yml}")) {
-            found.forEach(files::add);
-        } catch (IOException e) {
-            throw new RouteFileException(folder.toString(), "the folder cannot be read: " + e.getMessage());
-        }
-        files.sort(Comparator.naturalOrder());
         List<Route> routes = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        for (Path file : files) {
-            for (Route route : parse(file, catalog)) {
+        for (PolicyFiles.PolicyFile file : files) {
+            for (Route route : parse(file.name(), file.text(), catalog)) {
                 for (String method : route.methods().isEmpty() ? Set.of("*") : route.methods()) {
                     String key =
                             method + " " + route.host() + " " + route.pattern().getPatternString();
@@ -113,7 +112,7 @@ public class RouteTable {
             }
         }
         if (routes.size() > MAX_ROUTES) {
-            throw new RouteFileException(folder.toString(), "more than " + MAX_ROUTES + " routes");
+            throw new RouteFileException(location, "more than " + MAX_ROUTES + " routes");
         }
         routes.sort(Comparator.comparing((Route route) -> route.host() == null)
                 .thenComparing(Route::pattern, PathPattern.SPECIFICITY_COMPARATOR)
@@ -121,12 +120,11 @@ public class RouteTable {
         return List.copyOf(routes);
     }
 
-    static List<Route> parse(Path file, Set<String> catalog) {
-        String name = file.getFileName().toString();
+    static List<Route> parse(String name, String text, Set<String> catalog) {
         Node document;
-        try (Reader reader = Files.newBufferedReader(file)) {
-            document = new Yaml(new LoaderOptions()).compose(reader);
-        } catch (IOException | RuntimeException e) {
+        try {
+            document = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
+        } catch (RuntimeException e) {
             throw new RouteFileException(name, "is not valid YAML: " + e.getMessage());
         }
         if (document == null) {

@@ -1,15 +1,16 @@
 package io.keybridge.rotation;
 
+import io.keybridge.config.PolicyFiles;
 import io.keybridge.lifecycle.RotationPolicyLookup;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public class RotationPolicies implements RotationPolicyLookup {
 
     public RotationPolicies(RotationProperties properties) {
         this.byName = load(properties.policies(), properties.minimumOverlap(), properties.maximumOverlap());
-        log.info("rotation policies loaded from {}: {}", properties.policies().toAbsolutePath(), byName.keySet());
+        log.info("rotation policies loaded from {}: {}", PolicyFiles.describe(properties.policies()), byName.keySet());
     }
 
     /** The policy of that name. */
@@ -102,27 +103,36 @@ public class RotationPolicies implements RotationPolicyLookup {
     }
 
     static Map<String, RotationPolicy> load(Path folder, Duration minimumOverlap, Duration maximumOverlap) {
-        if (!Files.isDirectory(folder)) {
+        return load(folder.toString(), minimumOverlap, maximumOverlap);
+    }
+
+    /**
+     * @param location a folder, or {@code classpath:policies/rotation} for the policies shipped in the jar
+     */
+    static Map<String, RotationPolicy> load(String location, Duration minimumOverlap, Duration maximumOverlap) {
+        List<PolicyFiles.PolicyFile> files;
+        try {
+            files = PolicyFiles.read(location)
+                    .orElseThrow(() -> new RotationPolicyException(
+                            PolicyFiles.describe(location),
+                            "folder",
+                            "does not exist: set keybridge.rotation.policies to the folder of rotation policy files"
+                                    + " (or leave it unset for the policies shipped in the jar)"));
+        } catch (java.io.UncheckedIOException e) {
             throw new RotationPolicyException(
-                    folder.toAbsolutePath().toString(),
-                    "folder",
-                    "does not exist: set keybridge.rotation.policies to the folder of rotation policy files");
+                    location, "folder", "cannot be read: " + e.getCause().getMessage());
         }
         Map<String, RotationPolicy> policies = new TreeMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.{yaml,yml}")) {
-            for (Path file : files) {
-                RotationPolicy policy = parse(file, minimumOverlap, maximumOverlap);
-                if (policies.putIfAbsent(policy.name(), policy) != null) {
-                    throw new RotationPolicyException(
-                            file.getFileName().toString(), "name", "'" + policy.name() + "' is defined twice");
-                }
+        for (PolicyFiles.PolicyFile file : files) {
+            RotationPolicy policy =
+                    parse(file.name(), new java.io.StringReader(file.text()), minimumOverlap, maximumOverlap);
+            if (policies.putIfAbsent(policy.name(), policy) != null) {
+                throw new RotationPolicyException(file.name(), "name", "'" + policy.name() + "' is defined twice");
             }
-        } catch (IOException e) {
-            throw new RotationPolicyException(folder.toString(), "folder", "cannot be read: " + e.getMessage());
         }
         if (!policies.containsKey(DEFAULT)) {
             throw new RotationPolicyException(
-                    folder.toString(),
+                    location,
                     "default.yaml",
                     "is missing: a policy named 'default' is required (keys that name no policy use it)");
         }
@@ -130,11 +140,19 @@ public class RotationPolicies implements RotationPolicyLookup {
     }
 
     static RotationPolicy parse(Path file, Duration minimumOverlap, Duration maximumOverlap) {
-        String where = file.getFileName().toString();
-        Object document;
         try (Reader reader = Files.newBufferedReader(file)) {
+            return parse(file.getFileName().toString(), reader, minimumOverlap, maximumOverlap);
+        } catch (IOException e) {
+            throw new RotationPolicyException(
+                    file.getFileName().toString(), "file", "cannot be read: " + e.getMessage());
+        }
+    }
+
+    static RotationPolicy parse(String where, Reader reader, Duration minimumOverlap, Duration maximumOverlap) {
+        Object document;
+        try {
             document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new RotationPolicyException(where, "file", "is not valid YAML: " + e.getMessage());
         }
         if (!(document instanceof Map<?, ?> raw)) {

@@ -1,6 +1,5 @@
 package io.keybridge.rotation;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -8,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Rotation settings.
  *
- * @param policies the folder of rotation policy files ({@code *.yaml})
+ * @param policies the folder of rotation policy files ({@code *.yaml}); by default those shipped in the jar
  * @param minimumOverlap the shortest overlap a policy or a manual rotation may ask for: at least the interval at which
  *     consumers (or secret-syncing operators) re-read their secret, so none is left holding a revoked key
  * @param removalRetry how soon the end of an overlap tries again when a destination refused to remove the old
@@ -19,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("keybridge.rotation")
 public record RotationProperties(
-        @DefaultValue("policies/rotation") Path policies,
+        @DefaultValue("classpath:policies/rotation") String policies,
         @DefaultValue("PT1H") Duration minimumOverlap,
         @DefaultValue("PT1M") Duration removalRetry,
         @DefaultValue("P30D") Duration maximumOverlap,

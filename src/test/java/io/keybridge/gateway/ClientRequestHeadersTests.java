@@ -2,7 +2,6 @@ package io.keybridge.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,11 +10,7 @@ class ClientRequestHeadersTests {
 
     private static ClientRequestHeaders headers(int depth) {
         return new ClientRequestHeaders(new GatewayProperties(
-                Path.of("policies/routes"),
-                "X-API-Key",
-                "X-Forwarded-For",
-                depth,
-                new GatewayProperties.Grpc(-1, "127.0.0.1")));
+                "policies/routes", "X-API-Key", "X-Forwarded-For", depth, new GatewayProperties.Grpc(-1, "127.0.0.1")));
     }
 
     @Test

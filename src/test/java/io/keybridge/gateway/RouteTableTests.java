@@ -30,6 +30,12 @@ class RouteTableTests {
     }
 
     @Test
+    void theRoutesShippedInTheJarAreTheOnesInTheCheckout() {
+        assertThat(RouteTable.load("classpath:policies/routes", CATALOG).toString())
+                .isEqualTo(RouteTable.load(Path.of("policies/routes"), CATALOG).toString());
+    }
+
+    @Test
     void theMostSpecificRouteWinsThenTheHostThenTheNamedMethod() throws IOException {
         write("a.yaml", """
                 routes:

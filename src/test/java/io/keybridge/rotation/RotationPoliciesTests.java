@@ -24,6 +24,12 @@ class RotationPoliciesTests {
     Path folder;
 
     @Test
+    void thePoliciesShippedInTheJarAreTheOnesInTheCheckout() {
+        assertThat(RotationPolicies.load("classpath:policies/rotation", HOUR, MONTH))
+                .isEqualTo(RotationPolicies.load(Path.of("policies/rotation"), HOUR, MONTH));
+    }
+
+    @Test
     void theShippedPoliciesLoadWithTheDefaultMinimumOverlap() {
         Map<String, RotationPolicy> policies = RotationPolicies.load(Path.of("policies/rotation"), HOUR, MONTH);
 
