@@ -88,11 +88,16 @@ HCL
   unseal_key="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["unseal_keys_b64"][0])' "$init")"
   root_token="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["root_token"])' "$init")"
   "$BAO" operator unseal "$unseal_key" >/dev/null || die "could not unseal OpenBao; see $data_dir/openbao.log"
-  for _ in $(seq 1 200); do # raft elects its one node leader
-    VAULT_TOKEN="$root_token" "$BAO" secrets list >/dev/null 2>&1 && break
+  # raft elects its one node leader; on a busy machine that can take a while. The mounts are read once they answer,
+  # so that a slow answer is never taken for "no secret/ mount yet" (which then failed with "path is already in use")
+  local mounts=""
+  for _ in $(seq 1 600); do
+    mounts="$(VAULT_TOKEN="$root_token" "$BAO" secrets list -format=json 2>/dev/null)" && break
+    mounts=""
     sleep 0.1
   done
-  if ! VAULT_TOKEN="$root_token" "$BAO" secrets list -format=json | grep -q '"secret/"'; then
+  [ -n "$mounts" ] || die "OpenBao was unsealed but did not answer within 60 s; see $data_dir/openbao.log"
+  if ! grep -q '"secret/"' <<<"$mounts"; then
     VAULT_TOKEN="$root_token" "$BAO" secrets enable -path=secret kv-v2 >/dev/null
   fi
   VAULT_TOKEN="$root_token" "$BAO" policy write keybridge policies/vault/keybridge.hcl >/dev/null

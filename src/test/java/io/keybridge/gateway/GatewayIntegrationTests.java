@@ -10,6 +10,7 @@ import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.SecretHygiene;
+import io.keybridge.support.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

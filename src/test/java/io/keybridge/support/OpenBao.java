@@ -43,6 +43,10 @@ public final class OpenBao implements AutoCloseable {
     private final SwitchableProxy proxy;
 
     private OpenBao() throws IOException, InterruptedException {
+        this(List.of());
+    }
+
+    private OpenBao(List<String> extraArguments) throws IOException, InterruptedException {
         Path project = Path.of(System.getProperty("user.dir"));
         this.bao = executable("keybridge.test.bao", project.resolve(".venv/bin/bao"));
         this.python = executable("keybridge.test.python", project.resolve(".venv/bin/python"));
@@ -51,14 +55,17 @@ public final class OpenBao implements AutoCloseable {
             port = socket.getLocalPort();
         }
         this.address = "http://127.0.0.1:" + port;
-        Path log = project.resolve("target/openbao-it.log");
+        Path log = project.resolve(
+                extraArguments.isEmpty() ? "target/openbao-it.log" : "target/openbao-it-" + port + ".log");
         Files.createDirectories(log.getParent());
-        this.process = new ProcessBuilder(
-                        bao.toString(),
-                        "server",
-                        "-dev",
-                        "-dev-listen-address=127.0.0.1:" + port,
-                        "-dev-root-token-id=" + rootToken)
+        List<String> command = new java.util.ArrayList<>(List.of(
+                bao.toString(),
+                "server",
+                "-dev",
+                "-dev-listen-address=127.0.0.1:" + port,
+                "-dev-root-token-id=" + rootToken));
+        command.addAll(extraArguments);
+        this.process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -69,6 +76,21 @@ public final class OpenBao implements AutoCloseable {
         this.keybridgeToken = createToken(List.of("keybridge", "keybridge-test-deny"));
         this.faults = new FaultProxy(address);
         this.proxy = new SwitchableProxy(URI.create(faults.endpoint()).getPort());
+    }
+
+    /**
+     * A dev server of its own (the caller closes it) with more arguments, e.g. {@code -config=} a file of extra
+     * listeners (TLS, mutual TLS) beside the dev server's plain one, which {@link #address()} still names.
+     */
+    public static OpenBao startWith(List<String> extraArguments) {
+        try {
+            return new OpenBao(extraArguments);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start OpenBao: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting OpenBao", e);
+        }
     }
 
     static OpenBao start() {

@@ -18,7 +18,6 @@ import org.springframework.vault.client.RestTemplateBuilder;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
 import org.springframework.vault.support.ClientOptions;
-import org.springframework.vault.support.SslConfiguration;
 import org.springframework.web.client.RestTemplate;
 
 /** The Vault client, authenticated by token or AppRole. */
@@ -32,7 +31,7 @@ class VaultConfiguration {
         // delayed ACKs: 40-90 ms stalls under concurrency (docs/BENCHMARKS.md).
         ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryFactory.create(
                 new ClientOptions(properties.connectTimeout(), properties.readTimeout()),
-                SslConfiguration.unconfigured());
+                VaultTls.configuration(properties.tls()));
         RestTemplateBuilder builder = RestTemplateBuilder.builder()
                 .endpoint(VaultEndpoint.from(properties.uri()))
                 .requestFactory(requestFactory);

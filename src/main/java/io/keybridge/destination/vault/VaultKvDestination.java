@@ -215,9 +215,33 @@ class VaultKvDestination implements SecretDestination {
                     ref(path), "Vault " + operation + " failed: " + message, e, refusalMeansNothingWritten && refused);
         } catch (RuntimeException e) {
             // connection refused, timeout...: whether a write happened is unknown
-            throw new DestinationException(
-                    ref(path), "Vault " + operation + " failed: " + e.getClass().getSimpleName(), e, false);
+            throw new DestinationException(ref(path), "Vault " + operation + " failed: " + describe(e), e, false);
         }
+    }
+
+    /**
+     * What went wrong below Spring's wrapper, without anything of the request: the TLS problem when there is one (a
+     * CA that does not match, a client certificate refused), else the exception's kind.
+     */
+    static String describe(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException) {
+                Throwable root = cause;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+                return "TLS with Vault failed (" + reason
+                        + "): check VAULT_CACERT / VAULT_CAPATH, and VAULT_CLIENT_CERT if Vault asks for one";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root == e
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + " (" + root.getClass().getSimpleName() + ")";
     }
 
     /** The reference, unvalidated: errors about keybridge's own probe path must not fail on that path's rules. */

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param namespace Vault Enterprise namespace ({@code VAULT_NAMESPACE}); empty for none
  * @param mount the KV v2 mount keys are written to
  * @param root the folder under the mount that keybridge owns; every destination path lives below it
+ * @param tls the CA certificates to trust and the client certificate to present, as Vault's own tools take them
  */
 @ConfigurationProperties("keybridge.vault")
 public record VaultProperties(
@@ -28,12 +29,27 @@ public record VaultProperties(
         @DefaultValue("secret") String mount,
         @DefaultValue("keybridge") String root,
         @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("15s") Duration readTimeout) {
+        @DefaultValue("15s") Duration readTimeout,
+        @DefaultValue Tls tls) {
 
     public enum Authentication {
         TOKEN,
         APPROLE
     }
+
+    /**
+     * TLS to Vault. Without a CA, the JVM's trust store decides; there is no switch to skip verification.
+     *
+     * @param caCert a PEM bundle of CA certificates to trust ({@code VAULT_CACERT})
+     * @param caPath a folder of PEM CA certificates to trust ({@code VAULT_CAPATH})
+     * @param clientCert a PEM client certificate for mutual TLS ({@code VAULT_CLIENT_CERT})
+     * @param clientKey its PEM private key, RSA ({@code VAULT_CLIENT_KEY})
+     */
+    public record Tls(
+            @Nullable String caCert,
+            @Nullable String caPath,
+            @Nullable String clientCert,
+            @Nullable String clientKey) {}
 
     public record AppRole(
             @Nullable String roleId,

@@ -96,6 +96,7 @@ class VaultAppRoleIntegrationTests {
                 "secret",
                 "keybridge",
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(15));
+                Duration.ofSeconds(15),
+                new VaultProperties.Tls(null, null, null, null));
     }
 }

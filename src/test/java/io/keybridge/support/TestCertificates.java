@@ -1,4 +1,4 @@
-package io.keybridge.gateway;
+package io.keybridge.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +16,11 @@ import javax.net.ssl.TrustManagerFactory;
  * A private CA, keybridge's server certificate (for 127.0.0.1 and localhost) and a gateway's client certificate
  * ({@code CN=gateway-mtls}), made with openssl as a platform's PKI would hand them out.
  */
-record TestCertificates(Path folder) {
+public record TestCertificates(Path folder) {
 
-    static final String CLIENT_COMMON_NAME = "gateway-mtls";
+    public static final String CLIENT_COMMON_NAME = "gateway-mtls";
 
-    static TestCertificates create(Path folder) {
+    public static TestCertificates create(Path folder) {
         try {
             Files.createDirectories(folder);
             openssl(
@@ -50,28 +50,28 @@ record TestCertificates(Path folder) {
         }
     }
 
-    Path ca() {
+    public Path ca() {
         return folder.resolve("ca.pem");
     }
 
-    Path serverCertificate() {
+    public Path serverCertificate() {
         return folder.resolve("server.pem");
     }
 
-    Path serverKey() {
+    public Path serverKey() {
         return folder.resolve("server.key");
     }
 
-    Path clientCertificate() {
+    public Path clientCertificate() {
         return folder.resolve("client.pem");
     }
 
-    Path clientKey() {
+    public Path clientKey() {
         return folder.resolve("client.key");
     }
 
     /** keybridge's arguments: TLS with this server certificate, client certificates from this CA asked for. */
-    List<String> serverArguments() {
+    public List<String> serverArguments() {
         return List.of(
                 "--server.ssl.bundle=keybridge",
                 "--spring.ssl.bundle.pem.keybridge.keystore.certificate=file:"
@@ -83,7 +83,7 @@ record TestCertificates(Path folder) {
     }
 
     /** A client context that trusts the CA. */
-    SSLContext trustingClient() {
+    public SSLContext trustingClient() {
         try (InputStream in = Files.newInputStream(ca())) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
