@@ -53,9 +53,17 @@ class VaultConfiguration {
             VaultProperties properties, RestTemplate restTemplate, ThreadPoolTaskScheduler scheduler) {
         return switch (properties.authentication()) {
             case TOKEN -> {
+                if (StringUtils.hasText(properties.tokenFile())) {
+                    if (StringUtils.hasText(properties.token())) {
+                        throw new IllegalStateException("both VAULT_TOKEN and KEYBRIDGE_VAULT_TOKEN_FILE are set:"
+                                + " give the token one way (the file is re-read when it changes)");
+                    }
+                    yield new TokenFileSessionManager(java.nio.file.Path.of(properties.tokenFile()));
+                }
                 if (!StringUtils.hasText(properties.token())) {
                     throw new IllegalStateException(
-                            "keybridge.vault.token is empty: set VAULT_TOKEN (or keybridge.vault.token), "
+                            "keybridge.vault.token is empty: set VAULT_TOKEN (or keybridge.vault.token, or a file that holds it:"
+                                    + " KEYBRIDGE_VAULT_TOKEN_FILE), "
                                     + "or use keybridge.vault.authentication=approle");
                 }
                 yield new SimpleSessionManager(new TokenAuthentication(properties.token()));

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param uri Vault's address
  * @param authentication {@code token} or {@code approle}
  * @param token the token, for token authentication
+ * @param tokenFile a file that holds the token instead, re-read whenever it changes
  * @param appRole role id, secret id and mount path, for AppRole authentication
  * @param namespace Vault Enterprise namespace ({@code VAULT_NAMESPACE}); empty for none
  * @param mount the KV v2 mount keys are written to
@@ -24,6 +25,7 @@ public record VaultProperties(
         @DefaultValue("http://127.0.0.1:8200") URI uri,
         @DefaultValue("token") Authentication authentication,
         @Nullable String token,
+        @Nullable String tokenFile,
         @DefaultValue AppRole appRole,
         @Nullable String namespace,
         @DefaultValue("secret") String mount,

@@ -91,6 +91,7 @@ class VaultAppRoleIntegrationTests {
                 URI.create(bao.address()),
                 VaultProperties.Authentication.APPROLE,
                 null,
+                null,
                 appRole,
                 null,
                 "secret",
