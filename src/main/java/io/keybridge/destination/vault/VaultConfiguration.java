@@ -1,5 +1,10 @@
 package io.keybridge.destination.vault;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -9,10 +14,17 @@ import org.springframework.vault.authentication.AppRoleAuthentication;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions.RoleId;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions.SecretId;
+import org.springframework.vault.authentication.ClientCertificateAuthentication;
+import org.springframework.vault.authentication.ClientCertificateAuthenticationOptions;
+import org.springframework.vault.authentication.JwtAuthentication;
+import org.springframework.vault.authentication.JwtAuthenticationOptions;
+import org.springframework.vault.authentication.KubernetesAuthentication;
+import org.springframework.vault.authentication.KubernetesAuthenticationOptions;
 import org.springframework.vault.authentication.LifecycleAwareSessionManager;
 import org.springframework.vault.authentication.SessionManager;
 import org.springframework.vault.authentication.SimpleSessionManager;
 import org.springframework.vault.authentication.TokenAuthentication;
+import org.springframework.vault.authentication.VaultLoginException;
 import org.springframework.vault.client.ClientHttpRequestFactoryFactory;
 import org.springframework.vault.client.RestTemplateBuilder;
 import org.springframework.vault.client.VaultEndpoint;
@@ -20,7 +32,7 @@ import org.springframework.vault.core.VaultTemplate;
 import org.springframework.vault.support.ClientOptions;
 import org.springframework.web.client.RestTemplate;
 
-/** The Vault client, authenticated by token or AppRole. */
+/** The Vault client, authenticated by token, AppRole, Kubernetes, JWT or TLS certificate. */
 @Configuration(proxyBeanMethods = false)
 class VaultConfiguration {
 
@@ -82,6 +94,71 @@ class VaultConfiguration {
                 yield new LifecycleAwareSessionManager(
                         new AppRoleAuthentication(options, restTemplate), scheduler, restTemplate);
             }
+            case KUBERNETES -> {
+                VaultProperties.Kubernetes kubernetes = properties.kubernetes();
+                require(kubernetes.role(), "keybridge.vault.kubernetes.role (KEYBRIDGE_VAULT_KUBERNETES_ROLE)");
+                Path tokenFile = readableFile(
+                        kubernetes.tokenFile(), "keybridge.vault.kubernetes.token-file (the service account's token)");
+                KubernetesAuthenticationOptions options = KubernetesAuthenticationOptions.builder()
+                        .path(kubernetes.path())
+                        .role(kubernetes.role())
+                        // read at every login: the kubelet replaces projected tokens before they expire
+                        .jwtSupplier(() -> readToken(tokenFile))
+                        .build();
+                yield new LifecycleAwareSessionManager(
+                        new KubernetesAuthentication(options, restTemplate), scheduler, restTemplate);
+            }
+            case JWT -> {
+                VaultProperties.Jwt jwt = properties.jwt();
+                require(jwt.role(), "keybridge.vault.jwt.role (KEYBRIDGE_VAULT_JWT_ROLE)");
+                Path tokenFile = readableFile(
+                        jwt.tokenFile(), "keybridge.vault.jwt.token-file (KEYBRIDGE_VAULT_JWT_TOKEN_FILE)");
+                JwtAuthenticationOptions options = JwtAuthenticationOptions.builder()
+                        .path(jwt.path())
+                        .role(jwt.role())
+                        .jwtSupplier(() -> readToken(tokenFile))
+                        .build();
+                yield new LifecycleAwareSessionManager(
+                        new JwtAuthentication(options, restTemplate), scheduler, restTemplate);
+            }
+            case CERT -> {
+                if (!StringUtils.hasText(properties.tls().clientCert())) {
+                    throw new IllegalStateException("keybridge.vault.authentication=cert logs in with the TLS client"
+                            + " certificate: set VAULT_CLIENT_CERT and VAULT_CLIENT_KEY");
+                }
+                ClientCertificateAuthenticationOptions.ClientCertificateAuthenticationOptionsBuilder options =
+                        ClientCertificateAuthenticationOptions.builder()
+                                .path(properties.cert().path());
+                if (StringUtils.hasText(properties.cert().role())) {
+                    options.role(properties.cert().role());
+                }
+                yield new LifecycleAwareSessionManager(
+                        new ClientCertificateAuthentication(options.build(), restTemplate), scheduler, restTemplate);
+            }
         };
+    }
+
+    private static void require(@Nullable String value, String setting) {
+        if (!StringUtils.hasText(value)) {
+            throw new IllegalStateException(setting + " is not set");
+        }
+    }
+
+    /** A token file that must exist at start: a missing one stops keybridge, naming the setting. */
+    private static Path readableFile(@Nullable String file, String setting) {
+        require(file, setting);
+        Path path = Path.of(file);
+        if (!Files.isReadable(path)) {
+            throw new IllegalStateException(setting + " " + path + " does not exist or cannot be read");
+        }
+        return path;
+    }
+
+    private static String readToken(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new VaultLoginException("the token file " + file + " cannot be read: " + e.getMessage());
+        }
     }
 }

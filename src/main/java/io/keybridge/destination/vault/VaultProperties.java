@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param token the token, for token authentication
  * @param tokenFile a file that holds the token instead, re-read whenever it changes
  * @param appRole role id, secret id and mount path, for AppRole authentication
+ * @param kubernetes role, mount path and service-account token file, for Kubernetes authentication
+ * @param jwt role, mount path and token file, for JWT authentication (a workload's OIDC identity)
+ * @param cert role (optional) and mount path, for TLS certificate authentication with {@code tls.client-cert}
  * @param namespace Vault Enterprise namespace ({@code VAULT_NAMESPACE}); empty for none
  * @param mount the KV v2 mount keys are written to
  * @param root the folder under the mount that keybridge owns; every destination path lives below it
@@ -27,6 +30,9 @@ public record VaultProperties(
         @Nullable String token,
         @Nullable String tokenFile,
         @DefaultValue AppRole appRole,
+        @DefaultValue Kubernetes kubernetes,
+        @DefaultValue Jwt jwt,
+        @DefaultValue Cert cert,
         @Nullable String namespace,
         @DefaultValue("secret") String mount,
         @DefaultValue("keybridge") String root,
@@ -36,8 +42,26 @@ public record VaultProperties(
 
     public enum Authentication {
         TOKEN,
-        APPROLE
+        APPROLE,
+        KUBERNETES,
+        JWT,
+        CERT
     }
+
+    public record Kubernetes(
+            @Nullable String role,
+            @DefaultValue("kubernetes") String path,
+
+            @DefaultValue("/var/run/secrets/kubernetes.io/serviceaccount/token")
+            String tokenFile) {}
+
+    public record Jwt(
+            @Nullable String role,
+            @DefaultValue("jwt") String path,
+            @Nullable String tokenFile) {}
+
+    public record Cert(
+            @Nullable String role, @DefaultValue("cert") String path) {}
 
     /**
      * TLS to Vault. Without a CA, the JVM's trust store decides; there is no switch to skip verification.

@@ -93,6 +93,10 @@ class VaultAppRoleIntegrationTests {
                 null,
                 null,
                 appRole,
+                new VaultProperties.Kubernetes(
+                        null, "kubernetes", "/var/run/secrets/kubernetes.io/serviceaccount/token"),
+                new VaultProperties.Jwt(null, "jwt", null),
+                new VaultProperties.Cert(null, "cert"),
                 null,
                 "secret",
                 "keybridge",

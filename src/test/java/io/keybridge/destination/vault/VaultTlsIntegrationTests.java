@@ -98,6 +98,37 @@ class VaultTlsIntegrationTests {
     }
 
     @Test
+    void withTheCertLoginKeybridgeNeedsNoTokenAtAllOnlyItsClientCertificate() throws Exception {
+        String mount = "cert-" + run;
+        assertThat(bao.root("POST", "sys/auth/" + mount, "{\"type\":\"cert\"}").status())
+                .isEqualTo(204);
+        String ca = Files.readString(tls.ca()).replace("\n", "\\n");
+        assertThat(bao.root(
+                                "POST",
+                                "auth/" + mount + "/certs/keybridge",
+                                "{\"certificate\":\"" + ca
+                                        + "\",\"token_policies\":[\"keybridge\"],\"token_ttl\":\"1h\"}")
+                        .status())
+                .isEqualTo(204);
+        try (KeybridgeProcess keybridge = start(
+                "cert-login",
+                mutualPort,
+                List.of(
+                        "--keybridge.vault.authentication=cert",
+                        "--keybridge.vault.cert.path=" + mount,
+                        "--keybridge.vault.cert.role=keybridge",
+                        "--keybridge.vault.tls.client-cert=" + tls.clientCertificate(),
+                        "--keybridge.vault.tls.client-key=" + tls.clientKey()),
+                Map.of("VAULT_CACERT", tls.ca().toString(), "VAULT_TOKEN", ""))) {
+            String path = "tls-" + run + "/cert-login/api-key";
+            Api.Response created = issue(keybridge.api(), path);
+
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            SecretHygiene.remember(bao.keyAt(path));
+        }
+    }
+
+    @Test
     void aVaultCertificateFromAnotherCaIsRefusedWithTheReasonAndNothingIsKept() throws Exception {
         try (KeybridgeProcess keybridge = start(
                 "other-ca",
@@ -147,7 +178,7 @@ class VaultTlsIntegrationTests {
         List<String> all = new java.util.ArrayList<>(arguments);
         all.add("--keybridge.vault.uri=https://127.0.0.1:" + port);
         Map<String, String> env = new java.util.HashMap<>(environment);
-        env.put("VAULT_TOKEN", bao.keybridgeToken());
+        env.putIfAbsent("VAULT_TOKEN", bao.keybridgeToken());
         return KeybridgeProcess.start(folder.resolve(name), "vault-tls-" + name + "-" + run, all, env);
     }
 
