@@ -107,7 +107,14 @@ record KeyForm(
             String region = region(i).strip();
             boolean aws = "aws".equals(type);
             destinations.add(new CreateKeyRequest.DestinationRequest(
-                    type, aws ? null : path, aws ? path : null, region.isEmpty() ? null : region, null, null));
+                    type,
+                    aws ? null : path,
+                    aws ? path : null,
+                    region.isEmpty() ? null : region,
+                    null,
+                    null,
+                    null,
+                    null));
         }
         return destinations;
     }

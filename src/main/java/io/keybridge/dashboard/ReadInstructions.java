@@ -13,13 +13,13 @@ final class ReadInstructions {
     static String of(DestinationStatus destination) {
         String ref = destination.ref();
         if (ref.startsWith(AWS_PREFIX)) {
-            String rest = ref.substring(AWS_PREFIX.length());
-            int colon = rest.indexOf(':');
-            // a secret's name cannot contain ':', so anything before one is the region
-            String region = colon < 0 ? "" : " --region " + rest.substring(0, colon);
-            String name = colon < 0 ? rest : rest.substring(colon + 1);
+            // [region:]name, or [region]:account:name for a secret in another account; a name has no ':'
+            String[] parts = ref.substring(AWS_PREFIX.length()).split(":", -1);
+            String name = parts[parts.length - 1];
+            String region = parts.length > 1 && !parts[0].isEmpty() ? " --region " + parts[0] : "";
+            String account = parts.length > 2 ? "   # in account " + parts[1] + ", as its consumer" : "";
             return "aws secretsmanager get-secret-value --secret-id " + name + region
-                    + " --query SecretString --output text | jq -r .api_key";
+                    + " --query SecretString --output text | jq -r .api_key" + account;
         }
         return "vault kv get -field=api_key " + ref;
     }

@@ -59,6 +59,8 @@ public abstract class IntegrationTest {
         Moto moto = Moto.server();
         registry.add("keybridge.aws.endpoint", moto::proxiedEndpoint);
         registry.add("keybridge.aws.region", () -> Moto.REGION);
+        // the roles of other accounts are assumed at moto's STS (straight, not through the proxy tests take down)
+        registry.add("keybridge.aws.sts-endpoint", moto::endpoint);
         // low enough that a bulk run of a few AWS keys meets the limit; short enough that a lost answer is retried soon
         registry.add("keybridge.aws.writes-per-second", () -> "10");
         registry.add("keybridge.aws.attempt-timeout", () -> "2s");

@@ -108,6 +108,13 @@ public final class Moto {
         return OpenBao.run(List.of(python.toString(), "-c", script, secretName, stage), Map.of("ENDPOINT", endpoint));
     }
 
+    /** Runs a Python script (boto3 at hand, moto's endpoint in {@code ENDPOINT}) with these arguments. */
+    public OpenBao.Cli python(String script, String... arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(python.toString(), "-c", script));
+        command.addAll(List.of(arguments));
+        return OpenBao.run(command, Map.of("ENDPOINT", endpoint));
+    }
+
     /** {@code DescribeSecret} with boto3: versions and their stages, tags, KMS key. */
     public OpenBao.Cli describe(String secretName) {
         String script = """

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param region overrides the SDK's region for destinations that name none
  * @param endpoint overrides the SDK's endpoint (for every region)
+ * @param stsEndpoint overrides the STS endpoint used to assume a destination's {@code roleArn} (else the SDK's, which
+ *     also reads {@code AWS_ENDPOINT_URL_STS})
  * @param namePrefix every secret keybridge writes is named below this prefix, which its IAM policy is scoped to
  * @param kmsKeyId the KMS key new secrets are encrypted with; AWS's default key for Secrets Manager if empty
  * @param writesPerSecond keybridge's own limit on its AWS write calls ({@code CreateSecret}, {@code PutSecretValue},
@@ -27,6 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AwsProperties(
         @Nullable String region,
         @Nullable URI endpoint,
+        @Nullable URI stsEndpoint,
         @DefaultValue("keybridge/") String namePrefix,
         @Nullable String kmsKeyId,
         @DefaultValue("40") int writesPerSecond,

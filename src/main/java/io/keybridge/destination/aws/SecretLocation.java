@@ -19,12 +19,35 @@ import org.jspecify.annotations.Nullable;
  * @param secretId the secret's name as the client gave it, below the name prefix
  * @param kmsKeyId the KMS key to create the secret with, or null for {@code keybridge.aws.kms-key-id}
  * @param tags tags to put on the secret besides keybridge's own
+ * @param roleArn the IAM role keybridge assumes for this destination (a secret in another account), or null for its
+ *     own credentials
+ * @param externalId the external id that role's trust policy asks for, or null
  */
 public record SecretLocation(
-        @Nullable String region, String secretId, @Nullable String kmsKeyId, Map<String, String> tags) {
+        @Nullable String region,
+        String secretId,
+        @Nullable String kmsKeyId,
+        Map<String, String> tags,
+        @Nullable String roleArn,
+        @Nullable String externalId) {
 
     public SecretLocation {
         tags = Map.copyOf(tags);
+    }
+
+    public SecretLocation(
+            @Nullable String region, String secretId, @Nullable String kmsKeyId, Map<String, String> tags) {
+        this(region, secretId, kmsKeyId, tags, null, null);
+    }
+
+    /** The account of {@link #roleArn}, or null. */
+    @Nullable
+    String account() {
+        if (roleArn == null) {
+            return null;
+        }
+        String[] parts = roleArn.split(":", -1);
+        return parts.length > 4 ? parts[4] : null;
     }
 
     /** The stored form (see the class comment); parsed back by {@link #parse}. */
@@ -35,6 +58,12 @@ public record SecretLocation(
         }
         if (kmsKeyId != null) {
             query.append("&kms=").append(encode(kmsKeyId));
+        }
+        if (roleArn != null) {
+            query.append("&role=").append(encode(roleArn));
+        }
+        if (externalId != null) {
+            query.append("&external-id=").append(encode(externalId));
         }
         new TreeMap<>(tags)
                 .forEach((key, value) ->
@@ -49,6 +78,8 @@ public record SecretLocation(
         }
         String region = null;
         String kms = null;
+        String role = null;
+        String externalId = null;
         Map<String, String> tags = new TreeMap<>();
         for (String pair : path.substring(question + 1).split("&", -1)) {
             int equals = pair.indexOf('=');
@@ -62,6 +93,10 @@ public record SecretLocation(
                 region = value;
             } else if (name.equals("kms")) {
                 kms = value;
+            } else if (name.equals("role")) {
+                role = value;
+            } else if (name.equals("external-id")) {
+                externalId = value;
             } else if (name.startsWith("tag.") && name.length() > 4) {
                 tags.put(name.substring(4), value);
             } else {
@@ -69,7 +104,7 @@ public record SecretLocation(
                         "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
             }
         }
-        return new SecretLocation(region, path.substring(0, question), kms, tags);
+        return new SecretLocation(region, path.substring(0, question), kms, tags, role, externalId);
     }
 
     /** The secret's name at AWS. */
@@ -77,8 +112,15 @@ public record SecretLocation(
         return namePrefix + secretId;
     }
 
-    /** The reference shown to clients: {@code aws:secretsmanager:[region:]name}. */
+    /**
+     * The reference shown to clients: {@code aws:secretsmanager:[region:]name}, or, in another account,
+     * {@code aws:secretsmanager:[region]:account:name}.
+     */
     String ref(String namePrefix) {
+        String account = account();
+        if (account != null) {
+            return "aws:secretsmanager:" + (region == null ? "" : region) + ":" + account + ":" + name(namePrefix);
+        }
         return "aws:secretsmanager:" + (region == null ? "" : region + ":") + name(namePrefix);
     }
 

@@ -32,6 +32,10 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRespon
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,6 +63,11 @@ public class SecretsManagerDestination implements SecretDestination {
     private static final Pattern ARN_LIKE_SUFFIX = Pattern.compile(".*-[A-Za-z0-9]{6}");
     /** AWS region codes: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4, … */
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+    /** IAM role ARNs, in any partition. */
+    private static final Pattern ROLE_ARN =
+            Pattern.compile("arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}");
+    /** STS's rule for external ids. */
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     /** Key ids, key ARNs, alias names and alias ARNs. */
     private static final Pattern KMS_KEY = Pattern.compile("[A-Za-z0-9:/_+=.@-]{1,256}");
     /** AWS's tag character set. */
@@ -80,8 +89,8 @@ public class SecretsManagerDestination implements SecretDestination {
      * keybridge starts without any AWS configuration when no key goes to AWS.
      */
     private final Map<String, SecretsManagerClient> clients = new ConcurrentHashMap<>();
-    /** AWS's write quota is per account and region, so is keybridge's limit: one bucket per region. */
-    private final Map<Region, Bucket> writeLimits = new ConcurrentHashMap<>();
+    /** AWS's write quota is per account and region, so is keybridge's limit: one bucket per region and account. */
+    private final Map<String, Bucket> writeLimits = new ConcurrentHashMap<>();
 
     SecretsManagerDestination(AwsProperties properties) {
         if (properties.writesPerSecond() < 1) {
@@ -155,6 +164,15 @@ public class SecretsManagerDestination implements SecretDestination {
                     "kms-key-id", "kmsKeyId is a KMS key id, key ARN, alias name (alias/…) or alias ARN");
         }
         validateTags(location.tags());
+        if (location.roleArn() != null && !ROLE_ARN.matcher(location.roleArn()).matches()) {
+            throw new InvalidDestinationException(
+                    "role-arn", "roleArn is an IAM role ARN such as arn:aws:iam::111111111111:role/keybridge-delivery");
+        }
+        if (location.externalId() != null
+                && !EXTERNAL_ID.matcher(location.externalId()).matches()) {
+            throw new InvalidDestinationException(
+                    "external-id", "externalId is 2 to 1224 letters, digits and _+=,.@:/-");
+        }
         if (!NAME.matcher(name).matches()) {
             throw new InvalidDestinationException(
                     "secret-name",
@@ -412,13 +430,14 @@ public class SecretsManagerDestination implements SecretDestination {
             String path, String operation, boolean refusalMeansNothingWritten, Function<SecretsManagerClient, T> call) {
         SecretLocation location = SecretLocation.parse(path);
         String ref = location.ref(properties.namePrefix());
-        SecretsManagerClient aws = clients.computeIfAbsent(
-                location.region() == null ? "" : location.region(), region -> build(properties, region));
+        SecretsManagerClient aws = clients.computeIfAbsent(clientKey(location), key -> build(properties, location));
         if (!operation.startsWith("Describe")) {
             try {
                 // queue here rather than be throttled by AWS
                 writeLimits
-                        .computeIfAbsent(aws.serviceClientConfiguration().region(), region -> writeLimit())
+                        .computeIfAbsent(
+                                aws.serviceClientConfiguration().region() + "|" + location.account(),
+                                region -> writeLimit())
                         .asBlocking()
                         .consume(1);
             } catch (InterruptedException e) {
@@ -448,19 +467,54 @@ public class SecretsManagerDestination implements SecretDestination {
                 .build();
     }
 
-    private static SecretsManagerClient build(AwsProperties properties, String region) {
+    /** One client per region and role: a role's session is the client's credentials, refreshed before it expires. */
+    private static String clientKey(SecretLocation location) {
+        return (location.region() == null ? "" : location.region()) + "|"
+                + (location.roleArn() == null ? "" : location.roleArn()) + "|"
+                + (location.externalId() == null ? "" : location.externalId());
+    }
+
+    private static SecretsManagerClient build(AwsProperties properties, SecretLocation location) {
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .overrideConfiguration(configuration -> configuration
                         .apiCallAttemptTimeout(properties.attemptTimeout())
                         .apiCallTimeout(properties.callTimeout()));
-        if (!region.isEmpty()) {
-            builder.region(Region.of(region));
-        } else if (StringUtils.hasText(properties.region())) {
-            builder.region(Region.of(properties.region()));
+        Region region = location.region() != null
+                ? Region.of(location.region())
+                : StringUtils.hasText(properties.region()) ? Region.of(properties.region()) : null;
+        if (region != null) {
+            builder.region(region);
         }
         if (properties.endpoint() != null) {
             builder.endpointOverride(properties.endpoint());
         }
+        if (location.roleArn() != null) {
+            builder.credentialsProvider(assumedRole(properties, region, location));
+        }
         return builder.build();
+    }
+
+    /**
+     * The destination's role, assumed with keybridge's own credentials; the SDK's provider refreshes the session before
+     * it expires, so a long run never uses an expired one.
+     */
+    private static StsAssumeRoleCredentialsProvider assumedRole(
+            AwsProperties properties, @Nullable Region region, SecretLocation location) {
+        StsClientBuilder sts = StsClient.builder();
+        if (region != null) {
+            sts.region(region);
+        }
+        if (properties.stsEndpoint() != null) {
+            sts.endpointOverride(properties.stsEndpoint());
+        }
+        AssumeRoleRequest.Builder request =
+                AssumeRoleRequest.builder().roleArn(location.roleArn()).roleSessionName("keybridge");
+        if (location.externalId() != null) {
+            request.externalId(location.externalId());
+        }
+        return StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts.build())
+                .refreshRequest(request.build())
+                .build();
     }
 }

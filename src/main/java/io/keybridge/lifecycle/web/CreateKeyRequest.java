@@ -77,7 +77,8 @@ public record CreateKeyRequest(
     /**
      * A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}} or
      * {@code {"type": "aws", "secretId": "crm-sync/api-key", "region": "eu-west-1"}} ({@code path} is accepted for
-     * both). An AWS destination may name a region (keybridge's default if absent), a KMS key and tags for its secret.
+     * both). An AWS destination may name a region (keybridge's default if absent), a KMS key and tags for its secret,
+     * and a role in another account ({@code roleArn}, {@code externalId}) that keybridge assumes to reach it.
      */
     public record DestinationRequest(
             @NotBlank String type,
@@ -85,7 +86,9 @@ public record CreateKeyRequest(
             @Nullable @Size(min = 1, max = 512) String secretId,
             @Nullable @Size(min = 1, max = 32) String region,
             @Nullable @Size(min = 1, max = 256) String kmsKeyId,
-            @Nullable @Size(max = 20) Map<String, String> tags) {
+            @Nullable @Size(max = 20) Map<String, String> tags,
+            @Nullable @Size(min = 20, max = 2048) String roleArn,
+            @Nullable @Size(min = 2, max = 1224) String externalId) {
 
         String location() {
             if ((path == null) == (secretId == null)) {
@@ -97,7 +100,11 @@ public record CreateKeyRequest(
                         "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
             }
             String location = path != null ? path : secretId;
-            if (region == null && kmsKeyId == null && (tags == null || tags.isEmpty())) {
+            if (region == null
+                    && kmsKeyId == null
+                    && (tags == null || tags.isEmpty())
+                    && roleArn == null
+                    && externalId == null) {
                 return location;
             }
             if (tags != null && tags.containsValue(null)) {
@@ -105,9 +112,14 @@ public record CreateKeyRequest(
             }
             if (!SecretsManagerDestination.TYPE.equals(type)) {
                 throw new InvalidDestinationException(
-                        "options-not-applicable", "only an aws destination has a region, kmsKeyId or tags");
+                        "options-not-applicable",
+                        "only an aws destination has a region, kmsKeyId, tags, roleArn or externalId");
             }
-            return new SecretLocation(region, location, kmsKeyId, tags == null ? Map.of() : tags).path();
+            if (externalId != null && roleArn == null) {
+                throw new InvalidDestinationException("external-id", "externalId goes with roleArn");
+            }
+            return new SecretLocation(region, location, kmsKeyId, tags == null ? Map.of() : tags, roleArn, externalId)
+                    .path();
         }
     }
 }

@@ -226,7 +226,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
         Api.Response vaultRegion = issue(List.of(Map.of("type", "vault", "path", "x/api-key", "region", "eu-west-1")));
         assertThat(vaultRegion.status()).as(vaultRegion.body()).isEqualTo(400);
         assertThat(vaultRegion.json().path("detail").asString())
-                .contains("only an aws destination has a region, kmsKeyId or tags");
+                .contains("only an aws destination has a region, kmsKeyId, tags, roleArn or externalId");
 
         Api.Response both = issue(List.of(Map.of("type", "aws", "secretId", "x/api-key", "path", "x/api-key")));
         assertThat(both.status()).as(both.body()).isEqualTo(400);
@@ -329,6 +329,7 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
         SecretsManagerDestination limited = new SecretsManagerDestination(new AwsProperties(
                 Moto.REGION,
                 java.net.URI.create(moto.endpoint()),
+                null,
                 "keybridge/",
                 null,
                 2,

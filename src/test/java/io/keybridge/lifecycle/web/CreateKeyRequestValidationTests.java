@@ -54,7 +54,8 @@ class CreateKeyRequestValidationTests {
                         "a\u0000b",
                         Instant.now(),
                         null,
-                        List.of(new CreateKeyRequest.DestinationRequest("vault", "a", null, null, null, null)),
+                        List.of(new CreateKeyRequest.DestinationRequest(
+                                "vault", "a", null, null, null, null, null, null)),
                         null)))
                 .contains("description");
     }
@@ -75,7 +76,8 @@ class CreateKeyRequestValidationTests {
                 null,
                 null,
                 null,
-                List.of(new CreateKeyRequest.DestinationRequest("vault", "crm-sync/api-key", null, null, null, null)),
+                List.of(new CreateKeyRequest.DestinationRequest(
+                        "vault", "crm-sync/api-key", null, null, null, null, null, null)),
                 null);
     }
 }
