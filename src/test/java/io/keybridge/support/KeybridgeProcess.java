@@ -198,7 +198,10 @@ public final class KeybridgeProcess implements AutoCloseable {
                 throw new IllegalStateException("keybridge exited during start; see " + log);
             }
             try {
-                if (api.get("/api/v1/keys?size=1", ADMIN).status() == 200) {
+                // readiness comes after the start-up runners (recovery of interrupted rotations): the API answers
+                // before they are done, and tests that look at what recovery settled must not look earlier
+                if (api.get("/actuator/health/readiness", null).status() == 200
+                        && api.get("/api/v1/keys?size=1", ADMIN).status() == 200) {
                     return;
                 }
             } catch (IllegalStateException e) {
