@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 class DestinationsHealth implements HealthIndicator {
 
     private static final Duration REUSE = Duration.ofSeconds(5);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DestinationsHealth.class);
 
     private final Destinations destinations;
     private final Clock clock;
@@ -29,6 +30,18 @@ class DestinationsHealth implements HealthIndicator {
     DestinationsHealth(Destinations destinations, Clock clock) {
         this.destinations = destinations;
         this.clock = clock;
+    }
+
+    /**
+     * One start-up line with how keybridge reaches each secret store and as whom (Vault's login, AWS's identity),
+     * probed beside the start so that a slow store never delays it.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void logAtStart() {
+        Thread.ofVirtual().name("destinations-at-start").start(() -> {
+            Health checked = health();
+            log.info("secret stores at start: {} {}", checked.getStatus(), checked.getDetails());
+        });
     }
 
     @Override

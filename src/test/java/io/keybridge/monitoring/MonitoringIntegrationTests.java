@@ -151,6 +151,12 @@ class MonitoringIntegrationTests extends IntegrationTest {
         assertThat(destinations.path("status").asString()).isEqualTo("UP");
         assertThat(destinations.path("details").path("vault").asString()).startsWith("UP: read metadata at secret/");
         assertThat(destinations.path("details").path("aws").asString()).startsWith("UP: DescribeSecret");
+        assertThat(destinations.path("details").path("vault").asString())
+                .as("how keybridge logs in")
+                .endsWith("(token)");
+        assertThat(destinations.path("details").path("aws").asString())
+                .as("who keybridge is at AWS")
+                .contains(" as arn:aws:");
         JsonNode scheduler = health.path("components").path("scheduler");
         assertThat(scheduler.path("status").asString()).isEqualTo("UP");
         assertThat(scheduler.path("details").path("persistent").asBoolean()).isTrue();

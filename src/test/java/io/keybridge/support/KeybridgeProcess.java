@@ -89,6 +89,7 @@ public final class KeybridgeProcess implements AutoCloseable {
                     "--keybridge.vault.uri=" + bao.address(),
                     "--keybridge.aws.endpoint=" + Moto.server().endpoint(),
                     "--keybridge.aws.region=" + Moto.REGION,
+                    "--keybridge.aws.sts-endpoint=" + Moto.server().endpoint(),
                     "--keybridge.security.admin-token=" + ADMIN,
                     "--keybridge.security.tokens[0].name=gateway",
                     "--keybridge.security.tokens[0].sha256=" + ApiTokens.sha256(VERIFIER),

@@ -84,6 +84,9 @@ public class SecretsManagerDestination implements SecretDestination {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AwsProperties properties;
+    /** For {@code sts:GetCallerIdentity}, built on first use. */
+    private final java.util.concurrent.atomic.AtomicReference<StsClient> sts =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /**
      * One client per region a destination names ({@code ""}: the default region), each built on first use, so that
      * keybridge starts without any AWS configuration when no key goes to AWS.
@@ -145,7 +148,38 @@ public class SecretsManagerDestination implements SecretDestination {
             return null;
         }
         describe(PROBE_NAME); // absent is fine: the answer proves AWS is reachable and accepts keybridge's credentials
-        return "DescribeSecret " + name(PROBE_NAME);
+        return "DescribeSecret " + name(PROBE_NAME) + identity();
+    }
+
+    /**
+     * Who keybridge is at AWS ({@code sts:GetCallerIdentity}, which needs no permission), for the health and the
+     * start-up line. Not asked when Secrets Manager's endpoint is overridden and STS's is not: STS would then be the
+     * public one, which a private setup (or a test) does not reach.
+     */
+    private String identity() {
+        if (properties.endpoint() != null && properties.stsEndpoint() == null) {
+            return "";
+        }
+        try {
+            StsClient sts = this.sts.updateAndGet(client -> client != null ? client : stsClient(properties));
+            return " as " + sts.getCallerIdentity().arn();
+        } catch (SdkException e) {
+            return " (sts:GetCallerIdentity failed: " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    private static StsClient stsClient(AwsProperties properties) {
+        StsClientBuilder builder = StsClient.builder()
+                .overrideConfiguration(configuration -> configuration
+                        .apiCallAttemptTimeout(properties.attemptTimeout())
+                        .apiCallTimeout(properties.callTimeout()));
+        if (StringUtils.hasText(properties.region())) {
+            builder.region(Region.of(properties.region()));
+        }
+        if (properties.stsEndpoint() != null) {
+            builder.endpointOverride(properties.stsEndpoint());
+        }
+        return builder.build();
     }
 
     @Override

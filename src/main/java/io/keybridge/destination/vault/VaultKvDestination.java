@@ -38,11 +38,13 @@ class VaultKvDestination implements SecretDestination {
     private static final String PROBE_PATH = ".keybridge-health-probe";
 
     private final VaultTemplate vault;
+    private final String login;
     private final String mount;
     private final String root;
 
     VaultKvDestination(VaultTemplate vault, VaultProperties properties) {
         this.vault = vault;
+        this.login = login(properties);
         this.mount = trimSlashes(properties.mount());
         this.root = trimSlashes(properties.root());
         if (mount.isEmpty() || root.isEmpty()) {
@@ -64,7 +66,30 @@ class VaultKvDestination implements SecretDestination {
     @Override
     public String probe() {
         readMetadata(PROBE_PATH); // absent is fine: the answer proves Vault is up and keybridge's token is accepted
-        return "read metadata at " + mount + "/metadata/" + root + "/" + PROBE_PATH;
+        return "read metadata at " + mount + "/metadata/" + root + "/" + PROBE_PATH + " (" + login + ")";
+    }
+
+    /** How keybridge logs in to Vault, for the health and the start-up line: the method and role, never a secret. */
+    static String login(VaultProperties properties) {
+        return switch (properties.authentication()) {
+            case TOKEN ->
+                properties.tokenFile() == null || properties.tokenFile().isBlank()
+                        ? "token"
+                        : "token from " + properties.tokenFile();
+            case APPROLE -> "approle login at auth/" + properties.appRole().path();
+            case KUBERNETES ->
+                "kubernetes login, role " + properties.kubernetes().role() + ", at auth/"
+                        + properties.kubernetes().path();
+            case JWT ->
+                "jwt login, role " + properties.jwt().role() + ", at auth/"
+                        + properties.jwt().path();
+            case CERT ->
+                "cert login"
+                        + (properties.cert().role() == null
+                                ? ""
+                                : ", role " + properties.cert().role()) + ", at auth/"
+                        + properties.cert().path();
+        };
     }
 
     /** Asks Vault which capabilities keybridge's token has on the secret's data and metadata paths. */

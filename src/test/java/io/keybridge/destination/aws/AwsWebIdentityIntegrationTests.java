@@ -46,10 +46,18 @@ class AwsWebIdentityIntegrationTests {
             Api.Response created = issue(keybridge.api(), secret);
 
             assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(keybridge.api().get("/actuator/health", ADMIN).body())
+                    .as("the health says who keybridge is at AWS")
+                    .contains(" as arn:aws:sts::123456789012:assumed-role/keybridge/");
             OpenBao.Cli read = Moto.server().read("keybridge/" + secret, "AWSCURRENT");
             assertThat(read.exitCode()).as(read.stderr()).isZero();
             SecretHygiene.remember(read.json().path("value").path("api_key").asString());
         }
+        assertThat(Files.readString(Path.of("target/crash-tests/aws-irsa-" + run + ".log")))
+                .as("one start-up line says how keybridge reaches each store, and as whom")
+                .contains("secret stores at start: UP")
+                .contains("as arn:aws:sts::123456789012:assumed-role/keybridge/")
+                .contains("(token)");
         try (KeybridgeProcess keybridge = KeybridgeProcess.start(
                 folder.resolve("none"), "aws-no-credentials-" + run, List.of(), noStaticCredentials(folder))) {
             assertThat(issue(keybridge.api(), "none-" + run + "/api-key").status())

@@ -89,6 +89,9 @@ class VaultJwtLoginIntegrationTests {
                     .as("every delivery across the re-logins")
                     .isNotEmpty()
                     .containsOnly(201);
+            assertThat(keybridge.api().get("/actuator/health", ADMIN).body())
+                    .as("the health says how keybridge logs in")
+                    .contains("(jwt login, role keybridge, at auth/" + mount + ")");
         }
         String log = Files.readString(Path.of("target/crash-tests/" + name + ".log"));
         // the JWTs' signatures (their header and claims are the same for both): keybridge's own credential, never
