@@ -23,6 +23,20 @@ public record AuthzCall(
         @Nullable Set<String> statedScopes,
         String caller) {
 
+    /**
+     * The scopes a gateway's own config states ({@code a,b} or {@code a b}), or null when it states none: the route
+     * table decides then.
+     */
+    public static @Nullable Set<String> statedScopes(@Nullable String scopes) {
+        if (scopes == null) {
+            return null;
+        }
+        Set<String> stated = new java.util.LinkedHashSet<>(
+                java.util.Arrays.asList(scopes.strip().split("\\s*[, ]\\s*")));
+        stated.remove("");
+        return stated;
+    }
+
     /** The path without its query string or fragment. */
     String path() {
         int end = uri.length();

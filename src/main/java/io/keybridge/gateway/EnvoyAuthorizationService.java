@@ -13,9 +13,7 @@ import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.stub.StreamObserver;
 import io.keybridge.web.ProblemTypes;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,12 +60,8 @@ class EnvoyAuthorizationService extends AuthorizationGrpc.AuthorizationImplBase 
                         .getAddress()
                         .getSocketAddress()
                         .getAddress()));
-        String scopes = request.getAttributes().getContextExtensionsMap().get("scopes");
-        Set<String> stated = null;
-        if (scopes != null) {
-            stated = new LinkedHashSet<>(Arrays.asList(scopes.strip().split("\\s*[, ]\\s*")));
-            stated.remove("");
-        }
+        Set<String> stated = AuthzCall.statedScopes(
+                request.getAttributes().getContextExtensionsMap().get("scopes"));
         AuthzCall call = new AuthzCall(
                 http.getMethod(),
                 http.getHost().isEmpty() ? null : http.getHost(),

@@ -249,20 +249,13 @@ class VaultKvDestination implements SecretDestination {
      * CA that does not match, a client certificate refused), else the exception's kind.
      */
     static String describe(Throwable e) {
+        Throwable root = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e);
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof javax.net.ssl.SSLException) {
-                Throwable root = cause;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
                 String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
                 return "TLS with Vault failed (" + reason
                         + "): check VAULT_CACERT / VAULT_CAPATH, and VAULT_CLIENT_CERT if Vault asks for one";
             }
-        }
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
         }
         return root == e
                 ? e.getClass().getSimpleName()

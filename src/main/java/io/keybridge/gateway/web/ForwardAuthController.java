@@ -6,9 +6,7 @@ import io.keybridge.gateway.ClientRequestHeaders;
 import io.keybridge.gateway.GatewayAuthorizer;
 import io.keybridge.web.ProblemTypes;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -83,11 +81,7 @@ class ForwardAuthController {
                                         + " gateway's authorization URI a query of its own (e.g. /authz?gateway=caddy)."),
                         false);
             }
-            String scopes = request.getParameter("scopes");
-            if (scopes != null) {
-                stated = new LinkedHashSet<>(Arrays.asList(scopes.strip().split("\\s*[, ]\\s*")));
-                stated.remove("");
-            }
+            stated = AuthzCall.statedScopes(request.getParameter("scopes"));
             nginx = "nginx".equals(request.getParameter("gateway"));
             if (method == null || uri == null) {
                 return problem(
