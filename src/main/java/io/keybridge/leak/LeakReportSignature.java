@@ -1,5 +1,6 @@
 package io.keybridge.leak;
 
+import io.keybridge.config.SecretFile;
 import io.keybridge.security.HmacSignature;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -26,11 +28,17 @@ public class LeakReportSignature {
 
     private final LeakReportProperties properties;
     private final @Nullable PublicKey publicKey;
+    private final @Nullable Supplier<String> secret;
     private final Clock clock;
 
     LeakReportSignature(LeakReportProperties properties, Clock clock) {
         this.properties = properties;
         this.publicKey = properties.publicKeyFile() == null ? null : readPublicKey(properties);
+        this.secret = SecretFile.either(
+                properties.secret(),
+                properties.secretFile(),
+                "keybridge.leak-reports.secret (KEYBRIDGE_LEAK_REPORTS_SECRET)",
+                "keybridge.leak-reports.secret-file (KEYBRIDGE_LEAK_REPORTS_SECRET_FILE)");
         this.clock = clock;
     }
 
@@ -62,10 +70,8 @@ public class LeakReportSignature {
         String at = timestamp.strip();
         for (String part : signature.split(",")) {
             String value = part.strip();
-            if (value.startsWith("v1=")
-                    && properties.secret() != null
-                    && !properties.secret().isBlank()) {
-                if (HmacSignature.matches(properties.secret(), at, body, value.substring(3))) {
+            if (value.startsWith("v1=") && secret != null) {
+                if (HmacSignature.matches(secret.get(), at, body, value.substring(3))) {
                     return null;
                 }
             } else if (value.startsWith("sig=") && publicKey != null) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -31,10 +32,10 @@ public record WebhookProperties(
         for (Endpoint endpoint : endpoints) {
             if (endpoint.name() == null
                     || endpoint.url() == null
-                    || endpoint.secret() == null
-                    || endpoint.secret().length() < 16) {
+                    || (endpoint.secretFile() == null
+                            && (endpoint.secret() == null || endpoint.secret().length() < 16))) {
                 throw new IllegalArgumentException("every keybridge.webhooks.endpoints entry needs a name, a url and"
-                        + " a secret of at least 16 characters");
+                        + " a secret of at least 16 characters (or a secret-file that holds one)");
             }
             for (String event : endpoint.events()) {
                 if (!EventType.NAMES.contains(event)) {
@@ -46,12 +47,15 @@ public record WebhookProperties(
     }
 
     /**
+     * @param secret the signing secret, in clear
+     * @param secretFile a file that holds it instead (a mounted secret), read again whenever it changes
      * @param events the event types it wants (e.g. {@code key.rotated}); empty for all
      */
     public record Endpoint(
             String name,
             URI url,
-            String secret,
+            @Nullable String secret,
+            @Nullable String secretFile,
             @DefaultValue Set<String> events) {
 
         public boolean wants(String event) {

@@ -1,6 +1,7 @@
 package io.keybridge.notification;
 
 import io.keybridge.audit.AuditTrail;
+import io.keybridge.config.SecretFile;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.security.HmacSignature;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public class Webhooks {
     private final Clock clock;
     private final HttpClient http;
     private final Map<String, WebhookProperties.Endpoint> endpoints;
+    private final Map<String, Supplier<String>> secrets;
 
     Webhooks(
             WebhookProperties properties,
@@ -68,6 +71,19 @@ public class Webhooks {
                 .build();
         this.endpoints = properties.endpoints().stream()
                 .collect(Collectors.toUnmodifiableMap(WebhookProperties.Endpoint::name, Function.identity()));
+        this.secrets = properties.endpoints().stream()
+                .collect(Collectors.toUnmodifiableMap(WebhookProperties.Endpoint::name, Webhooks::secret));
+    }
+
+    /** An endpoint's signing secret, from the configuration or a file; a short or missing one stops start-up. */
+    private static Supplier<String> secret(WebhookProperties.Endpoint endpoint) {
+        String setting = "keybridge.webhooks.endpoints[" + endpoint.name() + "]";
+        Supplier<String> secret = SecretFile.either(
+                endpoint.secret(), endpoint.secretFile(), setting + ".secret", setting + ".secret-file");
+        if (secret == null || secret.get().length() < 16) {
+            throw new IllegalStateException(setting + " needs a secret of at least 16 characters");
+        }
+        return secret;
     }
 
     /** Turns new audit entries into deliveries; returns how many deliveries were created. */
@@ -144,7 +160,11 @@ public class Webhooks {
                     .header("Keybridge-Event-Type", delivery.eventType())
                     .header("Keybridge-Delivery-Attempt", Integer.toString(attempts))
                     .header("Keybridge-Timestamp", timestamp)
-                    .header("Keybridge-Signature", "v1=" + HmacSignature.sign(endpoint.secret(), timestamp, body))
+                    .header(
+                            "Keybridge-Signature",
+                            "v1="
+                                    + HmacSignature.sign(
+                                            secrets.get(endpoint.name()).get(), timestamp, body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());

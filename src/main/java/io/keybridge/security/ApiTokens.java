@@ -1,5 +1,6 @@
 package io.keybridge.security;
 
+import io.keybridge.config.SecretFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,7 +36,15 @@ public class ApiTokens {
     private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
+    private static final Caller ADMIN = new Caller("admin", EnumSet.of(Role.ADMIN));
+
     private final Map<String, Caller> byHash = new HashMap<>();
+
+    /**
+     * The admin token's file, when the admin token comes from one: read again whenever it changes, so that a mounted
+     * secret can be rotated without a restart (the token read before stops working at once).
+     */
+    private final @Nullable SecretFile adminFile;
 
     public ApiTokens(SecurityProperties properties, SecureRandom random) {
         for (SecurityProperties.Token token : properties.tokens()) {
@@ -48,17 +58,27 @@ public class ApiTokens {
             byHash.put(token.sha256().toLowerCase(Locale.ROOT), new Caller(token.name(), Set.copyOf(token.roles())));
         }
         if (StringUtils.hasText(properties.adminToken())) {
-            byHash.put(sha256(properties.adminToken()), new Caller("admin", EnumSet.of(Role.ADMIN)));
+            byHash.put(sha256(properties.adminToken()), ADMIN);
+            adminFile = null;
         } else if (byHash.values().stream().noneMatch(caller -> caller.roles().contains(Role.ADMIN))) {
-            byHash.put(
-                    sha256(adminTokenFromFile(properties.adminTokenFile(), random)),
-                    new Caller("admin", EnumSet.of(Role.ADMIN)));
+            adminFile = adminTokenFile(properties.adminTokenFile(), random);
+        } else {
+            adminFile = null;
         }
     }
 
     /** The caller a presented token belongs to. */
     public Optional<Caller> find(String token) {
-        return Optional.ofNullable(byHash.get(sha256(token)));
+        String hash = sha256(token);
+        Caller caller = byHash.get(hash);
+        if (caller == null
+                && adminFile != null
+                && MessageDigest.isEqual(
+                        hash.getBytes(StandardCharsets.US_ASCII),
+                        sha256(adminFile.get()).getBytes(StandardCharsets.US_ASCII))) {
+            return Optional.of(ADMIN);
+        }
+        return Optional.ofNullable(caller);
     }
 
     /** SHA-256 of a token, in lower-case hex: the form tokens are configured in. */
@@ -71,14 +91,12 @@ public class ApiTokens {
         }
     }
 
-    private static String adminTokenFromFile(Path file, SecureRandom random) {
+    private static SecretFile adminTokenFile(Path file, SecureRandom random) {
+        String setting = "KEYBRIDGE_ADMIN_TOKEN_FILE (keybridge.security.admin-token-file)";
         try {
-            if (Files.exists(file)) {
-                String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-                if (!token.isEmpty()) {
-                    log.info("admin token: read from {}", file.toAbsolutePath());
-                    return token;
-                }
+            if (Files.exists(file) && Files.size(file) > 0) {
+                log.info("admin token: read from {}, and again whenever it changes", file.toAbsolutePath());
+                return new SecretFile(file, setting);
             }
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
@@ -89,7 +107,7 @@ public class ApiTokens {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
             log.warn("no admin token configured: generated one and wrote it to {} (mode 0600)", file.toAbsolutePath());
-            return token;
+            return new SecretFile(file, setting);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read or create the admin token file " + file, e);
         }

@@ -52,6 +52,26 @@ class ApiTokensTests {
     }
 
     @Test
+    void anAdminTokenFileThatIsReplacedTakesEffectAtOnceWithoutARestart(CapturedOutput output) throws Exception {
+        Path file = data.resolve("mounted-admin-token");
+        Files.writeString(file, "kbt_first-admin-token\n");
+        ApiTokens tokens = new ApiTokens(new SecurityProperties(List.of(), null, file, List.of()), new SecureRandom());
+        assertThat(tokens.find("kbt_first-admin-token")).isPresent();
+
+        // a Kubernetes secret is updated by swapping the file: same length here, so only its time tells
+        Files.writeString(file, "kbt_other-admin-token\n");
+        Files.setLastModifiedTime(
+                file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+
+        assertThat(tokens.find("kbt_other-admin-token"))
+                .hasValueSatisfying(caller -> assertThat(caller.roles()).containsExactly(Role.ADMIN));
+        assertThat(tokens.find("kbt_first-admin-token"))
+                .as("the replaced token")
+                .isEmpty();
+        assertThat(output.getAll()).doesNotContain("kbt_first-admin-token").doesNotContain("kbt_other-admin-token");
+    }
+
+    @Test
     void configuredTokensAreKnownByHashWithTheirRoles() {
         SecurityProperties.Token gateway =
                 new SecurityProperties.Token("gateway", ApiTokens.sha256("gw-token"), Set.of(Role.VERIFIER));

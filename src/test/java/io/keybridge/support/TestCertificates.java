@@ -50,6 +50,19 @@ public record TestCertificates(Path folder) {
         }
     }
 
+    /**
+     * Another server certificate from this CA, for the given names only ({@code DNS:vault.internal.test}): files
+     * {@code <name>.pem} and {@code <name>.key}.
+     */
+    public Path issueServer(String name, String subjectAltNames) {
+        try {
+            issue(folder, name, "/CN=" + name, "subjectAltName=" + subjectAltNames + "\nextendedKeyUsage=serverAuth");
+            return folder.resolve(name + ".pem");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path ca() {
         return folder.resolve("ca.pem");
     }

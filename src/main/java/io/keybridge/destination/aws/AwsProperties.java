@@ -24,6 +24,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param attemptTimeout how long one attempt of an AWS call may take before the SDK gives up on it and tries again
  *     (a write is retried with the same {@code ClientRequestToken}, so one that landed is not written twice)
  * @param callTimeout how long an AWS call may take with all its attempts
+ * @param roleSessionDuration how long a session of a destination's {@code roleArn} lasts ({@code DurationSeconds});
+ *     AWS accepts 15 minutes up to the role's maximum session duration (1 hour unless raised, at most 12 hours). The
+ *     session is renewed before it ends
  */
 @ConfigurationProperties("keybridge.aws")
 public record AwsProperties(
@@ -34,4 +37,16 @@ public record AwsProperties(
         @Nullable String kmsKeyId,
         @DefaultValue("40") int writesPerSecond,
         @DefaultValue("10s") Duration attemptTimeout,
-        @DefaultValue("60s") Duration callTimeout) {}
+        @DefaultValue("60s") Duration callTimeout,
+        @DefaultValue("PT1H") Duration roleSessionDuration) {
+
+    public AwsProperties {
+        if (roleSessionDuration.isNegative()
+                || roleSessionDuration.isZero()
+                || roleSessionDuration.compareTo(Duration.ofHours(12)) > 0) {
+            throw new IllegalStateException("keybridge.aws.role-session-duration must be more than 0 and at most"
+                    + " PT12H (AWS accepts PT15M up to the role's maximum session duration), not "
+                    + roleSessionDuration);
+        }
+    }
+}

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -92,6 +93,8 @@ public class SecretsManagerDestination implements SecretDestination {
      * keybridge starts without any AWS configuration when no key goes to AWS.
      */
     private final Map<String, SecretsManagerClient> clients = new ConcurrentHashMap<>();
+    /** The roles of the destinations used since start, by client: the health says who keybridge is in each. */
+    private final Map<String, AssumedRole> roles = new ConcurrentHashMap<>();
     /** AWS's write quota is per account and region, so is keybridge's limit: one bucket per region and account. */
     private final Map<String, Bucket> writeLimits = new ConcurrentHashMap<>();
 
@@ -160,12 +163,37 @@ public class SecretsManagerDestination implements SecretDestination {
         if (properties.endpoint() != null && properties.stsEndpoint() == null) {
             return "";
         }
+        StsClient sts = this.sts.updateAndGet(client -> client != null ? client : stsClient(properties));
+        StringBuilder identity = new StringBuilder();
         try {
-            StsClient sts = this.sts.updateAndGet(client -> client != null ? client : stsClient(properties));
-            return " as " + sts.getCallerIdentity().arn();
+            identity.append(" as ").append(sts.getCallerIdentity().arn());
         } catch (SdkException e) {
-            return " (sts:GetCallerIdentity failed: " + e.getClass().getSimpleName() + ")";
+            identity.append(" (sts:GetCallerIdentity failed: ")
+                    .append(e.getClass().getSimpleName())
+                    .append(")");
         }
+        // each role a destination named since start, with the session keybridge holds of it (or why it has none)
+        roles.values().stream()
+                .sorted(java.util.Comparator.comparing(role -> role.location().roleArn()))
+                .forEach(role -> {
+                    identity.append("; role ").append(role.location().roleArn());
+                    try {
+                        identity.append(" as ")
+                                .append(sts.getCallerIdentity(request -> request.overrideConfiguration(
+                                                configuration -> configuration.credentialsProvider(role.credentials())))
+                                        .arn());
+                    } catch (SdkException e) {
+                        identity.append(" (")
+                                .append(
+                                        e instanceof AwsServiceException refused && refused.awsErrorDetails() != null
+                                                ? "refused: "
+                                                        + refused.awsErrorDetails()
+                                                                .errorCode()
+                                                : "no session: " + e.getClass().getSimpleName())
+                                .append(")");
+                    }
+                });
+        return identity.toString();
     }
 
     private static StsClient stsClient(AwsProperties properties) {
@@ -508,7 +536,7 @@ public class SecretsManagerDestination implements SecretDestination {
                 + (location.externalId() == null ? "" : location.externalId());
     }
 
-    private static SecretsManagerClient build(AwsProperties properties, SecretLocation location) {
+    private SecretsManagerClient build(AwsProperties properties, SecretLocation location) {
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .overrideConfiguration(configuration -> configuration
                         .apiCallAttemptTimeout(properties.attemptTimeout())
@@ -523,10 +551,16 @@ public class SecretsManagerDestination implements SecretDestination {
             builder.endpointOverride(properties.endpoint());
         }
         if (location.roleArn() != null) {
-            builder.credentialsProvider(assumedRole(properties, region, location));
+            builder.credentialsProvider(roles.computeIfAbsent(
+                            clientKey(location),
+                            key -> new AssumedRole(location, assumedRole(properties, region, location)))
+                    .credentials());
         }
         return builder.build();
     }
+
+    /** A destination's role and the credentials provider that keeps a session of it. */
+    private record AssumedRole(SecretLocation location, StsAssumeRoleCredentialsProvider credentials) {}
 
     /**
      * The destination's role, assumed with keybridge's own credentials; the SDK's provider refreshes the session before
@@ -546,9 +580,19 @@ public class SecretsManagerDestination implements SecretDestination {
         if (location.externalId() != null) {
             request.externalId(location.externalId());
         }
+        Duration session = properties.roleSessionDuration();
+        request.durationSeconds(Math.toIntExact(session.toSeconds()));
+        // the SDK's defaults (renew 5 min before the end, block callers from 1 min before it), shortened for sessions
+        // so short that those would renew on every call
         return StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(sts.build())
                 .refreshRequest(request.build())
+                .prefetchTime(min(Duration.ofMinutes(5), session.dividedBy(2)))
+                .staleTime(min(Duration.ofMinutes(1), session.dividedBy(4)))
                 .build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -1,9 +1,11 @@
 package io.keybridge.destination.vault;
 
+import io.keybridge.config.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +16,7 @@ import org.springframework.vault.authentication.AppRoleAuthentication;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions.RoleId;
 import org.springframework.vault.authentication.AppRoleAuthenticationOptions.SecretId;
+import org.springframework.vault.authentication.ClientAuthentication;
 import org.springframework.vault.authentication.ClientCertificateAuthentication;
 import org.springframework.vault.authentication.ClientCertificateAuthenticationOptions;
 import org.springframework.vault.authentication.JwtAuthentication;
@@ -25,11 +28,9 @@ import org.springframework.vault.authentication.SessionManager;
 import org.springframework.vault.authentication.SimpleSessionManager;
 import org.springframework.vault.authentication.TokenAuthentication;
 import org.springframework.vault.authentication.VaultLoginException;
-import org.springframework.vault.client.ClientHttpRequestFactoryFactory;
 import org.springframework.vault.client.RestTemplateBuilder;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
-import org.springframework.vault.support.ClientOptions;
 import org.springframework.web.client.RestTemplate;
 
 /** The Vault client, authenticated by token, AppRole, Kubernetes, JWT or TLS certificate. */
@@ -41,9 +42,8 @@ class VaultConfiguration {
         // Spring Vault picks Apache HttpClient 5 from the classpath: pooled keep-alive connections with TCP_NODELAY.
         // HttpURLConnection leaves Nagle's algorithm on, and its separate header and body writes then wait for
         // delayed ACKs: 40-90 ms stalls under concurrency (docs/BENCHMARKS.md).
-        ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryFactory.create(
-                new ClientOptions(properties.connectTimeout(), properties.readTimeout()),
-                VaultTls.configuration(properties.tls()));
+        ClientHttpRequestFactory requestFactory =
+                VaultRequestFactory.create(properties, VaultTls.context(properties.tls()));
         RestTemplateBuilder builder = RestTemplateBuilder.builder()
                 .endpoint(VaultEndpoint.from(properties.uri()))
                 .requestFactory(requestFactory);
@@ -82,17 +82,25 @@ class VaultConfiguration {
             }
             case APPROLE -> {
                 VaultProperties.AppRole appRole = properties.appRole();
-                if (!StringUtils.hasText(appRole.roleId()) || !StringUtils.hasText(appRole.secretId())) {
-                    throw new IllegalStateException(
-                            "AppRole authentication needs keybridge.vault.app-role.role-id and .secret-id");
+                Supplier<String> secretId = SecretFile.either(
+                        appRole.secretId(),
+                        appRole.secretIdFile(),
+                        "keybridge.vault.app-role.secret-id (KEYBRIDGE_VAULT_APP_ROLE_SECRET_ID)",
+                        "keybridge.vault.app-role.secret-id-file (KEYBRIDGE_VAULT_APP_ROLE_SECRET_ID_FILE)");
+                if (!StringUtils.hasText(appRole.roleId()) || secretId == null) {
+                    throw new IllegalStateException("AppRole authentication needs keybridge.vault.app-role.role-id"
+                            + " and .secret-id (or .secret-id-file)");
                 }
-                AppRoleAuthenticationOptions options = AppRoleAuthenticationOptions.builder()
-                        .path(appRole.path())
-                        .roleId(RoleId.provided(appRole.roleId()))
-                        .secretId(SecretId.provided(appRole.secretId()))
-                        .build();
-                yield new LifecycleAwareSessionManager(
-                        new AppRoleAuthentication(options, restTemplate), scheduler, restTemplate);
+                // the secret id is read at every login: an operator (or a wrapping job) may replace the file
+                ClientAuthentication login = () -> new AppRoleAuthentication(
+                                AppRoleAuthenticationOptions.builder()
+                                        .path(appRole.path())
+                                        .roleId(RoleId.provided(appRole.roleId()))
+                                        .secretId(SecretId.provided(secretId.get()))
+                                        .build(),
+                                restTemplate)
+                        .login();
+                yield new LifecycleAwareSessionManager(login, scheduler, restTemplate);
             }
             case KUBERNETES -> {
                 VaultProperties.Kubernetes kubernetes = properties.kubernetes();

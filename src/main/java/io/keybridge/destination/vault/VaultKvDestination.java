@@ -254,7 +254,8 @@ class VaultKvDestination implements SecretDestination {
             if (cause instanceof javax.net.ssl.SSLException) {
                 String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
                 return "TLS with Vault failed (" + reason
-                        + "): check VAULT_CACERT / VAULT_CAPATH, and VAULT_CLIENT_CERT if Vault asks for one";
+                        + "): check VAULT_CACERT / VAULT_CAPATH, VAULT_TLS_SERVER_NAME if Vault's certificate names"
+                        + " another host, and VAULT_CLIENT_CERT if Vault asks for one";
             }
         }
         return root == e

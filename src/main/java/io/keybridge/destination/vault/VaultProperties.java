@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param authentication {@code token} or {@code approle}
  * @param token the token, for token authentication
  * @param tokenFile a file that holds the token instead, re-read whenever it changes
- * @param appRole role id, secret id and mount path, for AppRole authentication
+ * @param appRole role id, secret id (or a file that holds it) and mount path, for AppRole authentication
  * @param kubernetes role, mount path and service-account token file, for Kubernetes authentication
  * @param jwt role, mount path and token file, for JWT authentication (a workload's OIDC identity)
  * @param cert role (optional) and mount path, for TLS certificate authentication with {@code tls.client-cert}
@@ -70,15 +70,19 @@ public record VaultProperties(
      * @param caPath a folder of PEM CA certificates to trust ({@code VAULT_CAPATH})
      * @param clientCert a PEM client certificate for mutual TLS ({@code VAULT_CLIENT_CERT})
      * @param clientKey its PEM private key, RSA ({@code VAULT_CLIENT_KEY})
+     * @param serverName the name to send in SNI and to check Vault's certificate against, when it is not the host of
+     *     {@code uri} ({@code VAULT_TLS_SERVER_NAME})
      */
     public record Tls(
             @Nullable String caCert,
             @Nullable String caPath,
             @Nullable String clientCert,
-            @Nullable String clientKey) {}
+            @Nullable String clientKey,
+            @Nullable String serverName) {}
 
     public record AppRole(
             @Nullable String roleId,
             @Nullable String secretId,
+            @Nullable String secretIdFile,
             @DefaultValue("approle") String path) {}
 }

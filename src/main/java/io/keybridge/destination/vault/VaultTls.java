@@ -5,16 +5,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.ByteArrayResource;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.springframework.boot.ssl.pem.PemContent;
 import org.springframework.util.StringUtils;
 import org.springframework.vault.support.PemObject;
-import org.springframework.vault.support.SslConfiguration;
-import org.springframework.vault.support.SslConfiguration.KeyStoreConfiguration;
 
 /**
- * Spring Vault's {@link SslConfiguration} from Vault's own settings ({@code VAULT_CACERT}, {@code VAULT_CAPATH},
+ * The TLS context for Vault from Vault's own settings ({@code VAULT_CACERT}, {@code VAULT_CAPATH},
  * {@code VAULT_CLIENT_CERT}, {@code VAULT_CLIENT_KEY}). Every file is read and checked at start, so that a wrong path
  * or a file without a certificate stops keybridge with one line naming the setting, not at the first rotation.
  */
@@ -22,8 +28,10 @@ final class VaultTls {
 
     private VaultTls() {}
 
-    static SslConfiguration configuration(VaultProperties.Tls tls) {
-        KeyStoreConfiguration trust = KeyStoreConfiguration.unconfigured();
+    /** What {@link #context} made of the settings, for the health and the tests. */
+    record Context(SSLContext sslContext, boolean privateTrust, boolean clientCertificate) {}
+
+    static Context context(VaultProperties.Tls tls) {
         StringBuilder authorities = new StringBuilder();
         if (StringUtils.hasText(tls.caCert())) {
             authorities.append(certificates("VAULT_CACERT (keybridge.vault.tls.ca-cert)", Path.of(tls.caCert())));
@@ -31,16 +39,13 @@ final class VaultTls {
         if (StringUtils.hasText(tls.caPath())) {
             authorities.append(folder(Path.of(tls.caPath())));
         }
-        if (!authorities.isEmpty()) {
-            trust = pem(authorities.toString());
-        }
         boolean cert = StringUtils.hasText(tls.clientCert());
         boolean key = StringUtils.hasText(tls.clientKey());
         if (cert != key) {
             throw new IllegalStateException("VAULT_CLIENT_CERT and VAULT_CLIENT_KEY (keybridge.vault.tls.client-cert,"
                     + " .client-key) go together: set both for mutual TLS, or neither");
         }
-        KeyStoreConfiguration identity = KeyStoreConfiguration.unconfigured();
+        KeyManager[] identity = null;
         if (cert) {
             String certificate =
                     certificates("VAULT_CLIENT_CERT (keybridge.vault.tls.client-cert)", Path.of(tls.clientCert()));
@@ -49,37 +54,46 @@ final class VaultTls {
                 throw new IllegalStateException("VAULT_CLIENT_KEY (keybridge.vault.tls.client-key) " + tls.clientKey()
                         + " holds no PEM private key");
             }
-            return new SslConfiguration(
-                    identity(certificate, privateKey, tls.clientKey()),
-                    SslConfiguration.KeyConfiguration.of(IDENTITY_PASSWORD, IDENTITY_ALIAS),
-                    trust);
+            identity = identity(certificate, privateKey, tls.clientKey());
         }
-        return new SslConfiguration(identity, trust);
+        try {
+            // without a CA of its own, the JVM's trust store decides (null: TrustManagerFactory's default)
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(authorities.isEmpty() ? null : trustStore(authorities.toString()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(identity, trust.getTrustManagers(), null);
+            return new Context(context, !authorities.isEmpty(), cert);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("the TLS settings for Vault (VAULT_CACERT, VAULT_CAPATH) do not make a"
+                    + " usable trust store: " + e.getMessage());
+        }
     }
 
-    private static final String IDENTITY_ALIAS = "keybridge";
+    private static KeyStore trustStore(String authorities) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int n = 0;
+        for (X509Certificate certificate : PemContent.of(authorities).getCertificates()) {
+            store.setCertificateEntry("ca-" + n++, certificate);
+        }
+        return store;
+    }
 
     /** Protects the in-memory key store only: it never leaves the process. */
     private static final char[] IDENTITY_PASSWORD = "in-memory".toCharArray();
 
-    /**
-     * The client certificate and key as a PKCS#12 key store in memory: Spring Vault's PEM key stores hold certificates
-     * only, and Vault's tools take the certificate and the key as two files.
-     */
-    private static KeyStoreConfiguration identity(String certificate, String privateKey, String keyFile) {
+    /** The client certificate and key, as a key manager over an in-memory key store. */
+    private static KeyManager[] identity(String certificate, String privateKey, String keyFile) {
         try {
-            java.security.PrivateKey key =
-                    org.springframework.boot.ssl.pem.PemContent.of(privateKey).getPrivateKey();
-            List<java.security.cert.X509Certificate> chain =
-                    org.springframework.boot.ssl.pem.PemContent.of(certificate).getCertificates();
-            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            PrivateKey key = PemContent.of(privateKey).getPrivateKey();
+            List<X509Certificate> chain = PemContent.of(certificate).getCertificates();
+            KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(
-                    IDENTITY_ALIAS, key, IDENTITY_PASSWORD, chain.toArray(java.security.cert.Certificate[]::new));
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            store.store(bytes, IDENTITY_PASSWORD);
-            return KeyStoreConfiguration.of(new ByteArrayResource(bytes.toByteArray()), IDENTITY_PASSWORD, "PKCS12");
-        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            store.setKeyEntry("keybridge", key, IDENTITY_PASSWORD, chain.toArray(Certificate[]::new));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, IDENTITY_PASSWORD);
+            return factory.getKeyManagers();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IllegalStateException("VAULT_CLIENT_KEY (keybridge.vault.tls.client-key) " + keyFile
                     + " and VAULT_CLIENT_CERT do not make a usable key pair: " + e.getMessage());
         }
@@ -134,12 +148,5 @@ final class VaultTls {
         } catch (IOException e) {
             throw new IllegalStateException(setting + " " + file + " cannot be read: " + e.getMessage());
         }
-    }
-
-    private static KeyStoreConfiguration pem(@Nullable String text) {
-        return KeyStoreConfiguration.of(
-                new ByteArrayResource(text.getBytes(StandardCharsets.US_ASCII)),
-                null,
-                SslConfiguration.PEM_KEYSTORE_TYPE);
     }
 }

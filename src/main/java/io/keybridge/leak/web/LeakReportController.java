@@ -132,7 +132,7 @@ class LeakReportController {
     private static ResponseEntity<ProblemDetail> unauthorized(LeakReportSignature.Refusal refusal) {
         String detail = switch (refusal) {
             case NOT_CONFIGURED ->
-                "Leak reports are not enabled: set keybridge.leak-reports.secret or public-key-file.";
+                "Leak reports are not enabled: set keybridge.leak-reports.secret (or secret-file) or public-key-file.";
             case UNSIGNED -> "Sign the report: Keybridge-Timestamp and Keybridge-Signature are required.";
             case STALE -> "Keybridge-Timestamp is too far from now; sign the report again.";
             case BAD_SIGNATURE -> "Keybridge-Signature does not match the report.";

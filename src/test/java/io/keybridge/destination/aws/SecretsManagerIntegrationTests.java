@@ -334,7 +334,8 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
                 null,
                 2,
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(60)));
+                Duration.ofSeconds(60),
+                Duration.ofHours(1)));
         String secretId = unique("aws-rate") + "/api-key";
         UUID keyId = UUID.randomUUID();
         long started = System.nanoTime();

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * keybridge logging in to OpenBao with a workload's JWT ({@code keybridge.vault.authentication=jwt}): OpenBao's JWT
  * method checks the signature ({@code jwt_validation_pubkeys}) and the audience ({@code bound_audiences}), and gives
  * tokens that live 5 s. Mid-run the signing key changes and the token file is replaced, as a platform rotating its
- * workload identity does: keybridge must log in again, with the new file, several times, and never fail a delivery.
+ * workload identity does: keybridge must log in again, with the new file, several times, and never fail an issuance
+ * or a rotation.
  */
 @ExtendWith(OpenBaoExtension.class)
 class VaultJwtLoginIntegrationTests {
@@ -68,27 +69,44 @@ class VaultJwtLoginIntegrationTests {
                         "--keybridge.vault.jwt.path=" + mount,
                         "--keybridge.vault.jwt.token-file=" + tokenFile),
                 Map.of("VAULT_TOKEN", ""))) {
-            assertThat(issue(keybridge.api(), 0).status()).isEqualTo(201);
+            Api.Response initial = issue(keybridge.api(), 0);
+            assertThat(initial.status()).isEqualTo(201);
+            String previous = initial.json().path("id").asString();
 
             // the platform rotates its signing key and hands keybridge a new JWT: the old one no longer logs in
             configure(second);
             Path next = Files.writeString(folder.resolve("jwt.next"), secondJwt);
             Files.move(next, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Instant switched = Instant.now();
-            List<Integer> statuses = new ArrayList<>();
+            List<Integer> issued = new ArrayList<>();
+            List<Integer> rotated = new ArrayList<>();
             // at least three token lifetimes: every Vault token keybridge held before the switch has expired, and it
-            // had to log in again (with the new file) at least three times
+            // had to log in again (with the new file) at least three times. Each round issues a key and rotates the
+            // one issued before (a rotation answers 202 once its new version is confirmed in Vault)
             for (int i = 1;
                     Instant.now()
                             .isBefore(switched.plus(TOKEN_TTL.multipliedBy(3)).plusSeconds(1));
                     i++) {
-                statuses.add(issue(keybridge.api(), i).status());
+                Api.Response created = issue(keybridge.api(), i);
+                issued.add(created.status());
+                Api.Response rotation = keybridge.api().post("/api/v1/keys/" + previous + "/rotate", ADMIN, Map.of());
+                rotated.add(rotation.status());
+                if (rotation.status() == 202) {
+                    SecretHygiene.remember(bao.keyAt(pathOf(i - 1)));
+                }
+                if (created.status() == 201) {
+                    previous = created.json().path("id").asString();
+                }
             }
 
-            assertThat(statuses)
-                    .as("every delivery across the re-logins")
+            assertThat(issued)
+                    .as("every issuance across the re-logins")
                     .isNotEmpty()
                     .containsOnly(201);
+            assertThat(rotated)
+                    .as("every rotation across the re-logins")
+                    .isNotEmpty()
+                    .containsOnly(202);
             assertThat(keybridge.api().get("/actuator/health", ADMIN).body())
                     .as("the health says how keybridge logs in")
                     .contains("(jwt login, role keybridge, at auth/" + mount + ")");
@@ -110,8 +128,12 @@ class VaultJwtLoginIntegrationTests {
         assertThat(configured.status()).as(configured.json().toString()).isEqualTo(204);
     }
 
+    private String pathOf(int n) {
+        return "jwt-" + run + "/" + n + "/api-key";
+    }
+
     private Api.Response issue(Api api, int n) {
-        String path = "jwt-" + run + "/" + n + "/api-key";
+        String path = pathOf(n);
         Api.Response created = api.post(
                 "/api/v1/keys",
                 ADMIN,

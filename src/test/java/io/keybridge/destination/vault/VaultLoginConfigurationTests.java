@@ -56,7 +56,7 @@ class VaultLoginConfigurationTests {
                 method,
                 null,
                 null,
-                new VaultProperties.AppRole(null, null, "approle"),
+                new VaultProperties.AppRole(null, null, null, "approle"),
                 new VaultProperties.Kubernetes(
                         role, "kubernetes", tokenFile == null ? "/var/run/secrets/none" : tokenFile),
                 new VaultProperties.Jwt(role, "jwt", jwtFile),
@@ -66,7 +66,7 @@ class VaultLoginConfigurationTests {
                 "keybridge",
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(15),
-                new VaultProperties.Tls(null, null, null, null));
+                new VaultProperties.Tls(null, null, null, null, null));
         return new VaultConfiguration().vaultTemplate(properties, new ThreadPoolTaskScheduler());
     }
 }

@@ -10,8 +10,10 @@ import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.TestCertificates;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.vault.core.VaultTemplate;
 
 /**
  * keybridge reaching Vault over TLS with a private CA, as production Vault runs: an OpenBao with two TLS listeners
@@ -36,6 +40,11 @@ class VaultTlsIntegrationTests {
     private OpenBao bao;
     private int tlsPort;
     private int mutualPort;
+    /** A listener whose certificate names only {@link #SERVER_NAME}, reached at 127.0.0.1. */
+    private int namedPort;
+
+    private static final String SERVER_NAME = "vault.internal.test";
+    private static final String LOOKUP_SELF = "auth/token/lookup-self";
 
     @BeforeAll
     void start() throws Exception {
@@ -43,6 +52,8 @@ class VaultTlsIntegrationTests {
         otherCa = TestCertificates.create(folder.resolve("other-pki"));
         tlsPort = KeybridgeProcess.freePort();
         mutualPort = KeybridgeProcess.freePort();
+        namedPort = KeybridgeProcess.freePort();
+        Path named = tls.issueServer("vault-named", "DNS:" + SERVER_NAME);
         Path listeners = Files.writeString(folder.resolve("listeners.hcl"), """
                 listener "tcp" {
                   address       = "127.0.0.1:%d"
@@ -56,6 +67,11 @@ class VaultTlsIntegrationTests {
                   tls_client_ca_file                 = "%s"
                   tls_require_and_verify_client_cert = true
                 }
+                listener "tcp" {
+                  address       = "127.0.0.1:%d"
+                  tls_cert_file = "%s"
+                  tls_key_file  = "%s"
+                }
                 """.formatted(
                         tlsPort,
                         tls.serverCertificate(),
@@ -63,7 +79,10 @@ class VaultTlsIntegrationTests {
                         mutualPort,
                         tls.serverCertificate(),
                         tls.serverKey(),
-                        tls.ca()));
+                        tls.ca(),
+                        namedPort,
+                        named,
+                        named.resolveSibling("vault-named.key")));
         bao = OpenBao.startWith(List.of("-config=" + listeners));
     }
 
@@ -148,6 +167,52 @@ class VaultTlsIntegrationTests {
             assertThat(refused.json().path("detail").asString()).contains("TLS with Vault failed");
             assertThat(bao.keyAt(path)).isNull();
         }
+    }
+
+    @Test
+    void vaultTlsServerNameIsTheNameVaultsCertificateIsCheckedAgainst() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        try {
+            VaultTemplate byAddress = template(null, scheduler);
+            assertThatThrownBy(() -> byAddress.read(LOOKUP_SELF))
+                    .as("the certificate names %s, not 127.0.0.1", SERVER_NAME)
+                    .satisfies(e -> assertThat(VaultKvDestination.describe(e))
+                            .startsWith("TLS with Vault failed")
+                            .contains("VAULT_TLS_SERVER_NAME"));
+            assertThatThrownBy(() -> template("vault.elsewhere.test", scheduler).read(LOOKUP_SELF))
+                    .as("another name")
+                    .satisfies(e -> assertThat(VaultKvDestination.describe(e)).startsWith("TLS with Vault failed"));
+
+            VaultTemplate byName = template(SERVER_NAME, scheduler);
+            assertThat(byName.read(LOOKUP_SELF)
+                            .getRequiredData()
+                            .get("policies")
+                            .toString())
+                    .as("trusted by name: Vault answers")
+                    .contains("keybridge");
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    private VaultTemplate template(String serverName, ThreadPoolTaskScheduler scheduler) {
+        VaultProperties properties = new VaultProperties(
+                URI.create("https://127.0.0.1:" + namedPort),
+                VaultProperties.Authentication.TOKEN,
+                bao.keybridgeToken(),
+                null,
+                new VaultProperties.AppRole(null, null, null, "approle"),
+                new VaultProperties.Kubernetes(null, "kubernetes", "/var/run/secrets/none"),
+                new VaultProperties.Jwt(null, "jwt", null),
+                new VaultProperties.Cert(null, "cert"),
+                null,
+                "secret",
+                "keybridge",
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(15),
+                new VaultProperties.Tls(tls.ca().toString(), null, null, null, serverName));
+        return new VaultConfiguration().vaultTemplate(properties, scheduler);
     }
 
     @Test

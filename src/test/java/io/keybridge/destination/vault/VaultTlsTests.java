@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.vault.support.SslConfiguration;
 
 class VaultTlsTests {
 
@@ -22,11 +21,10 @@ class VaultTlsTests {
         Files.copy(tls.ca(), caPath.resolve("ca.pem"));
         Files.writeString(caPath.resolve("README"), "not a certificate\n");
 
-        SslConfiguration configuration =
-                VaultTls.configuration(new VaultProperties.Tls(null, caPath.toString(), null, null));
+        VaultTls.Context context = VaultTls.context(new VaultProperties.Tls(null, caPath.toString(), null, null, null));
 
-        assertThat(configuration.getTrustStoreConfiguration().isPresent()).isTrue();
-        assertThat(configuration.getKeyStoreConfiguration().isPresent()).isFalse();
+        assertThat(context.privateTrust()).isTrue();
+        assertThat(context.clientCertificate()).isFalse();
     }
 
     @Test
@@ -35,23 +33,24 @@ class VaultTlsTests {
         Path empty = Files.createDirectories(folder.resolve("empty"));
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> VaultTls.configuration(new VaultProperties.Tls(null, empty.toString(), null, null)))
+                .isThrownBy(() -> VaultTls.context(new VaultProperties.Tls(null, empty.toString(), null, null, null)))
                 .withMessage("VAULT_CAPATH (keybridge.vault.tls.ca-path) " + empty + " holds no PEM certificate");
         assertThatIllegalStateException()
-                .isThrownBy(() -> VaultTls.configuration(
-                        new VaultProperties.Tls(folder.resolve("absent.pem").toString(), null, null, null)))
+                .isThrownBy(() -> VaultTls.context(
+                        new VaultProperties.Tls(folder.resolve("absent.pem").toString(), null, null, null, null)))
                 .withMessageStartingWith("VAULT_CACERT (keybridge.vault.tls.ca-cert) ")
                 .withMessageContaining("cannot be read");
         assertThatIllegalStateException()
-                .isThrownBy(() -> VaultTls.configuration(new VaultProperties.Tls(
-                        null, null, tls.clientCertificate().toString(), null)))
+                .isThrownBy(() -> VaultTls.context(new VaultProperties.Tls(
+                        null, null, tls.clientCertificate().toString(), null, null)))
                 .withMessageContaining("go together");
         assertThatIllegalStateException()
-                .isThrownBy(() -> VaultTls.configuration(new VaultProperties.Tls(
+                .isThrownBy(() -> VaultTls.context(new VaultProperties.Tls(
                         null,
                         null,
                         tls.clientCertificate().toString(),
-                        tls.clientCertificate().toString())))
+                        tls.clientCertificate().toString(),
+                        null)))
                 .withMessageContaining("holds no PEM private key");
     }
 }

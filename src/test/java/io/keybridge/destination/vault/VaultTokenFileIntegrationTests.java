@@ -55,7 +55,7 @@ class VaultTokenFileIntegrationTests {
             assertThat(after.status()).as(after.body()).isEqualTo(201);
         }
         String log = Files.readString(Path.of("target/crash-tests/" + name + ".log"));
-        assertThat(log).contains("Vault token file " + file + " changed");
+        assertThat(log).contains("KEYBRIDGE_VAULT_TOKEN_FILE (keybridge.vault.token-file) " + file + " changed");
         assertThat(log).doesNotContain(first).doesNotContain(second);
         SecretHygiene.assertNoKeyInLog(Path.of("target/crash-tests/" + name + ".log"));
     }
