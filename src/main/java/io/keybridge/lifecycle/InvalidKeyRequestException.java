@@ -1,13 +1,16 @@
 package io.keybridge.lifecycle;
 
+import io.keybridge.web.FieldProblem;
+import io.keybridge.web.ProblemException;
+
 /** A request breaks a rule; nothing was changed. */
-public class InvalidKeyRequestException extends RuntimeException {
+public class InvalidKeyRequestException extends ProblemException {
 
     private final String field;
     private final String rule;
 
     public InvalidKeyRequestException(String field, String rule, String message) {
-        super(message);
+        super(new FieldProblem(field, rule, message));
         this.field = field;
         this.rule = rule;
     }

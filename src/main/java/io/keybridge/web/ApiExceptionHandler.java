@@ -1,13 +1,5 @@
 package io.keybridge.web;
 
-import io.keybridge.keys.DestinationInUseException;
-import io.keybridge.keys.DuplicateKeyNameException;
-import io.keybridge.keys.KeyNotFoundException;
-import io.keybridge.lifecycle.DeliveryFailedException;
-import io.keybridge.lifecycle.InvalidKeyRequestException;
-import io.keybridge.rotation.KeyNotRotatableException;
-import io.keybridge.rotation.RotationFailedException;
-import io.keybridge.rotation.RotationInProgressException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +19,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -46,82 +39,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    @ExceptionHandler(InvalidKeyRequestException.class)
-    ProblemDetail invalid(InvalidKeyRequestException e) {
-        return validation(List.of(new FieldProblem(e.field(), e.rule(), e.getMessage())));
-    }
-
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail illegalArgument(IllegalArgumentException e) {
         return validation(List.of(new FieldProblem(null, "invalid", e.getMessage())));
-    }
-
-    @ExceptionHandler(DuplicateKeyNameException.class)
-    ProblemDetail duplicateName(DuplicateKeyNameException e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, "duplicate-name", "Name already in use", e.getMessage());
-        problem.setProperty("errors", List.of(new FieldProblem("name", "unique-per-owner", e.getMessage())));
-        return problem;
-    }
-
-    @ExceptionHandler(DestinationInUseException.class)
-    ProblemDetail destinationInUse(DestinationInUseException e) {
-        return problem(HttpStatus.CONFLICT, "destination-in-use", "Destination already in use", e.getMessage());
-    }
-
-    @ExceptionHandler(io.keybridge.lifecycle.KeyStatusConflictException.class)
-    ProblemDetail statusConflict(io.keybridge.lifecycle.KeyStatusConflictException e) {
-        return problem(HttpStatus.CONFLICT, "key-status-conflict", "Key status does not allow this", e.getMessage());
-    }
-
-    @ExceptionHandler(KeyNotFoundException.class)
-    ProblemDetail notFound(KeyNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "key-not-found", "Key not found", e.getMessage());
-    }
-
-    @ExceptionHandler(DeliveryFailedException.class)
-    ProblemDetail deliveryFailed(DeliveryFailedException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.BAD_GATEWAY,
-                "delivery-failed",
-                "Delivery failed",
-                e.getMessage() + ". The key was revoked and anything written was removed; nothing verifies.");
-        problem.setProperty("destination", e.destination());
-        problem.setProperty("keyId", e.keyId());
-        return problem;
-    }
-
-    @ExceptionHandler(io.keybridge.destination.PathNotManagedException.class)
-    ProblemDetail pathNotManaged(io.keybridge.destination.PathNotManagedException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.CONFLICT,
-                "path-not-managed",
-                "Destination holds another secret",
-                e.ref() + " already holds a secret that keybridge does not manage; nothing was written and no key was"
-                        + " created. Choose another path or name.");
-        problem.setProperty("destination", e.ref());
-        return problem;
-    }
-
-    @ExceptionHandler(RotationInProgressException.class)
-    ProblemDetail rotationInProgress(RotationInProgressException e) {
-        return problem(HttpStatus.CONFLICT, "rotation-in-progress", "Rotation in progress", e.getMessage());
-    }
-
-    @ExceptionHandler(KeyNotRotatableException.class)
-    ProblemDetail notRotatable(KeyNotRotatableException e) {
-        return problem(HttpStatus.CONFLICT, "key-not-rotatable", "Key cannot be rotated", e.getMessage());
-    }
-
-    @ExceptionHandler(RotationFailedException.class)
-    ProblemDetail rotationFailed(RotationFailedException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.BAD_GATEWAY,
-                "rotation-failed",
-                "Rotation failed",
-                e.getMessage() + ". The key's previous version is unchanged; a retry is scheduled.");
-        problem.setProperty("destination", e.destination());
-        problem.setProperty("rotationId", e.rotationId());
-        return problem;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -160,8 +80,38 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (e instanceof ErrorResponse answered) {
+            // an error that says how it is answered (a feature's own, or Spring's): as it says
+            return ResponseEntity.status(answered.getStatusCode())
+                    .headers(answered.getHeaders())
+                    .body(withRequestId(answered.getBody()));
+        }
         log.error("unexpected error", e);
+        return ResponseEntity.internalServerError().body(internal());
+    }
+
+    /**
+     * Every problem this advice answers carries the request id, also those of errors built where no request was in
+     * view (a destination's thread, say).
+     */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(
+            @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return super.createResponseEntity(
+                body instanceof ProblemDetail problem ? withRequestId(problem) : body, headers, status, request);
+    }
+
+    private static ProblemDetail withRequestId(ProblemDetail problem) {
+        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        if (requestId != null
+                && (problem.getProperties() == null || !problem.getProperties().containsKey("requestId"))) {
+            problem.setProperty("requestId", requestId);
+        }
+        return problem;
+    }
+
+    private static ProblemDetail internal() {
         return problem(
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal",
@@ -234,24 +184,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ProblemDetail validation(List<FieldProblem> problems) {
-        String detail = problems.stream()
-                .map(FieldProblem::message)
-                .reduce((a, b) -> a + "; " + b)
-                .orElse("");
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request", detail);
-        problem.setProperty("errors", problems);
-        return problem;
+        return Problems.validation(problems);
     }
 
     static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(ProblemTypes.of(slug));
-        problem.setTitle(title);
-        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
-        if (requestId != null) {
-            problem.setProperty("requestId", requestId);
-        }
-        return problem;
+        return Problems.of(status, slug, title, detail);
     }
 
     private static String rule(@Nullable String code) {
@@ -283,7 +220,4 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         "a whole number")
                 .getOrDefault(type.getSimpleName(), "a " + type.getSimpleName());
     }
-
-    /** One broken rule: the field (null for the whole body), the rule's stable name, and a message for people. */
-    public record FieldProblem(@Nullable String field, String rule, String message) {}
 }

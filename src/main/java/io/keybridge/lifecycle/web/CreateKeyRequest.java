@@ -21,6 +21,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Body of {@code POST /api/v1/keys}. */
+// a named interface: the dashboard's form becomes this request, so both are checked by the same rules
+@org.springframework.modulith.NamedInterface("requests")
 public record CreateKeyRequest(
         @NotBlank @Size(max = 100) @Pattern(regexp = Patterns.NAME, message = Patterns.NAME_MESSAGE)
         String name,

@@ -1,4 +1,4 @@
-package io.keybridge.findings;
+package io.keybridge.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -8,9 +8,10 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-import io.keybridge.rotation.EmergencyRotations;
-import io.keybridge.rotation.EmergencyRun;
-import io.keybridge.rotation.KeySelector;
+import io.keybridge.findings.Finding;
+import io.keybridge.findings.FindingKind;
+import io.keybridge.findings.FindingRaised;
+import io.keybridge.findings.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,10 @@
-package io.keybridge.findings;
+package io.keybridge.rotation;
 
+import io.keybridge.findings.Finding;
+import io.keybridge.findings.FindingKind;
+import io.keybridge.findings.FindingRaised;
+import io.keybridge.findings.Severity;
 import io.keybridge.keys.Sql;
-import io.keybridge.rotation.EmergencyRotations;
-import io.keybridge.rotation.KeySelector;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,10 @@
-package io.keybridge.findings;
+package io.keybridge.rotation;
 
+import io.keybridge.findings.FindingKind;
+import io.keybridge.findings.Findings;
+import io.keybridge.findings.NewFinding;
+import io.keybridge.findings.Severity;
 import io.keybridge.keys.Sql;
-import io.keybridge.rotation.RotationUnsettled;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.event.EventListener;
