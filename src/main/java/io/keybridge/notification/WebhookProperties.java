@@ -29,6 +29,10 @@ public record WebhookProperties(
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("keybridge.webhooks.max-attempts must be at least 1");
         }
+        if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("keybridge.webhooks.initial-backoff must be more than 0 and at most"
+                    + " keybridge.webhooks.max-backoff");
+        }
         for (Endpoint endpoint : endpoints) {
             if (endpoint.name() == null
                     || endpoint.url() == null

@@ -3,6 +3,7 @@ package io.keybridge.notification;
 import io.keybridge.audit.AuditTrail;
 import io.keybridge.config.SecretFile;
 import io.keybridge.keys.ApiKeys;
+import io.keybridge.retry.RetryBackOff;
 import io.keybridge.security.HmacSignature;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,7 @@ public class Webhooks {
     private final HttpClient http;
     private final Map<String, WebhookProperties.Endpoint> endpoints;
     private final Map<String, Supplier<String>> secrets;
+    private final RetryBackOff retries;
 
     Webhooks(
             WebhookProperties properties,
@@ -69,6 +71,7 @@ public class Webhooks {
                 .connectTimeout(properties.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.retries = new RetryBackOff(properties.initialBackoff(), properties.maxBackoff(), 0);
         this.endpoints = properties.endpoints().stream()
                 .collect(Collectors.toUnmodifiableMap(WebhookProperties.Endpoint::name, Function.identity()));
         this.secrets = properties.endpoints().stream()
@@ -203,8 +206,7 @@ public class Webhooks {
 
     /** {@code initial × 2^(attempts-1)}, at most {@code max}. */
     Duration backoff(int attempts) {
-        Duration wait = properties.initialBackoff().multipliedBy(1L << Math.min(20, attempts - 1));
-        return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
+        return retries.after(attempts);
     }
 
     private WebhookEvent event(AuditTrail.ExportedEntry entry, String type) {

@@ -20,6 +20,7 @@ import io.keybridge.lifecycle.DeliveredVersions;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
 import io.keybridge.lifecycle.StepReached;
 import io.keybridge.lifecycle.VersionDelivery;
+import io.keybridge.retry.RetryBackOff;
 import io.keybridge.verification.LastUseRecorder;
 import io.keybridge.verification.VerificationIndex;
 import io.micrometer.core.instrument.Counter;
@@ -33,7 +34,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +58,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RotationCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(RotationCoordinator.class);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
-    private static final Duration LAST_RETRY = Duration.ofHours(1);
+    /** 30 s, doubling to an hour, ±20% so that the retries of many keys do not stampede. */
+    private static final RetryBackOff RETRIES = new RetryBackOff(Duration.ofSeconds(30), Duration.ofHours(1), 0.2);
 
     private final ApiKeys keys;
     private final KeyVersions versions;
@@ -733,13 +733,7 @@ public class RotationCoordinator {
     }
 
     private static Duration backoff(long failuresInARow) {
-        long exponent = Math.min(Math.max(failuresInARow - 1, 0), 10);
-        Duration base = FIRST_RETRY.multipliedBy(1L << exponent);
-        if (base.compareTo(LAST_RETRY) > 0) {
-            base = LAST_RETRY;
-        }
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4; // ±20%, so retries do not stampede
-        return Duration.ofMillis((long) (base.toMillis() * jitter));
+        return RETRIES.after(failuresInARow);
     }
 
     private @Nullable Instant versionExpiry(ApiKey key, RotationPolicy policy, Instant now) {
