@@ -4,7 +4,13 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table: a header, left-aligned columns two spaces apart, long cells cut with an ellipsis. */
+/**
+ * A plain text table: a header, left-aligned columns two spaces apart, long cells cut with an ellipsis.
+ *
+ * <p>Not picocli's {@code Help.TextTable}: it reads {@code @|style text|@} markup in every cell, even with ANSI off,
+ * and drops it, so a key named {@code @|red x|@ y} would be listed as {@code x y}. Cells here are data (names, owners,
+ * audit details that callers chose) and are printed exactly as they are, control characters aside.
+ */
 final class Table {
 
     private static final int MAX_CELL = 48;
