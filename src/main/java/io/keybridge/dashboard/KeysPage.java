@@ -2,6 +2,7 @@ package io.keybridge.dashboard;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
+import io.keybridge.destination.Destinations;
 import io.keybridge.keys.DestinationInUseException;
 import io.keybridge.keys.DuplicateKeyNameException;
 import io.keybridge.keys.Environment;
@@ -55,6 +56,8 @@ class KeysPage {
     private final Validator validator;
     private final Clock clock;
 
+    private final Destinations destinations;
+
     KeysPage(
             KeyCatalog catalog,
             KeyIssuer issuer,
@@ -63,7 +66,9 @@ class KeysPage {
             KeyProperties properties,
             AuditLog audit,
             Validator validator,
+            Destinations destinations,
             Clock clock) {
+        this.destinations = destinations;
         this.catalog = catalog;
         this.issuer = issuer;
         this.rotations = rotations;
@@ -147,7 +152,9 @@ class KeysPage {
         model.addAttribute("row", KeyRow.of(details, clock.instant()));
         model.addAttribute(
                 "reads",
-                details.destinations().stream().map(ReadInstructions::of).toList());
+                details.destinations().stream()
+                        .map(destination -> ReadInstructions.of(destinations, destination))
+                        .toList());
         model.addAttribute("history", rotations.history(id));
         model.addAttribute(
                 "audit",

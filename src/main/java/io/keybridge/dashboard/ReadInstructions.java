@@ -1,27 +1,25 @@
 package io.keybridge.dashboard;
 
+import io.keybridge.destination.Destinations;
+import io.keybridge.destination.SecretDestination;
 import io.keybridge.lifecycle.DestinationStatus;
 import io.keybridge.lifecycle.KeyDetails;
 
 /** Where a key went and how the consuming service reads it: the command, never the key. */
 final class ReadInstructions {
 
-    private static final String AWS_PREFIX = "aws:secretsmanager:";
-
     private ReadInstructions() {}
 
-    static String of(DestinationStatus destination) {
-        String ref = destination.ref();
-        if (ref.startsWith(AWS_PREFIX)) {
-            // [region:]name, or [region]:account:name for a secret in another account; a name has no ':'
-            String[] parts = ref.substring(AWS_PREFIX.length()).split(":", -1);
-            String name = parts[parts.length - 1];
-            String region = parts.length > 1 && !parts[0].isEmpty() ? " --region " + parts[0] : "";
-            String account = parts.length > 2 ? "   # in account " + parts[1] + ", as its consumer" : "";
-            return "aws secretsmanager get-secret-value --secret-id " + name + region
-                    + " --query SecretString --output text | jq -r .api_key" + account;
-        }
-        return "vault kv get -field=api_key " + ref;
+    /** The destination's own read command; a type no destination serves any more says so rather than guess one. */
+    static String of(Destinations destinations, DestinationStatus destination) {
+        SecretDestination store = destinations.all().stream()
+                .filter(candidate -> candidate.type().equals(destination.type()))
+                .findFirst()
+                .orElse(null);
+        return store == null
+                ? "(no destination of type '" + destination.type() + "' is configured to say how to read "
+                        + destination.ref() + ")"
+                : store.readCommand(destination.ref());
     }
 
     /** {@code secret/keybridge/crm-sync/api-key version 3, aws:secretsmanager:eu-west-1:crm-sync version …} */

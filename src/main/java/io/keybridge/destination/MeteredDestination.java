@@ -32,6 +32,11 @@ final class MeteredDestination implements SecretDestination {
     }
 
     @Override
+    public String readCommand(String ref) {
+        return destination.readCommand(ref);
+    }
+
+    @Override
     public String refFor(String path) {
         return destination.refFor(path);
     }

@@ -25,6 +25,14 @@ public interface SecretDestination {
     }
 
     /**
+     * The command a consumer (or an operator checking on one) runs to read the key at this reference, as the
+     * dashboard shows it: never the key itself.
+     *
+     * @param ref what {@link #refFor} returned
+     */
+    String readCommand(String ref);
+
+    /**
      * Validates a client-given path and returns the full reference a consumer reads.
      *
      * @throws InvalidDestinationException naming the rule the path breaks

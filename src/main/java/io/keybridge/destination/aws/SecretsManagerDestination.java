@@ -54,6 +54,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class SecretsManagerDestination implements SecretDestination {
 
     public static final String TYPE = "aws";
+    /** How the references of secrets here begin ({@link SecretLocation#ref}). */
+    private static final String REF_PREFIX = "aws:secretsmanager:";
+
     private static final Logger log = LoggerFactory.getLogger(SecretsManagerDestination.class);
     private static final String CURRENT = "AWSCURRENT";
     private static final String PENDING = "AWSPENDING";
@@ -108,6 +111,18 @@ public class SecretsManagerDestination implements SecretDestination {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** {@code [region:]name}, or {@code [region]:account:name} for a secret in another account; a name has no ':'. */
+    @Override
+    public String readCommand(String ref) {
+        String[] parts =
+                ref.substring(ref.indexOf(REF_PREFIX) + REF_PREFIX.length()).split(":", -1);
+        String name = parts[parts.length - 1];
+        String region = parts.length > 1 && !parts[0].isEmpty() ? " --region " + parts[0] : "";
+        String account = parts.length > 2 ? "   # in account " + parts[1] + ", as its consumer" : "";
+        return "aws secretsmanager get-secret-value --secret-id " + name + region
+                + " --query SecretString --output text | jq -r .api_key" + account;
     }
 
     /** AWS advises at most one {@code PutSecretValue} per secret every 10 minutes, sustained. */

@@ -65,6 +65,11 @@ class VaultKvDestination implements SecretDestination {
     }
 
     @Override
+    public String readCommand(String ref) {
+        return "vault kv get -field=api_key " + ref;
+    }
+
+    @Override
     public String refFor(String path) {
         validate(path);
         return mount + "/" + root + "/" + path;
