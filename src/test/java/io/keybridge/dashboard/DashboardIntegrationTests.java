@@ -1,10 +1,12 @@
 package io.keybridge.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Dashboard;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.support.SecretHygiene;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -327,11 +329,11 @@ class DashboardIntegrationTests extends IntegrationTest {
             assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);
         }
         String run = started.location().replaceFirst("^https?://[^/]+", "");
-        Dashboard.Page progress = responder.get(run + "/progress");
-        for (int i = 0; i < 100 && progress.body().contains("RUNNING"); i++) {
-            sleep(100);
-            progress = responder.get(run + "/progress");
-        }
+        Dashboard.Page progress = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> responder.get(run + "/progress"),
+                        page -> !page.body().contains("RUNNING"));
         assertThat(progress.body()).contains("COMPLETED").contains("3 of 3 delivered, 0 failed");
         assertThat(responder.get(run).body()).contains("Contained at").contains("leaked-");
         for (String path : paths) {
@@ -382,14 +384,5 @@ class DashboardIntegrationTests extends IntegrationTest {
         form.put("destinationPath", List.of(path, "", ""));
         form.put("destinationRegion", List.of("", "", ""));
         return form;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

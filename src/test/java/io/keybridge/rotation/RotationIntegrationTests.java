@@ -348,14 +348,11 @@ class RotationIntegrationTests extends IntegrationTest {
 
         // the consumer keeps using the old key every 250 ms, so it never falls quiet: only the overlap's end (12 s)
         // may revoke it
-        Instant refused = null;
-        while (refused == null && Duration.between(confirmed, Instant.now()).compareTo(Duration.ofSeconds(30)) < 0) {
-            if (api.verify(VERIFIER, oldKey, List.of()).status() == 401) {
-                refused = Instant.now();
-            }
-            Thread.sleep(250);
-        }
-        assertThat(refused).as("revoked when the overlap ended").isNotNull();
+        await("revoked when the overlap ended")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> api.verify(VERIFIER, oldKey, List.of()).status() == 401);
+        Instant refused = Instant.now();
         assertThat(Duration.between(confirmed, refused))
                 .as("a consumer still using the old key keeps it alive until the overlap ends")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(11));

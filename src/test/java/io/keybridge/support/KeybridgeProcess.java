@@ -1,5 +1,7 @@
 package io.keybridge.support;
 
+import static org.awaitility.Awaitility.await;
+
 import io.keybridge.lifecycle.StepReached;
 import io.keybridge.security.ApiTokens;
 import java.io.IOException;
@@ -141,21 +143,19 @@ public final class KeybridgeProcess implements AutoCloseable {
     /** Waits until a rotation is held at the crash point; returns what the listener wrote (key id and step). */
     public String awaitCrashPoint(Duration timeout) {
         Path reached = folder.resolve(CrashableKeybridge.CRASH_REACHED);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("keybridge exited before the crash point; see " + log);
-            }
-            if (Files.exists(reached)) {
-                try {
-                    return Files.readString(reached);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            sleep(20);
+        try {
+            await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(20))
+                    .failFast(() -> !process.isAlive() && !Files.exists(reached))
+                    .until(() -> Files.exists(reached));
+            return Files.readString(reached);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (org.awaitility.core.TerminalFailureException e) {
+            throw new IllegalStateException("keybridge exited before the crash point; see " + log);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("no rotation reached the crash point within " + timeout + "; see " + log);
         }
-        throw new IllegalStateException("no rotation reached the crash point within " + timeout + "; see " + log);
     }
 
     /** {@code kill -9}: no shutdown hook, no finally block, nothing flushed. */
@@ -193,25 +193,21 @@ public final class KeybridgeProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("keybridge exited during start; see " + log);
-            }
-            try {
-                // readiness comes after the start-up runners (recovery of interrupted rotations): the API answers
-                // before they are done, and tests that look at what recovery settled must not look earlier
-                if (api.get("/actuator/health/readiness", null).status() == 200
-                        && api.get("/api/v1/keys?size=1", ADMIN).status() == 200) {
-                    return;
-                }
-            } catch (IllegalStateException e) {
-                // not listening yet
-            }
-            sleep(100);
+        try {
+            // readiness comes after the start-up runners (recovery of interrupted rotations): the API answers before
+            // they are done, and tests that look at what recovery settled must not look earlier
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast(() -> !process.isAlive())
+                    .ignoreException(IllegalStateException.class) // not listening yet
+                    .until(() -> api.get("/actuator/health/readiness", null).status() == 200
+                            && api.get("/api/v1/keys?size=1", ADMIN).status() == 200);
+        } catch (org.awaitility.core.TerminalFailureException e) {
+            throw new IllegalStateException("keybridge exited during start; see " + log);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            close();
+            throw new IllegalStateException("keybridge did not start within 90 s; see " + log);
         }
-        close();
-        throw new IllegalStateException("keybridge did not start within 90 s; see " + log);
     }
 
     private void write(String file, String content) {
@@ -225,15 +221,6 @@ public final class KeybridgeProcess implements AutoCloseable {
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
