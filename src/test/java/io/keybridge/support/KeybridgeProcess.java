@@ -69,6 +69,30 @@ public final class KeybridgeProcess implements AutoCloseable {
             List<String> arguments,
             Map<String, String> extraEnvironment,
             javax.net.ssl.SSLContext tls) {
+        return start(
+                folder,
+                name,
+                List.of("-cp", System.getProperty("java.class.path"), CrashableKeybridge.class.getName()),
+                arguments,
+                extraEnvironment,
+                tls);
+    }
+
+    /**
+     * {@link #start(Path, String, List)} from a boot jar ({@code java -jar}), e.g. an earlier release's, with the same
+     * settings; it has no crash points.
+     */
+    public static KeybridgeProcess startJar(Path jar, Path folder, String name, List<String> arguments) {
+        return start(folder, name, List.of("-jar", jar.toAbsolutePath().toString()), arguments, Map.of(), null);
+    }
+
+    private static KeybridgeProcess start(
+            Path folder,
+            String name,
+            List<String> launch,
+            List<String> arguments,
+            Map<String, String> extraEnvironment,
+            javax.net.ssl.SSLContext tls) {
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_AT));
@@ -83,10 +107,11 @@ public final class KeybridgeProcess implements AutoCloseable {
                     "-Xmx512m",
                     "-Dlogback.configurationFile="
                             + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath(),
-                    "-Dlogging.config=classpath:crash-logback.xml",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    CrashableKeybridge.class.getName(),
+                    // a file, not the class path: a boot jar of another release does not hold the test resources
+                    "-Dlogging.config="
+                            + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath()));
+            command.addAll(launch);
+            command.addAll(List.of(
                     "--server.port=" + port,
                     "--keybridge.vault.uri=" + bao.address(),
                     "--keybridge.aws.endpoint=" + Moto.server().endpoint(),
