@@ -1,6 +1,5 @@
 package io.keybridge.keys;
 
-import io.keybridge.jdbc.Sql;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import java.sql.ResultSet;

@@ -1,6 +1,5 @@
 package io.keybridge.keys;
 
-import io.keybridge.jdbc.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

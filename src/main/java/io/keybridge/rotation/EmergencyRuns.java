@@ -1,6 +1,6 @@
 package io.keybridge.rotation;
 
-import io.keybridge.jdbc.Sql;
+import io.keybridge.keys.Sql;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
 
 /** The recorded bulk emergency rotations. */
 @Repository
-class EmergencyRuns {
+public class EmergencyRuns {
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;

@@ -2,12 +2,9 @@ package io.keybridge.rotation;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
-import io.keybridge.destination.DeliveredVersions;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
-import io.keybridge.destination.StepReached;
-import io.keybridge.destination.VersionDelivery;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.DeliveryState;
@@ -19,7 +16,10 @@ import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
+import io.keybridge.lifecycle.DeliveredVersions;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
+import io.keybridge.lifecycle.StepReached;
+import io.keybridge.lifecycle.VersionDelivery;
 import io.keybridge.retry.RetryBackOff;
 import io.keybridge.verification.LastUseRecorder;
 import io.keybridge.verification.VerificationIndex;
@@ -429,10 +429,19 @@ public class RotationCoordinator {
                 .mapToInt(KeyVersion::version)
                 .max()
                 .orElse(0);
-        Instant versionExpiry = key.versionExpiry(policy.keyLifetime(), now);
+        Instant versionExpiry = versionExpiry(key, policy, now);
 
         try (KeyMaterial material = format.generate(key.environment(), random)) {
-            KeyVersion next = KeyVersion.pending(keyId, fromVersion + 1, material, now, versionExpiry);
+            KeyVersion next = new KeyVersion(
+                    UUID.randomUUID(),
+                    keyId,
+                    fromVersion + 1,
+                    material.hash(),
+                    material.displayPrefix(),
+                    VersionState.PENDING,
+                    now,
+                    versionExpiry,
+                    null);
             Rotation rotation = new Rotation(
                     UUID.randomUUID(),
                     keyId,
@@ -492,8 +501,9 @@ public class RotationCoordinator {
         // after containment the older versions are revoked already: there is no overlap, and nothing to end later
         boolean contained = rotation.oldRevokedAt() != null;
         Instant retireAt = contained ? rotation.oldRevokedAt() : confirmedAt.plus(overlap);
-        Instant nextRotation =
-                policy.nextRotation(confirmedAt, key.expiresByLifetime(versionExpiry) ? versionExpiry : null);
+        // a version capped by the key's own expiresAt is not replaced for expiring: its successor would expire then too
+        boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
+        Instant nextRotation = policy.nextRotation(confirmedAt, expiresByLifetime ? versionExpiry : null);
         boolean stillActive = Boolean.TRUE.equals(transactions.execute(status -> {
             if (!keys.lockUnlessRevoked(keyId)) {
                 return false; // revoked while the new version was delivered: see abandonRevoked
@@ -724,6 +734,15 @@ public class RotationCoordinator {
 
     private static Duration backoff(long failuresInARow) {
         return RETRIES.after(failuresInARow);
+    }
+
+    private @Nullable Instant versionExpiry(ApiKey key, RotationPolicy policy, Instant now) {
+        Instant byLifetime = policy.keyLifetime() == null ? null : now.plus(policy.keyLifetime());
+        if (key.expiresAt() == null) {
+            return byLifetime;
+        }
+        // never extend a key past its own expiresAt
+        return byLifetime == null || key.expiresAt().isBefore(byLifetime) ? key.expiresAt() : byLifetime;
     }
 
     private List<KeyVersion> liveVersions(UUID keyId) {

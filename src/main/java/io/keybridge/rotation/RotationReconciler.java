@@ -37,21 +37,24 @@ public class RotationReconciler implements ApplicationRunner {
 
     private final Rotations rotations;
     private final ApiKeys keys;
-    private final UnfinishedRotations unfinished;
+    private final RotationCoordinator coordinator;
     private final Scheduler scheduler;
     private final Clock clock;
     private final Duration stuckAfter;
+    private final Settling settling;
 
     RotationReconciler(
             Rotations rotations,
             ApiKeys keys,
-            UnfinishedRotations unfinished,
+            RotationCoordinator coordinator,
             Scheduler scheduler,
             Clock clock,
-            @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter) {
+            @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter,
+            Settling settling) {
+        this.settling = settling;
         this.rotations = rotations;
         this.keys = keys;
-        this.unfinished = unfinished;
+        this.coordinator = coordinator;
         this.scheduler = scheduler;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
@@ -67,13 +70,13 @@ public class RotationReconciler implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId(),
                     rotation.retireAt());
-            if (unfinished.settle(SWEEP, rotation)) {
+            if (settling.settle(SWEEP, rotation.id(), rotation.keyId(), () -> coordinator.endOverlap(rotation.id()))) {
                 settled++;
             }
         }
         for (UUID keyId : keys.containedWithoutSuccessor(cutoff)) {
             // a node died between containment and re-issuing
-            if (unfinished.settleContained(SWEEP, keyId)) {
+            if (settling.settle(SWEEP, null, keyId, () -> coordinator.reissueContained(keyId))) {
                 settled++;
             }
         }
@@ -84,7 +87,8 @@ public class RotationReconciler implements ApplicationRunner {
                         rotation.id(),
                         rotation.keyId(),
                         rotation.startedAt());
-                if (unfinished.settle(SWEEP, rotation)) {
+                if (settling.settle(
+                        SWEEP, rotation.id(), rotation.keyId(), () -> coordinator.recoverInterrupted(rotation))) {
                     settled++;
                 }
             }

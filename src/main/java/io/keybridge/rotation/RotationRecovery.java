@@ -39,11 +39,12 @@ class RotationRecovery implements ApplicationRunner {
 
     private final Rotations rotations;
     private final ApiKeys keys;
-    private final UnfinishedRotations unfinished;
+    private final RotationCoordinator coordinator;
     private final RotationScheduler scheduler;
     private final ClusterNode node;
     private final Scheduler quartz;
     private final ClusterProperties cluster;
+    private final Settling settling;
     /**
      * Before Quartz and the web server start. Quartz starts before this runner and fires what was missed while
      * keybridge was down, so a rotation started since is this process's own, alive, and not to be settled.
@@ -53,15 +54,17 @@ class RotationRecovery implements ApplicationRunner {
     RotationRecovery(
             Rotations rotations,
             ApiKeys keys,
-            UnfinishedRotations unfinished,
+            RotationCoordinator coordinator,
             RotationScheduler scheduler,
             ClusterNode node,
             Scheduler quartz,
             ClusterProperties cluster,
-            Clock clock) {
+            Clock clock,
+            Settling settling) {
+        this.settling = settling;
         this.rotations = rotations;
         this.keys = keys;
-        this.unfinished = unfinished;
+        this.coordinator = coordinator;
         this.scheduler = scheduler;
         this.node = node;
         this.quartz = quartz;
@@ -84,10 +87,10 @@ class RotationRecovery implements ApplicationRunner {
                     "rotation {} of key {} was interrupted while delivering; settling it",
                     rotation.id(),
                     rotation.keyId());
-            unfinished.settle(START, rotation);
+            settling.settle(START, rotation.id(), rotation.keyId(), () -> coordinator.recoverInterrupted(rotation));
         }
         for (UUID keyId : keys.containedWithoutSuccessor(processStart)) {
-            unfinished.settleContained(START, keyId);
+            settling.settle(START, null, keyId, () -> coordinator.reissueContained(keyId));
         }
         for (Rotation rotation : rotations.overlapping()) {
             if (rotation.state() == RotationState.REVOKING) {
@@ -95,7 +98,7 @@ class RotationRecovery implements ApplicationRunner {
                         "rotation {} of key {} was interrupted after revoking the old versions; finishing it",
                         rotation.id(),
                         rotation.keyId());
-                unfinished.settle(START, rotation);
+                settling.settle(START, rotation.id(), rotation.keyId(), () -> coordinator.endOverlap(rotation.id()));
             } else if (rotation.retireAt() != null) {
                 replantOverlapEnd(rotation);
             }
@@ -129,7 +132,13 @@ class RotationRecovery implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId(),
                     rotation.state());
-            unfinished.settle("orphan check", rotation);
+            settling.settle("orphan check", rotation.id(), rotation.keyId(), () -> {
+                if (rotation.state() == RotationState.DELIVERING) {
+                    coordinator.recoverInterrupted(rotation);
+                } else {
+                    coordinator.endOverlap(rotation.id());
+                }
+            });
         }
         // an overlap's end trigger is committed with the activation, in the job store every node reads: none to
         // re-plant

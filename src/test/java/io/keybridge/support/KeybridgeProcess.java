@@ -2,9 +2,8 @@ package io.keybridge.support;
 
 import static org.awaitility.Awaitility.await;
 
-import io.keybridge.destination.StepReached;
+import io.keybridge.lifecycle.StepReached;
 import io.keybridge.security.ApiTokens;
-import io.keybridge.support.clock.WallClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -29,7 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     session is renewed before it ends
  */
 @ConfigurationProperties("keybridge.aws")
-record AwsProperties(
+public record AwsProperties(
         @Nullable String region,
         @Nullable URI endpoint,
         @Nullable URI stsEndpoint,

@@ -1,4 +1,4 @@
-package io.keybridge.support.faults;
+package io.keybridge.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,5 +1,10 @@
-package io.keybridge.destination;
+package io.keybridge.lifecycle;
 
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.Destinations;
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.SecretDestination;
+import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.Delivery;
 import io.keybridge.keys.DeliveryState;
 import io.keybridge.keys.KeyDestination;

@@ -1,5 +1,9 @@
-package io.keybridge.destination;
+package io.keybridge.lifecycle;
 
+import io.keybridge.destination.DestinationException;
+import io.keybridge.destination.Destinations;
+import io.keybridge.destination.Intent;
+import io.keybridge.destination.SecretDestination;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Delivery;
 import io.keybridge.keys.DeliveryState;
@@ -50,7 +54,7 @@ public class DeliveredVersions {
      *     {@code DESTROY_VERSION} for a revoked key (the secret's history stays at the destination)
      * @return the destinations where removal failed, with the error
      */
-    public Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
+    Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
         return remove(keyId, versions.ofKey(keyId).stream().map(KeyVersion::id).toList(), removal);
     }
 

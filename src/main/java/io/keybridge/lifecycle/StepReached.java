@@ -1,4 +1,4 @@
-package io.keybridge.destination;
+package io.keybridge.lifecycle;
 
 import java.util.UUID;
 

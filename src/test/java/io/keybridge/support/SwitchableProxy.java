@@ -1,4 +1,4 @@
-package io.keybridge.support.faults;
+package io.keybridge.support;
 
 import java.io.IOException;
 import java.io.InputStream;
