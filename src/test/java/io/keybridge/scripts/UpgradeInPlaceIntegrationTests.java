@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An upgrade in place, as production does it: the previous release ({@code v0.2.0}, built from its tag) writes a
+ * An upgrade in place, as production does it: the previous release ({@code v0.2.0}, built from its commit) writes a
  * database with keys in every state — active in Vault and in AWS, in an overlap, in a drain-gated overlap, due for a
  * scheduled rotation, suspended, revoked —, stops, and this build starts on the same database, Vault and AWS. Every
  * key verifies as it did, every trigger left pending (the overlap's end, the drain check, the scheduled rotation)
@@ -43,6 +43,12 @@ class UpgradeInPlaceIntegrationTests {
     private static final String PREVIOUS = "v0.2.0";
 
     /**
+     * The commit {@link #PREVIOUS} was released from. The test builds from the commit, not the tag: a clone of
+     * {@code main} (CI's) carries the history but not necessarily the tags.
+     */
+    private static final String PREVIOUS_COMMIT = "53ca123bc1d4cf05edf1f7adcff5ed61a1a6c76e";
+
+    /**
      * The keys whose answer no pending trigger changes: they verify exactly as they did. The others (in an overlap,
      * drain-gated, scheduled) are expected to change, and the test waits for their triggers instead.
      */
@@ -53,7 +59,7 @@ class UpgradeInPlaceIntegrationTests {
     private final OpenBao bao = OpenBaoExtension.server();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    /** The previous release's boot jar, built once from its tag (a copy of its tree, outside the checkout's git). */
+    /** The previous release's boot jar, built once from its commit (a copy of its tree, outside the checkout's git). */
     @BeforeAll
     static void buildThePreviousRelease() throws Exception {
         Path tree = Path.of("target/upgrade/" + PREVIOUS).toAbsolutePath();
@@ -62,7 +68,7 @@ class UpgradeInPlaceIntegrationTests {
             Files.createDirectories(tree);
             run(
                     Path.of("."),
-                    List.of("bash", "-c", "git archive " + PREVIOUS + " | tar -x -C \"$0\"", tree.toString()));
+                    List.of("bash", "-c", "git archive " + PREVIOUS_COMMIT + " | tar -x -C \"$0\"", tree.toString()));
             run(
                     tree,
                     List.of(
