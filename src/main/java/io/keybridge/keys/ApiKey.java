@@ -1,5 +1,6 @@
 package io.keybridge.keys;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.SortedSet;
@@ -92,5 +93,25 @@ public record ApiKey(
 
     public boolean isExpiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /**
+     * When a version made {@code now} expires: after the rotation policy's {@code keyLifetime}, never past the key's
+     * own {@code expiresAt}; null if neither bounds it.
+     */
+    public @Nullable Instant versionExpiry(@Nullable Duration lifetime, Instant now) {
+        Instant byLifetime = lifetime == null ? null : now.plus(lifetime);
+        if (expiresAt == null) {
+            return byLifetime;
+        }
+        return byLifetime == null || expiresAt.isBefore(byLifetime) ? expiresAt : byLifetime;
+    }
+
+    /**
+     * Whether a version expiring then expires by its lifetime, and so is replaced before it expires. A version capped
+     * by the key's own {@code expiresAt} is not: its successor would expire then too.
+     */
+    public boolean expiresByLifetime(@Nullable Instant versionExpiry) {
+        return versionExpiry != null && !versionExpiry.equals(expiresAt);
     }
 }

@@ -14,4 +14,23 @@ public record KeyVersion(
         VersionState state,
         Instant createdAt,
         @Nullable Instant expiresAt,
-        @Nullable Instant revokedAt) {}
+        @Nullable Instant revokedAt) {
+
+    /**
+     * A new version of a key, {@code PENDING} until it is confirmed at every destination: the one way issuance and
+     * rotation make one. Only the material's hash and display prefix are kept.
+     */
+    public static KeyVersion pending(
+            UUID keyId, int version, KeyMaterial material, Instant createdAt, @Nullable Instant expiresAt) {
+        return new KeyVersion(
+                UUID.randomUUID(),
+                keyId,
+                version,
+                material.hash(),
+                material.displayPrefix(),
+                VersionState.PENDING,
+                createdAt,
+                expiresAt,
+                null);
+    }
+}

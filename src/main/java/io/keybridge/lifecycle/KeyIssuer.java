@@ -20,7 +20,6 @@ import io.keybridge.keys.VersionState;
 import io.keybridge.verification.VerificationIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -128,32 +126,15 @@ public class KeyIssuer {
                     request.expiresAt(),
                     request.rotationPolicy() == null ? "default" : request.rotationPolicy(),
                     request.allowedSources());
-            Instant versionExpiry = versionExpiry(key, now);
-            KeyVersion version = new KeyVersion(
-                    UUID.randomUUID(),
-                    keyId,
-                    1,
-                    material.hash(),
-                    material.displayPrefix(),
-                    VersionState.PENDING,
-                    now,
-                    versionExpiry,
-                    null);
+            Instant versionExpiry = key.versionExpiry(policies.keyLifetime(key.rotationPolicy()), now);
+            KeyVersion version = KeyVersion.pending(keyId, 1, material, now, versionExpiry);
             transactions.executeWithoutResult(status -> {
                 keys.add(key, targets);
                 versions.add(version, targets, now);
                 audit.record(actor, "key.issue.started", keyId, Outcome.SUCCESS, describe(key, targets));
             });
 
-            SecretPayload payload = new SecretPayload(
-                    keyId,
-                    version.id(),
-                    key.owner(),
-                    material.displayPrefix(),
-                    key.environment(),
-                    key.scopes(),
-                    now,
-                    versionExpiry);
+            SecretPayload payload = SecretPayload.of(key, version);
             index.accept(key, version);
             try {
                 delivery.deliver(version, targets, payload, material);
@@ -182,21 +163,10 @@ public class KeyIssuer {
                     material.displayPrefix(),
                     key.owner(),
                     refs(targets));
-            boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
-            events.publishEvent(
-                    new KeyIssued(keyId, key.rotationPolicy(), now, expiresByLifetime ? versionExpiry : null));
+            events.publishEvent(new KeyIssued(
+                    keyId, key.rotationPolicy(), now, key.expiresByLifetime(versionExpiry) ? versionExpiry : null));
             return keyId;
         }
-    }
-
-    /** Version 1 lives for the policy's {@code keyLifetime}, never past the key's own {@code expiresAt}. */
-    private @Nullable Instant versionExpiry(ApiKey key, Instant now) {
-        Duration lifetime = policies.keyLifetime(key.rotationPolicy());
-        Instant byLifetime = lifetime == null ? null : now.plus(lifetime);
-        if (key.expiresAt() == null || (byLifetime != null && byLifetime.isBefore(key.expiresAt()))) {
-            return byLifetime;
-        }
-        return key.expiresAt();
     }
 
     /**

@@ -429,19 +429,10 @@ public class RotationCoordinator {
                 .mapToInt(KeyVersion::version)
                 .max()
                 .orElse(0);
-        Instant versionExpiry = versionExpiry(key, policy, now);
+        Instant versionExpiry = key.versionExpiry(policy.keyLifetime(), now);
 
         try (KeyMaterial material = format.generate(key.environment(), random)) {
-            KeyVersion next = new KeyVersion(
-                    UUID.randomUUID(),
-                    keyId,
-                    fromVersion + 1,
-                    material.hash(),
-                    material.displayPrefix(),
-                    VersionState.PENDING,
-                    now,
-                    versionExpiry,
-                    null);
+            KeyVersion next = KeyVersion.pending(keyId, fromVersion + 1, material, now, versionExpiry);
             Rotation rotation = new Rotation(
                     UUID.randomUUID(),
                     keyId,
@@ -501,9 +492,8 @@ public class RotationCoordinator {
         // after containment the older versions are revoked already: there is no overlap, and nothing to end later
         boolean contained = rotation.oldRevokedAt() != null;
         Instant retireAt = contained ? rotation.oldRevokedAt() : confirmedAt.plus(overlap);
-        // a version capped by the key's own expiresAt is not replaced for expiring: its successor would expire then too
-        boolean expiresByLifetime = versionExpiry != null && !versionExpiry.equals(key.expiresAt());
-        Instant nextRotation = policy.nextRotation(confirmedAt, expiresByLifetime ? versionExpiry : null);
+        Instant nextRotation =
+                policy.nextRotation(confirmedAt, key.expiresByLifetime(versionExpiry) ? versionExpiry : null);
         boolean stillActive = Boolean.TRUE.equals(transactions.execute(status -> {
             if (!keys.lockUnlessRevoked(keyId)) {
                 return false; // revoked while the new version was delivered: see abandonRevoked
@@ -734,15 +724,6 @@ public class RotationCoordinator {
 
     private static Duration backoff(long failuresInARow) {
         return RETRIES.after(failuresInARow);
-    }
-
-    private @Nullable Instant versionExpiry(ApiKey key, RotationPolicy policy, Instant now) {
-        Instant byLifetime = policy.keyLifetime() == null ? null : now.plus(policy.keyLifetime());
-        if (key.expiresAt() == null) {
-            return byLifetime;
-        }
-        // never extend a key past its own expiresAt
-        return byLifetime == null || key.expiresAt().isBefore(byLifetime) ? key.expiresAt() : byLifetime;
     }
 
     private List<KeyVersion> liveVersions(UUID keyId) {
