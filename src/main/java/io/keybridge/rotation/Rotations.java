@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -66,9 +67,10 @@ public class Rotations {
     /** The new version is confirmed everywhere: the overlap runs until {@code retireAt}. */
     public void confirmed(UUID id, Instant at, Instant retireAt) {
         jdbc.sql("""
-                UPDATE rotations SET state = 'OVERLAP', confirmed_at = :at, retire_at = :retireAt, active_key_id = NULL,
+                UPDATE rotations SET state = :to, confirmed_at = :at, retire_at = :retireAt, active_key_id = NULL,
                        error = NULL
-                WHERE id = :id AND state = 'DELIVERING'""")
+                WHERE id = :id AND state = :from""")
+                .params(move(RotationState.DELIVERING, RotationState.OVERLAP))
                 .param("id", id)
                 .param("at", Sql.timestamp(at))
                 .param("retireAt", Sql.timestamp(retireAt))
@@ -78,8 +80,9 @@ public class Rotations {
     /** Delivery failed. */
     public void failed(UUID id, Instant at, String error) {
         jdbc.sql("""
-                UPDATE rotations SET state = 'FAILED', finished_at = :at, error = :error, active_key_id = NULL
-                WHERE id = :id AND state = 'DELIVERING'""")
+                UPDATE rotations SET state = :to, finished_at = :at, error = :error, active_key_id = NULL
+                WHERE id = :id AND state = :from""")
+                .params(move(RotationState.DELIVERING, RotationState.FAILED))
                 .param("id", id)
                 .param("at", Sql.timestamp(at))
                 .param("error", Sql.truncate(error, 1000))
@@ -93,9 +96,10 @@ public class Rotations {
      */
     public boolean revoking(UUID id, Instant at) {
         return jdbc.sql("""
-                        UPDATE rotations SET state = 'REVOKING', old_revoked_at = COALESCE(old_revoked_at, :at),
+                        UPDATE rotations SET state = :to, old_revoked_at = COALESCE(old_revoked_at, :at),
                                node = :node
-                        WHERE id = :id AND state = 'OVERLAP'""")
+                        WHERE id = :id AND state = :from""")
+                        .params(move(RotationState.OVERLAP, RotationState.REVOKING))
                         .param("id", id)
                         .param("at", Sql.timestamp(at))
                         .param("node", node.id())
@@ -116,9 +120,10 @@ public class Rotations {
         List<UUID> all = new java.util.ArrayList<>(keyIds);
         for (int from = 0; from < all.size(); from += 1000) { // a bounded IN list per statement
             jdbc.sql("""
-                    UPDATE rotations SET state = 'COMPLETED', old_revoked_at = COALESCE(old_revoked_at, :at),
+                    UPDATE rotations SET state = :to, old_revoked_at = COALESCE(old_revoked_at, :at),
                            retire_at = CASE WHEN retire_at > :at THEN :at ELSE retire_at END, finished_at = :at
-                    WHERE key_id IN (:keyIds) AND state = 'OVERLAP'""")
+                    WHERE key_id IN (:keyIds) AND state = :from""")
+                    .params(move(RotationState.OVERLAP, RotationState.COMPLETED))
                     .param("keyIds", all.subList(from, Math.min(all.size(), from + 1000)))
                     .param("at", Sql.timestamp(at))
                     .update();
@@ -127,8 +132,18 @@ public class Rotations {
 
     public boolean completed(UUID id, Instant at) {
         return jdbc.sql("""
-                        UPDATE rotations SET state = 'COMPLETED', finished_at = :at
-                        WHERE id = :id AND state = 'REVOKING'""").param("id", id).param("at", Sql.timestamp(at)).update() == 1;
+                        UPDATE rotations SET state = :to, finished_at = :at
+                        WHERE id = :id AND state = :from""")
+                        .params(move(RotationState.REVOKING, RotationState.COMPLETED))
+                        .param("id", id)
+                        .param("at", Sql.timestamp(at))
+                        .update()
+                == 1;
+    }
+
+    /** The parameters {@code :from} and {@code :to} of a move that {@link RotationState#next()} allows. */
+    private static Map<String, String> move(RotationState from, RotationState to) {
+        return Map.of("from", from.name(), "to", from.to(to).name());
     }
 
     public Optional<Rotation> find(UUID id) {
