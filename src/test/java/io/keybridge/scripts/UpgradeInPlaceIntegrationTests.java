@@ -122,33 +122,13 @@ class UpgradeInPlaceIntegrationTests {
             keys.put("drain", rotated(api, issue(api, "drain", "drain", vault("drain"))));
             // due every 10 s: the next scheduled rotation falls due across the upgrade
             keys.put("scheduled", issue(api, "scheduled", "misfire", vault("scheduled")));
-            for (Map.Entry<String, Key> key : keys.entrySet()) {
-                if (!STABLE.contains(key.getKey())) {
-                    continue;
-                }
-                for (String material : key.getValue().materials()) {
-                    verifiedBefore.put(
-                            key.getKey() + ":" + material.substring(0, 12),
-                            api.verify(VERIFIER, material, List.of()).status());
-                }
-            }
+            verifiedBefore.putAll(verifications(api, keys));
         }
         java.time.Instant upgradedAt = java.time.Instant.now();
         try (KeybridgeProcess upgraded =
                 KeybridgeProcess.start(folder, "upgrade-new-" + database + "-" + run, arguments)) {
             Api api = upgraded.api();
-            Map<String, Integer> verifiedAfter = new LinkedHashMap<>();
-            for (Map.Entry<String, Key> key : keys.entrySet()) {
-                if (!STABLE.contains(key.getKey())) {
-                    continue;
-                }
-                for (String material : key.getValue().materials()) {
-                    verifiedAfter.put(
-                            key.getKey() + ":" + material.substring(0, 12),
-                            api.verify(VERIFIER, material, List.of()).status());
-                }
-            }
-            assertThat(verifiedAfter)
+            assertThat(verifications(api, keys))
                     .as("every key verifies as it did under " + PREVIOUS)
                     .isEqualTo(verifiedBefore);
             assertThat(verifiedBefore)
@@ -207,6 +187,21 @@ class UpgradeInPlaceIntegrationTests {
             SecretHygiene.assertNoKeyInLog(
                     Path.of("target/crash-tests/upgrade-" + release + "-" + database + "-" + run + ".log"));
         }
+    }
+
+    /** What {@code /verify} answers for each version of the stable keys, by key and version prefix. */
+    private static Map<String, Integer> verifications(Api api, Map<String, Key> keys) {
+        Map<String, Integer> answers = new LinkedHashMap<>();
+        keys.forEach((name, key) -> {
+            if (STABLE.contains(name)) {
+                for (String material : key.materials()) {
+                    answers.put(
+                            name + ":" + material.substring(0, 12),
+                            api.verify(VERIFIER, material, List.of()).status());
+                }
+            }
+        });
+        return answers;
     }
 
     /** A key as its consumer holds it: the material at its destination now, and before its rotation, if any. */

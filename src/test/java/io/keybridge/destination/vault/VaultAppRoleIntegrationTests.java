@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
@@ -40,38 +39,17 @@ class VaultAppRoleIntegrationTests {
                 "POST",
                 "auth/" + mount + "/role/keybridge",
                 "{\"token_policies\":[\"keybridge\"],\"token_ttl\":\"1h\"}");
-        String roleId = bao.root("GET", "auth/" + mount + "/role/keybridge/role-id", null)
-                .json()
-                .path("data")
-                .path("role_id")
-                .asString();
-        String secretId = bao.root("POST", "auth/" + mount + "/role/keybridge/secret-id", "{}")
-                .json()
-                .path("data")
-                .path("secret_id")
-                .asString();
+        String roleId = roleId(mount);
+        String secretId = secretId(mount);
         VaultProperties properties = properties(new VaultProperties.AppRole(roleId, secretId, null, mount));
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.initialize();
         try {
             VaultTemplate template = new VaultConfiguration().vaultTemplate(properties, scheduler);
             VaultKvDestination destination = new VaultKvDestination(template, properties);
-            String path = "approle-" + UUID.randomUUID() + "/api-key";
-            UUID keyId = UUID.randomUUID();
-            try (KeyMaterial material = new KeyFormat("ee").generate(Environment.TEST, new SecureRandom())) {
-                SecretPayload payload = new SecretPayload(
-                        keyId,
-                        UUID.randomUUID(),
-                        "ops",
-                        material.displayPrefix(),
-                        Environment.TEST,
-                        new TreeSet<>(List.of("lists:read")),
-                        Instant.now(),
-                        null);
-                Intent intent = destination.prepare(path, payload);
-                destination.write(path, intent, payload, material);
-                destination.confirm(path, intent, payload);
-            }
+            Delivered delivered = deliver(destination);
+            String path = delivered.path();
+            UUID keyId = delivered.keyId();
 
             OpenBao.Cli read =
                     bao.bao(bao.consumerToken(path), "kv", "get", "-field=key_id", "secret/keybridge/" + path);
@@ -90,11 +68,7 @@ class VaultAppRoleIntegrationTests {
                 "POST",
                 "auth/" + mount + "/role/keybridge",
                 "{\"token_policies\":[\"keybridge\"],\"token_ttl\":\"5s\",\"token_max_ttl\":\"5s\"}");
-        String roleId = bao.root("GET", "auth/" + mount + "/role/keybridge/role-id", null)
-                .json()
-                .path("data")
-                .path("role_id")
-                .asString();
+        String roleId = roleId(mount);
         String firstSecretId = secretId(mount);
         Path file = Files.writeString(folder.resolve("secret-id"), firstSecretId + "\n");
         VaultProperties properties = properties(new VaultProperties.AppRole(roleId, null, file.toString(), mount));
@@ -128,6 +102,14 @@ class VaultAppRoleIntegrationTests {
         }
     }
 
+    private String roleId(String mount) {
+        return bao.root("GET", "auth/" + mount + "/role/keybridge/role-id", null)
+                .json()
+                .path("data")
+                .path("role_id")
+                .asString();
+    }
+
     private String secretId(String mount) {
         return bao.root("POST", "auth/" + mount + "/role/keybridge/secret-id", "{}")
                 .json()
@@ -136,8 +118,10 @@ class VaultAppRoleIntegrationTests {
                 .asString();
     }
 
-    /** Delivers a new key's first version, and checks a consumer reads it: throws if the write failed. */
-    private void deliver(VaultKvDestination destination) {
+    private record Delivered(String path, UUID keyId) {}
+
+    /** Delivers a new key's first version, and checks it is there: throws if the write failed. */
+    private Delivered deliver(VaultKvDestination destination) {
         String path = "approle-" + UUID.randomUUID() + "/api-key";
         UUID keyId = UUID.randomUUID();
         try (KeyMaterial material = new KeyFormat("ee").generate(Environment.TEST, new SecureRandom())) {
@@ -161,6 +145,7 @@ class VaultAppRoleIntegrationTests {
                         .path("key_id")
                         .asString())
                 .isEqualTo(keyId.toString());
+        return new Delivered(path, keyId);
     }
 
     @Test
@@ -173,21 +158,11 @@ class VaultAppRoleIntegrationTests {
     }
 
     private VaultProperties properties(VaultProperties.AppRole appRole) {
-        return new VaultProperties(
+        return TestVaultProperties.of(
                 URI.create(bao.address()),
                 VaultProperties.Authentication.APPROLE,
                 null,
-                null,
                 appRole,
-                new VaultProperties.Kubernetes(
-                        null, "kubernetes", "/var/run/secrets/kubernetes.io/serviceaccount/token"),
-                new VaultProperties.Jwt(null, "jwt", null),
-                new VaultProperties.Cert(null, "cert"),
-                null,
-                "secret",
-                "keybridge",
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(15),
                 new VaultProperties.Tls(null, null, null, null, null));
     }
 }

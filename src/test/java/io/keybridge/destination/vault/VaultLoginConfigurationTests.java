@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -51,21 +50,14 @@ class VaultLoginConfigurationTests {
     }
 
     private static Object build(VaultProperties.Authentication method, String role, String tokenFile, String jwtFile) {
-        VaultProperties properties = new VaultProperties(
+        VaultProperties properties = TestVaultProperties.of(
                 URI.create("https://vault.example.com:8200"),
                 method,
-                null,
                 null,
                 new VaultProperties.AppRole(null, null, null, "approle"),
                 new VaultProperties.Kubernetes(
                         role, "kubernetes", tokenFile == null ? "/var/run/secrets/none" : tokenFile),
                 new VaultProperties.Jwt(role, "jwt", jwtFile),
-                new VaultProperties.Cert(null, "cert"),
-                null,
-                "secret",
-                "keybridge",
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(15),
                 new VaultProperties.Tls(null, null, null, null, null));
         return new VaultConfiguration().vaultTemplate(properties, new ThreadPoolTaskScheduler());
     }

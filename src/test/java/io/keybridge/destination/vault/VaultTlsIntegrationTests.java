@@ -13,7 +13,6 @@ import io.keybridge.support.TestCertificates;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -197,20 +196,11 @@ class VaultTlsIntegrationTests {
     }
 
     private VaultTemplate template(String serverName, ThreadPoolTaskScheduler scheduler) {
-        VaultProperties properties = new VaultProperties(
+        VaultProperties properties = TestVaultProperties.of(
                 URI.create("https://127.0.0.1:" + namedPort),
                 VaultProperties.Authentication.TOKEN,
                 bao.keybridgeToken(),
-                null,
                 new VaultProperties.AppRole(null, null, null, "approle"),
-                new VaultProperties.Kubernetes(null, "kubernetes", "/var/run/secrets/none"),
-                new VaultProperties.Jwt(null, "jwt", null),
-                new VaultProperties.Cert(null, "cert"),
-                null,
-                "secret",
-                "keybridge",
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(15),
                 new VaultProperties.Tls(tls.ca().toString(), null, null, null, serverName));
         return new VaultConfiguration().vaultTemplate(properties, scheduler);
     }
