@@ -37,24 +37,21 @@ public class RotationReconciler implements ApplicationRunner {
 
     private final Rotations rotations;
     private final ApiKeys keys;
-    private final RotationCoordinator coordinator;
+    private final UnfinishedRotations unfinished;
     private final Scheduler scheduler;
     private final Clock clock;
     private final Duration stuckAfter;
-    private final Settling settling;
 
     RotationReconciler(
             Rotations rotations,
             ApiKeys keys,
-            RotationCoordinator coordinator,
+            UnfinishedRotations unfinished,
             Scheduler scheduler,
             Clock clock,
-            @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter,
-            Settling settling) {
-        this.settling = settling;
+            @Value("${keybridge.rotation.stuck-after:PT10M}") Duration stuckAfter) {
         this.rotations = rotations;
         this.keys = keys;
-        this.coordinator = coordinator;
+        this.unfinished = unfinished;
         this.scheduler = scheduler;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
@@ -70,13 +67,13 @@ public class RotationReconciler implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId(),
                     rotation.retireAt());
-            if (settling.settle(SWEEP, rotation.id(), rotation.keyId(), () -> coordinator.endOverlap(rotation.id()))) {
+            if (unfinished.settle(SWEEP, rotation)) {
                 settled++;
             }
         }
         for (UUID keyId : keys.containedWithoutSuccessor(cutoff)) {
             // a node died between containment and re-issuing
-            if (settling.settle(SWEEP, null, keyId, () -> coordinator.reissueContained(keyId))) {
+            if (unfinished.settleContained(SWEEP, keyId)) {
                 settled++;
             }
         }
@@ -87,8 +84,7 @@ public class RotationReconciler implements ApplicationRunner {
                         rotation.id(),
                         rotation.keyId(),
                         rotation.startedAt());
-                if (settling.settle(
-                        SWEEP, rotation.id(), rotation.keyId(), () -> coordinator.recoverInterrupted(rotation))) {
+                if (unfinished.settle(SWEEP, rotation)) {
                     settled++;
                 }
             }

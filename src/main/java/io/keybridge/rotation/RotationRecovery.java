@@ -39,12 +39,11 @@ class RotationRecovery implements ApplicationRunner {
 
     private final Rotations rotations;
     private final ApiKeys keys;
-    private final RotationCoordinator coordinator;
+    private final UnfinishedRotations unfinished;
     private final RotationScheduler scheduler;
     private final ClusterNode node;
     private final Scheduler quartz;
     private final ClusterProperties cluster;
-    private final Settling settling;
     /**
      * Before Quartz and the web server start. Quartz starts before this runner and fires what was missed while
      * keybridge was down, so a rotation started since is this process's own, alive, and not to be settled.
@@ -54,17 +53,15 @@ class RotationRecovery implements ApplicationRunner {
     RotationRecovery(
             Rotations rotations,
             ApiKeys keys,
-            RotationCoordinator coordinator,
+            UnfinishedRotations unfinished,
             RotationScheduler scheduler,
             ClusterNode node,
             Scheduler quartz,
             ClusterProperties cluster,
-            Clock clock,
-            Settling settling) {
-        this.settling = settling;
+            Clock clock) {
         this.rotations = rotations;
         this.keys = keys;
-        this.coordinator = coordinator;
+        this.unfinished = unfinished;
         this.scheduler = scheduler;
         this.node = node;
         this.quartz = quartz;
@@ -87,10 +84,10 @@ class RotationRecovery implements ApplicationRunner {
                     "rotation {} of key {} was interrupted while delivering; settling it",
                     rotation.id(),
                     rotation.keyId());
-            settling.settle(START, rotation.id(), rotation.keyId(), () -> coordinator.recoverInterrupted(rotation));
+            unfinished.settle(START, rotation);
         }
         for (UUID keyId : keys.containedWithoutSuccessor(processStart)) {
-            settling.settle(START, null, keyId, () -> coordinator.reissueContained(keyId));
+            unfinished.settleContained(START, keyId);
         }
         for (Rotation rotation : rotations.overlapping()) {
             if (rotation.state() == RotationState.REVOKING) {
@@ -98,7 +95,7 @@ class RotationRecovery implements ApplicationRunner {
                         "rotation {} of key {} was interrupted after revoking the old versions; finishing it",
                         rotation.id(),
                         rotation.keyId());
-                settling.settle(START, rotation.id(), rotation.keyId(), () -> coordinator.endOverlap(rotation.id()));
+                unfinished.settle(START, rotation);
             } else if (rotation.retireAt() != null) {
                 replantOverlapEnd(rotation);
             }
@@ -132,13 +129,7 @@ class RotationRecovery implements ApplicationRunner {
                     rotation.id(),
                     rotation.keyId(),
                     rotation.state());
-            settling.settle("orphan check", rotation.id(), rotation.keyId(), () -> {
-                if (rotation.state() == RotationState.DELIVERING) {
-                    coordinator.recoverInterrupted(rotation);
-                } else {
-                    coordinator.endOverlap(rotation.id());
-                }
-            });
+            unfinished.settle("orphan check", rotation);
         }
         // an overlap's end trigger is committed with the activation, in the job store every node reads: none to
         // re-plant
