@@ -1,10 +1,12 @@
 # OpenBao dev server for scripts/run and scripts/cluster: sourced after common.sh, never run on its own.
 
-# start_dev_openbao DATA_DIR: starts an OpenBao dev server on a free loopback port with keybridge's least-privilege
-# policy and a consumer policy for crm-sync/api-key; exports VAULT_ADDR, VAULT_TOKEN (keybridge's) and BAO, appends
-# the server's pid to the caller's pids array, and leaves the consumer's token in DATA_DIR/crm-sync-vault-token.
+# start_dev_openbao DATA_DIR [CONSUMER_PATH CONSUMER]: starts an OpenBao dev server on a free loopback port with
+# keybridge's least-privilege policy and a consumer policy for CONSUMER_PATH (default crm-sync/api-key, consumer
+# crm-sync); exports VAULT_ADDR, VAULT_TOKEN (keybridge's) and BAO, appends the server's pid to the caller's pids
+# array, and leaves the consumer's token in DATA_DIR/CONSUMER-vault-token, the root token in DATA_DIR/openbao-root-token.
+# The one bootstrap of scripts/run, scripts/cluster and scripts/bench.
 start_dev_openbao() {
-  local data_dir="$1" vault_port root_token consumer_token
+  local data_dir="$1" consumer_path="${2:-crm-sync/api-key}" consumer="${3:-crm-sync}" vault_port root_token consumer_token
   ensure_venv
   BAO="$KEYBRIDGE_VENV/bin/bao"
   vault_port="$(free_port)"
@@ -20,11 +22,11 @@ start_dev_openbao() {
   done
   VAULT_TOKEN="$root_token" "$BAO" status >/dev/null 2>&1 || die "OpenBao did not start; see $data_dir/openbao.log"
   VAULT_TOKEN="$root_token" "$BAO" policy write keybridge policies/vault/keybridge.hcl >/dev/null
-  sed 's|{{path}}|crm-sync/api-key|g' policies/vault/consumer.hcl.tmpl \
-    | VAULT_TOKEN="$root_token" "$BAO" policy write crm-sync - >/dev/null
+  sed "s|{{path}}|$consumer_path|g" policies/vault/consumer.hcl.tmpl \
+    | VAULT_TOKEN="$root_token" "$BAO" policy write "$consumer" - >/dev/null
   export VAULT_TOKEN="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=keybridge -period=24h -field=token)"
-  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=crm-sync -period=24h -field=token)"
-  printf '%s\n' "$consumer_token" > "$data_dir/crm-sync-vault-token"; chmod 600 "$data_dir/crm-sync-vault-token"
+  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy="$consumer" -period=24h -field=token)"
+  printf '%s\n' "$consumer_token" > "$data_dir/$consumer-vault-token"; chmod 600 "$data_dir/$consumer-vault-token"
   printf '%s\n' "$root_token" > "$data_dir/openbao-root-token"; chmod 600 "$data_dir/openbao-root-token"
   printf '%s\n' "$VAULT_ADDR" > "$data_dir/openbao-addr"
   log "OpenBao is a dev server: its secrets live in memory and are lost when this script stops."

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Api;
-import io.keybridge.support.ConnectionCounter;
 import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.faults.ConnectionCounter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -13,7 +13,7 @@ import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
-import io.keybridge.support.SwitchableProxy;
+import io.keybridge.support.faults.SwitchableProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -226,9 +226,9 @@ class KeyLifecycleIntegrationTests extends IntegrationTest {
         String path = unique("hot") + "/api-key";
         issue(unique("hot"), "gateway-team", path, List.of("lists:read"));
         String apiKey = readKeyAsConsumer(path);
-        long before = io.keybridge.support.ConnectionCounter.fromRequests();
+        long before = io.keybridge.support.faults.ConnectionCounter.fromRequests();
         api.get("/api/v1/scopes", AUDITOR);
-        long afterCheapEndpoint = io.keybridge.support.ConnectionCounter.fromRequests();
+        long afterCheapEndpoint = io.keybridge.support.faults.ConnectionCounter.fromRequests();
 
         for (int i = 0; i < 200; i++) {
             assertThat(api.verify(VERIFIER, apiKey, List.of("lists:read")).status())
@@ -239,9 +239,9 @@ class KeyLifecycleIntegrationTests extends IntegrationTest {
         }
 
         assertThat(afterCheapEndpoint).as("the counter sees request threads").isEqualTo(before);
-        assertThat(io.keybridge.support.ConnectionCounter.fromRequests()).isEqualTo(before);
+        assertThat(io.keybridge.support.faults.ConnectionCounter.fromRequests()).isEqualTo(before);
         api.get("/api/v1/keys?owner=gateway-team", AUDITOR);
-        assertThat(io.keybridge.support.ConnectionCounter.fromRequests())
+        assertThat(io.keybridge.support.faults.ConnectionCounter.fromRequests())
                 .as("a listing does use the database, so the counter works")
                 .isGreaterThan(before);
     }

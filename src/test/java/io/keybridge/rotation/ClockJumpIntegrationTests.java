@@ -12,7 +12,7 @@ import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
-import io.keybridge.support.WallClock;
+import io.keybridge.support.clock.WallClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,8 @@ package io.keybridge.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keybridge.security.ApiTokens;
+import io.keybridge.support.clock.MutableClock;
+import io.keybridge.support.faults.ConnectionCounter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.keybridge.lifecycle.StepReached;
 import io.keybridge.security.ApiTokens;
+import io.keybridge.support.clock.WallClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,5 +1,7 @@
 package io.keybridge.support;
 
+import io.keybridge.support.faults.FaultProxy;
+import io.keybridge.support.faults.SwitchableProxy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

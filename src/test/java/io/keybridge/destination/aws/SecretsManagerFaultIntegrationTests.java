@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Api;
-import io.keybridge.support.FaultProxy;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.Moto;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.SecretHygiene;
+import io.keybridge.support.faults.FaultProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

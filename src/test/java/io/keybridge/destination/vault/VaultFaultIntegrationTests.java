@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.keybridge.support.Api;
-import io.keybridge.support.FaultProxy;
 import io.keybridge.support.IntegrationTest;
-import io.keybridge.support.SwitchableProxy;
+import io.keybridge.support.faults.FaultProxy;
+import io.keybridge.support.faults.SwitchableProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

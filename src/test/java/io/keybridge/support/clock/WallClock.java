@@ -1,4 +1,4 @@
-package io.keybridge.support;
+package io.keybridge.support.clock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

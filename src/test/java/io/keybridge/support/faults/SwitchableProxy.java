@@ -1,4 +1,4 @@
-package io.keybridge.support;
+package io.keybridge.support.faults;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.keybridge.support;
+package io.keybridge.support.faults;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

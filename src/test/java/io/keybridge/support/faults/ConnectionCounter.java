@@ -1,4 +1,4 @@
-package io.keybridge.support;
+package io.keybridge.support.faults;
 
 import java.sql.Connection;
 import java.sql.SQLException;
