@@ -2,12 +2,14 @@ package io.keybridge.lifecycle;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
+import io.keybridge.destination.DeliveredVersions;
 import io.keybridge.destination.DestinationException;
 import io.keybridge.destination.Destinations;
 import io.keybridge.destination.InvalidDestinationException;
 import io.keybridge.destination.PathNotManagedException;
 import io.keybridge.destination.SecretDestination;
 import io.keybridge.destination.SecretPayload;
+import io.keybridge.destination.VersionDelivery;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyDestination;

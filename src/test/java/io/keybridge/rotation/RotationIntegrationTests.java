@@ -3,7 +3,7 @@ package io.keybridge.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.keybridge.lifecycle.StepReached;
+import io.keybridge.destination.StepReached;
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
 import java.time.Duration;

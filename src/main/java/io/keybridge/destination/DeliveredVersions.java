@@ -1,9 +1,5 @@
-package io.keybridge.lifecycle;
+package io.keybridge.destination;
 
-import io.keybridge.destination.DestinationException;
-import io.keybridge.destination.Destinations;
-import io.keybridge.destination.Intent;
-import io.keybridge.destination.SecretDestination;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Delivery;
 import io.keybridge.keys.DeliveryState;
@@ -54,7 +50,7 @@ public class DeliveredVersions {
      *     {@code DESTROY_VERSION} for a revoked key (the secret's history stays at the destination)
      * @return the destinations where removal failed, with the error
      */
-    Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
+    public Map<String, String> removeAll(UUID keyId, SecretDestination.Removal removal) {
         return remove(keyId, versions.ofKey(keyId).stream().map(KeyVersion::id).toList(), removal);
     }
 

@@ -1,4 +1,4 @@
-package io.keybridge.lifecycle;
+package io.keybridge.destination;
 
 import java.util.UUID;
 

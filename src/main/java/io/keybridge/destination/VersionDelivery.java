@@ -1,10 +1,5 @@
-package io.keybridge.lifecycle;
+package io.keybridge.destination;
 
-import io.keybridge.destination.DestinationException;
-import io.keybridge.destination.Destinations;
-import io.keybridge.destination.Intent;
-import io.keybridge.destination.SecretDestination;
-import io.keybridge.destination.SecretPayload;
 import io.keybridge.keys.Delivery;
 import io.keybridge.keys.DeliveryState;
 import io.keybridge.keys.KeyDestination;
