@@ -1,7 +1,7 @@
 package io.keybridge.cluster;
 
+import io.keybridge.jdbc.Sql;
 import io.keybridge.keys.KeyHash;
-import io.keybridge.keys.Sql;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.keybridge.findings;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import io.micrometer.core.instrument.Counter;

@@ -1,5 +1,6 @@
 package io.keybridge.keys;
 
+import io.keybridge.jdbc.Sql;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.keybridge.keys;
 
+import io.keybridge.jdbc.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

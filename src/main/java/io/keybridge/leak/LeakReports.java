@@ -107,7 +107,7 @@ public class LeakReports {
         var run = emergencies.start(
                 new KeySelector(null, null, null, null, null, List.copyOf(live.keySet())),
                 "leak report (" + live.size() + " keys)",
-                io.keybridge.keys.Sql.truncate(reason, 400),
+                io.keybridge.jdbc.Sql.truncate(reason, 400),
                 ACTOR);
         log.warn("leak report: {} keys contained by emergency run {}", live.size(), run.id());
     }

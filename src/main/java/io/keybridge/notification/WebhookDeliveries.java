@@ -1,6 +1,6 @@
 package io.keybridge.notification;
 
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import java.sql.ResultSet;

@@ -4,7 +4,7 @@ import io.keybridge.findings.Finding;
 import io.keybridge.findings.FindingKind;
 import io.keybridge.findings.FindingRaised;
 import io.keybridge.findings.Severity;
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package io.keybridge.rotation;
 
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

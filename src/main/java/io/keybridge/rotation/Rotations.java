@@ -1,7 +1,7 @@
 package io.keybridge.rotation;
 
 import io.keybridge.cluster.ClusterNode;
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;

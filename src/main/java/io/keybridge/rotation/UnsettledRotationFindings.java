@@ -4,7 +4,7 @@ import io.keybridge.findings.FindingKind;
 import io.keybridge.findings.Findings;
 import io.keybridge.findings.NewFinding;
 import io.keybridge.findings.Severity;
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.event.EventListener;

@@ -1,6 +1,6 @@
 package io.keybridge.usage;
 
-import io.keybridge.keys.Sql;
+import io.keybridge.jdbc.Sql;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.keybridge.keys;
+package io.keybridge.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +29,7 @@ public final class Sql {
     }
 
     /** Whether the exception is the violation of the named unique constraint (names differ only in case by DB). */
-    static boolean violates(DataIntegrityViolationException e, String constraint) {
+    public static boolean violates(DataIntegrityViolationException e, String constraint) {
         String message = String.valueOf(e.getMostSpecificCause().getMessage()).toLowerCase(Locale.ROOT);
         return message.contains(constraint.toLowerCase(Locale.ROOT));
     }
