@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * How an audit entry is chained: SHA-256 over the entry's fields, each written as its length and its text (so that no
  * choice of values can make two different entries hash alike), followed by the previous entry's hash.
  */
-public final class AuditChain {
+final class AuditChain {
 
     /** The "previous hash" of the first entry. */
     public static final String GENESIS = "0".repeat(64);

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param grpc Envoy's gRPC ext_authz server
  */
 @ConfigurationProperties("keybridge.gateway")
-public record GatewayProperties(
+record GatewayProperties(
         @DefaultValue("classpath:policies/routes") String routes,
         @DefaultValue("X-API-Key") String keyHeader,
         @DefaultValue("X-Forwarded-For") String clientAddressHeader,

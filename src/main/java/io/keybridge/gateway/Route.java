@@ -12,7 +12,7 @@ import org.springframework.web.util.pattern.PathPattern;
  *
  * @param where the file and line it came from, for messages
  */
-public record Route(Set<String> methods, @Nullable String host, PathPattern pattern, Set<String> scopes, String where) {
+record Route(Set<String> methods, @Nullable String host, PathPattern pattern, Set<String> scopes, String where) {
 
     /** Whether this route covers the call; a {@code HEAD} is covered by a route for {@code GET}. */
     boolean matches(String method, @Nullable String requestHost, PathContainer path) {

@@ -1,7 +1,7 @@
 package io.keybridge.gateway;
 
 /** A route file breaks a rule; start-up stops with this message, which names the file and the line. */
-public class RouteFileException extends RuntimeException {
+class RouteFileException extends RuntimeException {
 
     RouteFileException(String where, String rule) {
         super("route file " + where + ": " + rule);

@@ -40,7 +40,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * then a route naming the method over one for any method.
  */
 @Component
-public class RouteTable {
+class RouteTable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteTable.class);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");

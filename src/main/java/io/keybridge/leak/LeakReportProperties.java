@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param response what a report naming a live key does to it
  */
 @ConfigurationProperties("keybridge.leak-reports")
-public record LeakReportProperties(
+record LeakReportProperties(
         @Nullable String secret,
         @Nullable String secretFile,
         @Nullable Path publicKeyFile,

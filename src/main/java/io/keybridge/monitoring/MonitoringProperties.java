@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param noticePeriod the least time between a step's announcement and the step
  */
 @ConfigurationProperties("keybridge.monitoring")
-public record MonitoringProperties(
+record MonitoringProperties(
         @DefaultValue("PT5M") Duration sweepInterval,
         @DefaultValue("PT15M") Duration overdueAfter,
         @DefaultValue("P3D") Duration preflightAhead,

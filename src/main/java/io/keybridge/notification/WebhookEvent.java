@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param id the same for every delivery of this event and every attempt: receivers deduplicate by it
  * @param auditSeq the audit chain position the event was read from
  */
-public record WebhookEvent(
+record WebhookEvent(
         UUID id,
         String type,
         Instant occurredAt,

@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout how long one attempt may take
  */
 @ConfigurationProperties("keybridge.webhooks")
-public record WebhookProperties(
+record WebhookProperties(
         @DefaultValue List<Endpoint> endpoints,
         @DefaultValue("8") int maxAttempts,
         @DefaultValue("PT2S") Duration initialBackoff,

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * to run out and the attempt is made again (at least once: receivers deduplicate by {@code Keybridge-Event-Id}).
  */
 @Service
-public class Webhooks {
+class Webhooks {
 
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final int BATCH = 500;

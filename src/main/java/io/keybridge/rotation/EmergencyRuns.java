@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
 
 /** The recorded bulk emergency rotations. */
 @Repository
-public class EmergencyRuns {
+class EmergencyRuns {
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;

@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the old key dies soon
  */
 @ConfigurationProperties("keybridge.rotation")
-public record RotationProperties(
+record RotationProperties(
         @DefaultValue("classpath:policies/rotation") String policies,
         @DefaultValue("PT1H") Duration minimumOverlap,
         @DefaultValue("PT1M") Duration removalRetry,

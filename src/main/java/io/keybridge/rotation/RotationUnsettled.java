@@ -10,4 +10,4 @@ import org.jspecify.annotations.Nullable;
  * @param rotationId the rotation, or null when a contained key could not be given its new version
  * @param error what went wrong (never key material: only exception types and keybridge's own messages)
  */
-public record RotationUnsettled(@Nullable UUID rotationId, UUID keyId, String sweep, String error) {}
+record RotationUnsettled(@Nullable UUID rotationId, UUID keyId, String sweep, String error) {}

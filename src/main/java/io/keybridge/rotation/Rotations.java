@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
 
 /** The recorded rotations. */
 @Repository
-public class Rotations {
+class Rotations {
 
     private final JdbcClient jdbc;
     private final ClusterNode node;

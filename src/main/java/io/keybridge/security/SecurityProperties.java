@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     which issuers count
  */
 @ConfigurationProperties("keybridge.security")
-public record SecurityProperties(
+record SecurityProperties(
         List<Token> tokens,
         @Nullable String adminToken,
         @DefaultValue("data/admin-token") Path adminTokenFile,

@@ -35,7 +35,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * secret sent in the wrong field) is never echoed back.
  */
 @RestControllerAdvice
-public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 

@@ -12,7 +12,7 @@ import org.apache.catalina.valves.ErrorReportValve;
  * parse): problem+json with the status Tomcat chose, instead of Tomcat's HTML page. Installed as the host's error
  * report valve by {@link TomcatErrors}.
  */
-public class ProblemErrorReportValve extends ErrorReportValve {
+class ProblemErrorReportValve extends ErrorReportValve {
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {

@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-public class RequestBodyLimitFilter extends OncePerRequestFilter {
+class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
     private final ProblemResponses problems;

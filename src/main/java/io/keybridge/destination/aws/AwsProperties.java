@@ -29,7 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     session is renewed before it ends
  */
 @ConfigurationProperties("keybridge.aws")
-public record AwsProperties(
+record AwsProperties(
         @Nullable String region,
         @Nullable URI endpoint,
         @Nullable URI stsEndpoint,

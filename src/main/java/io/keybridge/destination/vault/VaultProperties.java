@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tls the CA certificates to trust and the client certificate to present, as Vault's own tools take them
  */
 @ConfigurationProperties("keybridge.vault")
-public record VaultProperties(
+record VaultProperties(
         @DefaultValue("http://127.0.0.1:8200") URI uri,
         @DefaultValue("token") Authentication authentication,
         @Nullable String token,
