@@ -255,8 +255,13 @@ public class RotationCoordinator {
         if (key == null || key.status() != KeyStatus.ACTIVE) {
             return;
         }
-        if (key.nextRotationAt() != null
-                && key.nextRotationAt().isAfter(clock.instant().plusSeconds(1))) {
+        if (key.nextRotationAt() == null) {
+            // nothing planned (a cron that fires no more): a stale firing, Quartz re-running a job whose node stopped
+            // before recording it done, after the rotation it ran had planned nothing further
+            log.info("rotation of key {} fired with none planned; nothing to do", keyId);
+            return;
+        }
+        if (key.nextRotationAt().isAfter(clock.instant().plusSeconds(1))) {
             // a stale firing: Quartz re-running a job a crash interrupted after the rotation it started was finished,
             // or a trigger left behind by a manual rotation. The key's own plan decides.
             scheduler.scheduleRotation(keyId, key.nextRotationAt());

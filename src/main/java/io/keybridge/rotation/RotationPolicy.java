@@ -44,11 +44,6 @@ public record RotationPolicy(
     }
 
     /**
-     * When a key rotated (or issued) at {@code last} next rotates: on schedule, or earlier if its expiry comes first.
-     *
-     * @param expiresAt the current version's expiry, or null
-     */
-    /**
      * The shortest time this policy leaves between two rotations: its interval (for cron, the smallest gap among the
      * next 50 firings), or the version lifetime minus the expiry lead if that is shorter.
      */
@@ -74,6 +69,12 @@ public record RotationPolicy(
         return shortest;
     }
 
+    /**
+     * When a key rotated (or issued) at {@code last} next rotates: on schedule, or earlier if its expiry comes first;
+     * {@link Instant#MAX} for a cron that fires no more.
+     *
+     * @param expiresAt the current version's expiry, or null
+     */
     public Instant nextRotation(Instant last, @Nullable Instant expiresAt) {
         Instant scheduled;
         if (rotateEvery != null) {

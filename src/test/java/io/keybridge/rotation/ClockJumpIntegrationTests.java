@@ -292,7 +292,8 @@ class ClockJumpIntegrationTests {
         // clock shows the same instants twice, so sorting by startedAt would pair rotations that did not follow
         // each other.
         List<JsonNode> delivered = RotationHistory.delivered(history(api, key)).stream()
-                .sorted(java.util.Comparator.comparingInt(r -> r.path("toVersion").asInt()))
+                .sorted(java.util.Comparator.comparingInt(
+                        r -> r.path("toVersion").asInt()))
                 .toList();
         for (int i = 1; i < delivered.size(); i++) {
             JsonNode before = delivered.get(i - 1);

@@ -26,6 +26,9 @@ class RotationIntegrationTests extends IntegrationTest {
     @Autowired
     private io.keybridge.cluster.ClusterNode node;
 
+    @Autowired
+    private RotationCoordinator coordinator;
+
     @Test
     void aManualRotationDeliversANewVersionBothVerifyDuringTheOverlapThenTheOldIsRevoked() {
         String path = unique("rotating") + "/api-key";
@@ -499,5 +502,41 @@ class RotationIntegrationTests extends IntegrationTest {
             assertThat(version.path("deletion_time").asString()).isNotBlank();
             assertThat(version.path("destroyed").asBoolean()).isFalse();
         });
+    }
+
+    /**
+     * Quartz runs a rotation job again when the node that ran it stopped before recording it done: on another node, or
+     * on the same one after a restart. For a key whose policy plans no further rotation (a cron that fires no more),
+     * such a stale firing rotated the key a second time: the stale-firing check only compared a planned instant.
+     * Found by the cluster test's rolling restart ("keys rotated twice").
+     */
+    @Test
+    void aStaleFiringRotatesNothingWhenNoRotationIsPlanned() {
+        String path = unique("finished-cron") + "/api-key";
+        String id = createWithPolicy(path, "finished-cron");
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("nextRotationAt")
+                        .isNull())
+                .as("a cron that fires no more plans nothing")
+                .isTrue();
+
+        coordinator.rotateWhenDue(UUID.fromString(id)); // the firing Quartz recovers after a stop
+        assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json().size())
+                .as("rotations after a stale firing of a key with nothing planned")
+                .isZero();
+
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
+                .isEqualTo(202);
+        coordinator.rotateWhenDue(UUID.fromString(id)); // the job that ran it, fired again
+        JsonNode history = api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json();
+        assertThat(history.size())
+                .as("rotations after a stale firing following a rotation")
+                .isEqualTo(1);
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("currentVersion")
+                        .asInt())
+                .isEqualTo(2);
     }
 }
