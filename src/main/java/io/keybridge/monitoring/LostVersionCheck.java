@@ -20,6 +20,7 @@ import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
 import io.keybridge.rotation.RotationCoordinator;
+import io.keybridge.rotation.RotationState;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,10 +86,7 @@ class LostVersionCheck {
     }
 
     private boolean check(ApiKey key) {
-        KeyVersion current = versions.ofKey(key.id()).stream()
-                .filter(version -> version.state() == VersionState.ACTIVE)
-                .max(Comparator.comparingInt(KeyVersion::version))
-                .orElse(null);
+        KeyVersion current = currentVersion(key);
         if (current == null) {
             return false;
         }
@@ -115,7 +113,7 @@ class LostVersionCheck {
                 log.debug("could not check {} for key {}: {}", destination.ref(), key.id(), e.getMessage());
             }
         }
-        if (gone.isEmpty()) {
+        if (gone.isEmpty() || replacedMeanwhile(key, current)) {
             return false;
         }
         boolean raised = findings.raise(new NewFinding(
@@ -136,5 +134,25 @@ class LostVersionCheck {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a rotation explains what the store holds: one is delivering (its new version is at the store before
+     * keybridge confirms it), or one confirmed a newer version since this check read the current one. Without this, a
+     * check that ran during a rotation raised a false finding and started a second rotation (the cluster test's
+     * rolling restart: "keys rotated twice").
+     */
+    private boolean replacedMeanwhile(ApiKey key, KeyVersion checked) {
+        boolean delivering =
+                rotations.history(key.id()).stream().anyMatch(rotation -> rotation.state() == RotationState.DELIVERING);
+        KeyVersion now = currentVersion(key);
+        return delivering || now == null || now.version() != checked.version();
+    }
+
+    private KeyVersion currentVersion(ApiKey key) {
+        return versions.ofKey(key.id()).stream()
+                .filter(version -> version.state() == VersionState.ACTIVE)
+                .max(Comparator.comparingInt(KeyVersion::version))
+                .orElse(null);
     }
 }

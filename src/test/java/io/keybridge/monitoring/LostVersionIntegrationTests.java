@@ -49,4 +49,36 @@ class LostVersionIntegrationTests extends IntegrationTest {
                 .isEqualTo(2);
         assertThat(check.check()).as("nothing lost any more").isZero();
     }
+
+    /**
+     * A check that runs while a rotation is delivering sees the store hold a version keybridge has not confirmed yet:
+     * that version is not lost, it is being replaced. The check ran at that moment on the rotating thread (the new
+     * version written to Vault, not yet confirmed); before, it raised a false HIGH finding and, on a node whose
+     * check came just after the confirmation, rotated the key a second time.
+     */
+    @Test
+    void aRotationInFlightIsNotALostVersion() {
+        String path = unique("rotating") + "/api-key";
+        String id = issueId(unique("rotating"), "lost", path, List.of("lists:read"));
+        java.util.concurrent.atomic.AtomicInteger lostDuringTheWrite =
+                new java.util.concurrent.atomic.AtomicInteger(-1);
+        probe.at(io.keybridge.destination.StepReached.Step.WRITTEN, event -> lostDuringTheWrite.set(check.check()));
+
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, java.util.Map.of())
+                        .status())
+                .isEqualTo(202);
+
+        assertThat(lostDuringTheWrite.get())
+                .as("the check ran while the new version was at Vault")
+                .isNotNegative();
+        assertThat(api.get("/api/v1/findings?kind=DESTINATION_LOST&keyId=" + id, AUDITOR)
+                        .json()
+                        .path("items"))
+                .as("findings about a version being replaced")
+                .isEmpty();
+        assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json().size())
+                .as("rotations")
+                .isEqualTo(1);
+        assertThat(check.check()).as("nothing lost after the rotation").isZero();
+    }
 }
