@@ -10,9 +10,10 @@ import org.apache.catalina.valves.ErrorReportValve;
 /**
  * What Tomcat answers itself, before any of keybridge's code runs (a {@code %00} in a path, a request line it cannot
  * parse): problem+json with the status Tomcat chose, instead of Tomcat's HTML page. Installed as the host's error
- * report valve by {@link TomcatErrors}.
+ * report valve by {@link TomcatErrors}. Public, with the implicit public constructor: Tomcat makes the valve by
+ * reflection from its class name, and a package-private class silently left Tomcat's HTML page in place.
  */
-class ProblemErrorReportValve extends ErrorReportValve {
+public class ProblemErrorReportValve extends ErrorReportValve {
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
