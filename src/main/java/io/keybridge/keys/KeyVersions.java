@@ -52,6 +52,14 @@ public class KeyVersions {
         return ofKeys(List.of(keyId));
     }
 
+    /** The key's current version: its newest {@code ACTIVE} one (none while a first delivery is pending). */
+    public @Nullable KeyVersion currentOf(UUID keyId) {
+        return ofKey(keyId).stream()
+                .filter(version -> version.state() == VersionState.ACTIVE)
+                .max(java.util.Comparator.comparingInt(KeyVersion::version))
+                .orElse(null);
+    }
+
     /** All versions of several keys, by key and then oldest first. */
     public List<KeyVersion> ofKeys(Collection<UUID> keyIds) {
         if (keyIds.isEmpty()) {

@@ -18,10 +18,8 @@ import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
-import io.keybridge.keys.VersionState;
 import io.keybridge.rotation.RotationCoordinator;
 import io.keybridge.rotation.RotationState;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +84,7 @@ class LostVersionCheck {
     }
 
     private boolean check(ApiKey key) {
-        KeyVersion current = currentVersion(key);
+        KeyVersion current = versions.currentOf(key.id());
         if (current == null) {
             return false;
         }
@@ -145,14 +143,7 @@ class LostVersionCheck {
     private boolean replacedMeanwhile(ApiKey key, KeyVersion checked) {
         boolean delivering =
                 rotations.history(key.id()).stream().anyMatch(rotation -> rotation.state() == RotationState.DELIVERING);
-        KeyVersion now = currentVersion(key);
+        KeyVersion now = versions.currentOf(key.id());
         return delivering || now == null || now.version() != checked.version();
-    }
-
-    private KeyVersion currentVersion(ApiKey key) {
-        return versions.ofKey(key.id()).stream()
-                .filter(version -> version.state() == VersionState.ACTIVE)
-                .max(Comparator.comparingInt(KeyVersion::version))
-                .orElse(null);
     }
 }

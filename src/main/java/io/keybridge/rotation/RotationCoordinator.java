@@ -213,7 +213,7 @@ public class RotationCoordinator {
                 .toList());
         log.warn("emergency: revoked {} keys; reason: {}", revoked.size(), reason);
         revoked.forEach((keyId, versionsOfKey) -> versionsOfKey.stream()
-                .max(java.util.Comparator.comparingInt(KeyVersion::version))
+                .max(Comparator.comparingInt(KeyVersion::version))
                 .ifPresent(newest -> events.publishEvent(
                         new StepReached(keyId, newest.id(), newest.version(), StepReached.Step.CONTAINED))));
         return revoked;
@@ -267,7 +267,7 @@ public class RotationCoordinator {
             scheduler.scheduleRotation(keyId, key.nextRotationAt());
             return;
         }
-        KeyVersion current = current(keyId);
+        KeyVersion current = versions.currentOf(keyId);
         RotationPolicy policy = policies.get(key.rotationPolicy());
         boolean expiring = current != null
                 && current.expiresAt() != null
@@ -623,7 +623,7 @@ public class RotationCoordinator {
             delivered.removeWrittenDuringRevocation(key.id(), next.id());
             return new KeyNotRotatableException(key.id(), KeyStatus.REVOKED.name());
         }
-        KeyVersion current = current(key.id());
+        KeyVersion current = versions.currentOf(key.id());
         if (current != null
                 && current.expiresAt() != null
                 && current.expiresAt().isBefore(retryAt)) {
@@ -733,12 +733,5 @@ public class RotationCoordinator {
 
     private List<KeyVersion> liveVersions(UUID keyId) {
         return versions.ofKey(keyId).stream().filter(v -> v.state().verifies()).toList();
-    }
-
-    private @Nullable KeyVersion current(UUID keyId) {
-        return versions.ofKey(keyId).stream()
-                .filter(v -> v.state() == VersionState.ACTIVE)
-                .max(Comparator.comparingInt(KeyVersion::version))
-                .orElse(null);
     }
 }

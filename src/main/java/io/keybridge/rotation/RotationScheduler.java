@@ -62,10 +62,7 @@ public class RotationScheduler {
     /** A key moved to another policy: plan its next rotation from when its current version was issued. */
     @EventListener
     void policyChanged(RotationPolicyChanged event) {
-        io.keybridge.keys.KeyVersion current = versions.ofKey(event.keyId()).stream()
-                .filter(v -> v.state() == io.keybridge.keys.VersionState.ACTIVE)
-                .max(java.util.Comparator.comparingInt(io.keybridge.keys.KeyVersion::version))
-                .orElse(null);
+        io.keybridge.keys.KeyVersion current = versions.currentOf(event.keyId());
         if (current == null) {
             return;
         }
