@@ -9,6 +9,7 @@ import io.keybridge.lifecycle.KeyRevoker;
 import io.keybridge.lifecycle.KeyStatusConflictException;
 import io.keybridge.lifecycle.KeySuspension;
 import io.keybridge.lifecycle.web.Patterns;
+import io.keybridge.rotation.Containment;
 import io.keybridge.rotation.KeyNotRotatableException;
 import io.keybridge.rotation.Rotation;
 import io.keybridge.rotation.RotationCoordinator;
@@ -43,6 +44,7 @@ class KeyActions {
     private final KeyEditor editor;
     private final KeyRevoker revoker;
     private final RotationCoordinator rotations;
+    private final Containment containment;
     private final KeySuspension suspension;
 
     KeyActions(
@@ -50,7 +52,9 @@ class KeyActions {
             KeyEditor editor,
             KeyRevoker revoker,
             RotationCoordinator rotations,
+            Containment containment,
             KeySuspension suspension) {
+        this.containment = containment;
         this.suspension = suspension;
         this.catalog = catalog;
         this.editor = editor;
@@ -160,7 +164,7 @@ class KeyActions {
         }
         String why = incident.isBlank() ? reason.strip() : reason.strip() + " (incident " + incident.strip() + ")";
         try {
-            Rotation rotation = rotations.emergencyRotate(id, caller.getName(), why, Duration.ZERO);
+            Rotation rotation = containment.emergencyRotate(id, caller.getName(), why, Duration.ZERO);
             return success(
                     redirect,
                     id,

@@ -60,6 +60,16 @@ public class KeyVersions {
                 .orElse(null);
     }
 
+    /**
+     * The versions a rotation to {@code version} replaces: the key's older ones that still verify (pending, active or
+     * retiring), oldest first.
+     */
+    public List<KeyVersion> liveOlderThan(UUID keyId, int version) {
+        return ofKey(keyId).stream()
+                .filter(v -> v.version() < version && v.state().verifies())
+                .toList();
+    }
+
     /** All versions of several keys, by key and then oldest first. */
     public List<KeyVersion> ofKeys(Collection<UUID> keyIds) {
         if (keyIds.isEmpty()) {

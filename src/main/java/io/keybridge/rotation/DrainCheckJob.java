@@ -7,15 +7,15 @@ import org.quartz.JobExecutionContext;
 /** Quartz's hand on a drain check: is the new version in use and the old one quiet? */
 public class DrainCheckJob implements Job {
 
-    private final RotationCoordinator coordinator;
+    private final OverlapEnd overlapEnd;
 
-    public DrainCheckJob(RotationCoordinator coordinator) {
-        this.coordinator = coordinator;
+    public DrainCheckJob(OverlapEnd overlapEnd) {
+        this.overlapEnd = overlapEnd;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
-        coordinator.checkDrained(
+        overlapEnd.checkDrained(
                 UUID.fromString(context.getMergedJobDataMap().getString(RotationScheduler.ROTATION_ID)));
     }
 }

@@ -38,7 +38,7 @@ public class EmergencyRotations {
     private final ApiKeys keys;
     private final AuditLog audit;
     private final EmergencyRuns runs;
-    private final RotationCoordinator coordinator;
+    private final Containment containment;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final int concurrency;
@@ -48,7 +48,7 @@ public class EmergencyRotations {
             ApiKeys keys,
             AuditLog audit,
             EmergencyRuns runs,
-            RotationCoordinator coordinator,
+            Containment containment,
             TransactionTemplate transactions,
             Clock clock,
             @Value("${keybridge.rotation.emergency-concurrency:4}") int concurrency,
@@ -57,7 +57,7 @@ public class EmergencyRotations {
         this.keys = keys;
         this.audit = audit;
         this.runs = runs;
-        this.coordinator = coordinator;
+        this.containment = containment;
         this.transactions = transactions;
         this.clock = clock;
         this.concurrency = Math.max(1, concurrency);
@@ -112,7 +112,7 @@ public class EmergencyRotations {
         Instant now = clock.instant();
         // containment first; the run's bookkeeping follows
         transactions.executeWithoutResult(status -> runs.start(runId, actor, reason, selectorText, keyIds.size(), now));
-        Map<UUID, List<KeyVersion>> revoked = coordinator.contain(keyIds, actor, reason + " (run " + runId + ")", now);
+        Map<UUID, List<KeyVersion>> revoked = containment.contain(keyIds, actor, reason + " (run " + runId + ")", now);
         Instant contained = clock.instant();
         transactions.executeWithoutResult(status -> {
             runs.addKeys(runId, keyIds);
@@ -137,7 +137,7 @@ public class EmergencyRotations {
         try (ExecutorService workers = Executors.newFixedThreadPool(concurrency)) {
             revoked.forEach((keyId, versions) -> workers.submit(() -> {
                 try {
-                    Rotation rotation = coordinator.reissue(keyId, actor, reason, revokedAt, versions);
+                    Rotation rotation = containment.reissue(keyId, actor, reason, revokedAt, versions);
                     runs.keyDone(runId, keyId, EmergencyRun.Outcome.DELIVERED, rotation.id(), null);
                 } catch (RuntimeException e) {
                     runs.keyDone(runId, keyId, EmergencyRun.Outcome.FAILED, null, e.getMessage());

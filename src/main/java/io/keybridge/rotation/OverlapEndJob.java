@@ -7,14 +7,14 @@ import org.quartz.JobExecutionContext;
 /** Quartz's hand on the end of a rotation's overlap: revokes the old version. */
 public class OverlapEndJob implements Job {
 
-    private final RotationCoordinator coordinator;
+    private final OverlapEnd overlapEnd;
 
-    public OverlapEndJob(RotationCoordinator coordinator) {
-        this.coordinator = coordinator;
+    public OverlapEndJob(OverlapEnd overlapEnd) {
+        this.overlapEnd = overlapEnd;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
-        coordinator.endOverlap(UUID.fromString(context.getMergedJobDataMap().getString(RotationScheduler.ROTATION_ID)));
+        overlapEnd.endOverlap(UUID.fromString(context.getMergedJobDataMap().getString(RotationScheduler.ROTATION_ID)));
     }
 }

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 /**
  * At start, finishes what a stopped process (a crash, a {@code kill -9}) left between two steps: rotations left
  * delivering are confirmed and activated if every destination holds the new version, settled as failed and retried at
- * once otherwise (see {@link RotationCoordinator#recoverInterrupted}); rotations whose old versions were revoked but
+ * once otherwise (see {@link RotationRunner#recoverInterrupted}); rotations whose old versions were revoked but
  * not yet handled at the destinations are finished; and every overlap in progress gets its end trigger again, in case
  * the process stopped between activating a version and scheduling the end of its overlap. An emergency rotation
  * stopped between containment and re-issuing gets its new version.
@@ -119,7 +119,7 @@ class RotationRecovery implements ApplicationRunner {
 
     /**
      * Settles the rotations that nodes no longer alive left in an in-flight step: delivering ones are confirmed or
-     * failed and retried (see {@link RotationCoordinator#recoverInterrupted}), revoking ones are finished. A node's
+     * failed and retried (see {@link RotationRunner#recoverInterrupted}), revoking ones are finished. A node's
      * own process restarts under a new instance id, so its former rotations are settled the same way.
      */
     void settleOrphans() {

@@ -13,11 +13,15 @@ import org.springframework.stereotype.Component;
 @Component
 class UnfinishedRotations {
 
-    private final RotationCoordinator coordinator;
+    private final RotationRunner runner;
+    private final OverlapEnd overlapEnd;
+    private final Containment containment;
     private final Settling settling;
 
-    UnfinishedRotations(RotationCoordinator coordinator, Settling settling) {
-        this.coordinator = coordinator;
+    UnfinishedRotations(RotationRunner runner, OverlapEnd overlapEnd, Containment containment, Settling settling) {
+        this.runner = runner;
+        this.overlapEnd = overlapEnd;
+        this.containment = containment;
         this.settling = settling;
     }
 
@@ -28,8 +32,8 @@ class UnfinishedRotations {
      */
     boolean settle(String sweep, Rotation rotation) {
         Runnable step = switch (rotation.state()) {
-            case DELIVERING -> () -> coordinator.recoverInterrupted(rotation);
-            case OVERLAP, REVOKING -> () -> coordinator.endOverlap(rotation.id());
+            case DELIVERING -> () -> runner.recoverInterrupted(rotation);
+            case OVERLAP, REVOKING -> () -> overlapEnd.endOverlap(rotation.id());
             case COMPLETED, FAILED -> null;
         };
         return step != null && settling.settle(sweep, rotation.id(), rotation.keyId(), step);
@@ -37,6 +41,6 @@ class UnfinishedRotations {
 
     /** Re-issues a key contained without a successor. */
     boolean settleContained(String sweep, UUID keyId) {
-        return settling.settle(sweep, null, keyId, () -> coordinator.reissueContained(keyId));
+        return settling.settle(sweep, null, keyId, () -> containment.reissueContained(keyId));
     }
 }

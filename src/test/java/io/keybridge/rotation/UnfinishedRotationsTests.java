@@ -16,16 +16,19 @@ import org.springframework.context.ApplicationEventPublisher;
 /** The rule every sweep applies to what it finds unfinished: which step settles a rotation in each state. */
 class UnfinishedRotationsTests {
 
-    private final RotationCoordinator coordinator = mock(RotationCoordinator.class);
+    private final RotationRunner runner = mock(RotationRunner.class);
+    private final OverlapEnd overlapEnd = mock(OverlapEnd.class);
+    private final Containment containment = mock(Containment.class);
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
-    private final UnfinishedRotations unfinished = new UnfinishedRotations(coordinator, new Settling(events));
+    private final UnfinishedRotations unfinished =
+            new UnfinishedRotations(runner, overlapEnd, containment, new Settling(events));
 
     @Test
     void aDeliveryNobodyRunsIsSettledAsInterrupted() {
         Rotation delivering = rotation(RotationState.DELIVERING);
 
         assertThat(unfinished.settle("sweep", delivering)).isTrue();
-        verify(coordinator).recoverInterrupted(delivering);
+        verify(runner).recoverInterrupted(delivering);
     }
 
     @Test
@@ -35,8 +38,8 @@ class UnfinishedRotationsTests {
 
         assertThat(unfinished.settle("sweep", overlap)).isTrue();
         assertThat(unfinished.settle("sweep", revoking)).isTrue();
-        verify(coordinator).endOverlap(overlap.id());
-        verify(coordinator).endOverlap(revoking.id());
+        verify(overlapEnd).endOverlap(overlap.id());
+        verify(overlapEnd).endOverlap(revoking.id());
     }
 
     @Test
@@ -44,18 +47,18 @@ class UnfinishedRotationsTests {
         assertThat(unfinished.settle("sweep", rotation(RotationState.COMPLETED)))
                 .isFalse();
         assertThat(unfinished.settle("sweep", rotation(RotationState.FAILED))).isFalse();
-        verifyNoInteractions(coordinator);
+        verifyNoInteractions(runner, overlapEnd, containment);
     }
 
     @Test
     void aContainedKeyIsReissuedAndAStepThatFailsIsAnnouncedNotThrown() {
         UUID keyId = UUID.randomUUID();
         assertThat(unfinished.settleContained("sweep", keyId)).isTrue();
-        verify(coordinator).reissueContained(keyId);
+        verify(containment).reissueContained(keyId);
 
         Rotation broken = rotation(RotationState.DELIVERING);
         doThrow(new IllegalStateException("policy 'gone' is not loaded"))
-                .when(coordinator)
+                .when(runner)
                 .recoverInterrupted(broken);
         assertThat(unfinished.settle("sweep", broken)).isFalse();
         verify(events).publishEvent(any(RotationUnsettled.class));

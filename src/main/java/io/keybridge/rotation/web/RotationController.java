@@ -1,6 +1,7 @@
 package io.keybridge.rotation.web;
 
 import io.keybridge.lifecycle.KeyCatalog;
+import io.keybridge.rotation.Containment;
 import io.keybridge.rotation.Rotation;
 import io.keybridge.rotation.RotationCoordinator;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -29,10 +30,12 @@ import org.springframework.web.bind.annotation.RestController;
 class RotationController {
 
     private final RotationCoordinator coordinator;
+    private final Containment containment;
     private final KeyCatalog catalog;
 
-    RotationController(RotationCoordinator coordinator, KeyCatalog catalog) {
+    RotationController(RotationCoordinator coordinator, Containment containment, KeyCatalog catalog) {
         this.coordinator = coordinator;
+        this.containment = containment;
         this.catalog = catalog;
     }
 
@@ -66,7 +69,7 @@ class RotationController {
                 ? request.reason()
                 : request.reason() + " (incident " + request.incident() + ")";
         Duration grace = request.grace() == null ? Duration.ZERO : request.grace();
-        return RotationResponse.of(coordinator.emergencyRotate(id, caller.getName(), reason, grace), catalog);
+        return RotationResponse.of(containment.emergencyRotate(id, caller.getName(), reason, grace), catalog);
     }
 
     /** The key's rotations, newest first. */

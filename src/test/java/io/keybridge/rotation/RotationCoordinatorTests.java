@@ -1,0 +1,195 @@
+package io.keybridge.rotation;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import io.keybridge.keys.AllowedSources;
+import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.Environment;
+import io.keybridge.keys.KeyHash;
+import io.keybridge.keys.KeyStatus;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.keys.KeyVersions;
+import io.keybridge.keys.VersionState;
+import io.keybridge.lifecycle.InvalidKeyRequestException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a scheduled firing and an operator's request decide before a rotation runs: which firings rotate (and with
+ * which trigger), which are stale, and which overlaps are refused before anything is recorded.
+ */
+class RotationCoordinatorTests {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T08:00:00Z");
+
+    private final ApiKeys keys = mock(ApiKeys.class);
+    private final KeyVersions versions = mock(KeyVersions.class);
+    private final RotationPolicies policies = mock(RotationPolicies.class);
+    private final RotationScheduler scheduler = mock(RotationScheduler.class);
+    private final RotationRunner runner = mock(RotationRunner.class);
+    private final RotationCoordinator coordinator = new RotationCoordinator(
+            keys,
+            versions,
+            mock(Rotations.class),
+            policies,
+            new RotationProperties(
+                    "classpath:policies/rotation",
+                    Duration.ofHours(1),
+                    Duration.ofMinutes(1),
+                    Duration.ofDays(30),
+                    Duration.ofHours(1)),
+            scheduler,
+            runner,
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private final RotationPolicy weekly = new RotationPolicy(
+            "weekly",
+            Duration.ofDays(7),
+            null,
+            null,
+            Duration.ofHours(2),
+            Duration.ofDays(1),
+            null,
+            RotationPolicy.RevokeAtDestination.KEEP,
+            RotationPolicy.RevokeOldWhen.OVERLAP_ENDS,
+            null);
+
+    @Test
+    void aDueFiringRotatesOnSchedule() {
+        ApiKey key = key(KeyStatus.ACTIVE, NOW);
+        current(key, NOW.plus(Duration.ofDays(30)));
+
+        coordinator.rotateWhenDue(key.id());
+
+        verify(runner).run(eq(key.id()), eq(Trigger.SCHEDULED), eq("scheduler"), isNull(), isNull(), isNull());
+    }
+
+    @Test
+    void aFiringWithinRotateBeforeExpiryOfTheCurrentVersionIsAnExpiryRotation() {
+        ApiKey key = key(KeyStatus.ACTIVE, NOW);
+        current(key, NOW.plus(Duration.ofHours(23))); // rotateBeforeExpiry is a day
+
+        coordinator.rotateWhenDue(key.id());
+
+        verify(runner).run(eq(key.id()), eq(Trigger.EXPIRY), eq("scheduler"), isNull(), isNull(), isNull());
+    }
+
+    @Test
+    void anEarlyFiringIsRescheduledToTheKeysOwnPlanAndRotatesNothing() {
+        Instant planned = NOW.plus(Duration.ofHours(5));
+        ApiKey key = key(KeyStatus.ACTIVE, planned);
+
+        coordinator.rotateWhenDue(key.id());
+
+        verify(scheduler).scheduleRotation(key.id(), planned);
+        verifyNoInteractions(runner);
+    }
+
+    @Test
+    void aFiringWithNothingPlannedOrForAKeyNotActiveDoesNothing() {
+        ApiKey finished = key(KeyStatus.ACTIVE, null);
+        ApiKey suspended = key(KeyStatus.SUSPENDED, NOW);
+        ApiKey revoked = key(KeyStatus.REVOKED, NOW);
+
+        coordinator.rotateWhenDue(finished.id());
+        coordinator.rotateWhenDue(suspended.id());
+        coordinator.rotateWhenDue(revoked.id());
+        coordinator.rotateWhenDue(UUID.randomUUID()); // deleted meanwhile
+
+        verifyNoInteractions(runner, scheduler);
+    }
+
+    @Test
+    void aFailedOrBusyScheduledRotationIsNotThrownAtQuartz() {
+        ApiKey key = key(KeyStatus.ACTIVE, NOW);
+        current(key, null);
+        when(runner.run(any(), any(), any(), any(), any(), any()))
+                .thenThrow(new RotationFailedException(UUID.randomUUID(), "vault:secret/crm", "503"))
+                .thenThrow(new RotationInProgressException(key.id()))
+                .thenThrow(new KeyNotRotatableException(key.id(), "REVOKED"));
+
+        coordinator.rotateWhenDue(key.id()); // each would fail the job, and Quartz would fire it again at once
+        coordinator.rotateWhenDue(key.id());
+        coordinator.rotateWhenDue(key.id());
+
+        verify(runner, times(3)).run(eq(key.id()), eq(Trigger.SCHEDULED), any(), any(), any(), any());
+    }
+
+    @Test
+    void aManualOverlapOutsideTheBoundsIsRefusedBeforeAnythingIsRecorded() {
+        UUID keyId = UUID.randomUUID();
+
+        assertThatThrownBy(() -> coordinator.rotate(keyId, "alice", Duration.ofMinutes(59)))
+                .isInstanceOf(InvalidKeyRequestException.class)
+                .hasMessageContaining("at least PT1H");
+        assertThatThrownBy(() -> coordinator.rotate(keyId, "alice", Duration.ofDays(31)))
+                .isInstanceOf(InvalidKeyRequestException.class)
+                .hasMessageContaining("at most");
+        verifyNoInteractions(runner, keys, versions);
+
+        coordinator.rotate(keyId, "alice", Duration.ofHours(1));
+        coordinator.rotate(keyId, "alice", null);
+        verify(runner).run(keyId, Trigger.MANUAL, "alice", null, Duration.ofHours(1), null);
+        verify(runner).run(keyId, Trigger.MANUAL, "alice", null, null, null);
+    }
+
+    @Test
+    void theHistoryOfAnUnknownKeyIsNotFound() {
+        assertThatThrownBy(() -> coordinator.history(UUID.randomUUID()))
+                .isInstanceOf(io.keybridge.keys.KeyNotFoundException.class);
+    }
+
+    private ApiKey key(KeyStatus status, @Nullable Instant nextRotationAt) {
+        ApiKey key = new ApiKey(
+                UUID.randomUUID(),
+                "crm-sync",
+                "revops",
+                Environment.LIVE,
+                new TreeSet<>(List.of("lists:read")),
+                null,
+                status,
+                NOW.minus(Duration.ofDays(10)),
+                null,
+                null,
+                null,
+                null,
+                "weekly",
+                nextRotationAt,
+                null,
+                AllowedSources.ANYWHERE);
+        when(keys.find(key.id())).thenReturn(Optional.of(key));
+        when(policies.get("weekly")).thenReturn(weekly);
+        return key;
+    }
+
+    private void current(ApiKey key, @Nullable Instant expiresAt) {
+        when(versions.currentOf(key.id()))
+                .thenReturn(new KeyVersion(
+                        UUID.randomUUID(),
+                        key.id(),
+                        3,
+                        KeyHash.of("not-a-key"),
+                        "ee_live_abc",
+                        VersionState.ACTIVE,
+                        NOW.minus(Duration.ofDays(7)),
+                        expiresAt,
+                        null));
+    }
+}
