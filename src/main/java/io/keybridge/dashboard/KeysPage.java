@@ -2,7 +2,7 @@ package io.keybridge.dashboard;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
-import io.keybridge.destination.Destinations;
+import io.keybridge.delivery.Destinations;
 import io.keybridge.keys.DestinationInUseException;
 import io.keybridge.keys.DuplicateKeyNameException;
 import io.keybridge.keys.Environment;

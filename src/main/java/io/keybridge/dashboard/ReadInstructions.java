@@ -1,7 +1,7 @@
 package io.keybridge.dashboard;
 
-import io.keybridge.destination.Destinations;
-import io.keybridge.destination.SecretDestination;
+import io.keybridge.delivery.Destinations;
+import io.keybridge.delivery.SecretDestination;
 import io.keybridge.lifecycle.DestinationStatus;
 import io.keybridge.lifecycle.KeyDetails;
 

@@ -2,8 +2,8 @@ package io.keybridge.lifecycle;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
-import io.keybridge.destination.DeliveredVersions;
-import io.keybridge.destination.SecretDestination;
+import io.keybridge.delivery.DeliveredVersions;
+import io.keybridge.delivery.SecretDestination;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyNotFoundException;

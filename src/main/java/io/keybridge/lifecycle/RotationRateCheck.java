@@ -1,6 +1,6 @@
 package io.keybridge.lifecycle;
 
-import io.keybridge.destination.Destinations;
+import io.keybridge.delivery.Destinations;
 import java.time.Duration;
 import java.util.Collection;
 import org.springframework.stereotype.Component;

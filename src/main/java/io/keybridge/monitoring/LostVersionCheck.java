@@ -1,10 +1,10 @@
 package io.keybridge.monitoring;
 
-import io.keybridge.destination.DestinationException;
-import io.keybridge.destination.Destinations;
-import io.keybridge.destination.Intent;
-import io.keybridge.destination.SecretPayload;
-import io.keybridge.destination.VersionNotHeldException;
+import io.keybridge.delivery.DestinationException;
+import io.keybridge.delivery.Destinations;
+import io.keybridge.delivery.Intent;
+import io.keybridge.delivery.SecretPayload;
+import io.keybridge.delivery.VersionNotHeldException;
 import io.keybridge.findings.FindingKind;
 import io.keybridge.findings.Findings;
 import io.keybridge.findings.NewFinding;
@@ -126,7 +126,7 @@ class LostVersionCheck {
                 .isPresent();
         if (raised && redeliver) {
             try {
-                rotations.rotate(key.id(), "keybridge", null);
+                rotations.replaceLost(key.id(), "keybridge", current.version());
             } catch (RuntimeException e) {
                 log.warn("re-delivering key {} after its version was lost failed: {}", key.id(), e.getMessage());
             }

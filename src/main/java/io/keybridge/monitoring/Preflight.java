@@ -1,7 +1,7 @@
 package io.keybridge.monitoring;
 
-import io.keybridge.destination.DestinationException;
-import io.keybridge.destination.Destinations;
+import io.keybridge.delivery.DestinationException;
+import io.keybridge.delivery.Destinations;
 import io.keybridge.findings.FindingKind;
 import io.keybridge.findings.Findings;
 import io.keybridge.findings.NewFinding;

@@ -2,9 +2,9 @@ package io.keybridge.rotation;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
-import io.keybridge.destination.DeliveredVersions;
-import io.keybridge.destination.SecretDestination;
-import io.keybridge.destination.StepReached;
+import io.keybridge.delivery.DeliveredVersions;
+import io.keybridge.delivery.SecretDestination;
+import io.keybridge.delivery.StepReached;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.lifecycle.InvalidKeyRequestException;

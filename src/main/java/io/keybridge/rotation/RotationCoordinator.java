@@ -81,6 +81,31 @@ public class RotationCoordinator {
         return runner.run(keyId, Trigger.MANUAL, actor, null, overlap, null);
     }
 
+    /**
+     * Replaces a version that a destination lost (its consumers no longer read it), unless a rotation has replaced it
+     * since the caller found it lost: a check that races a rotation must not rotate the key a second time.
+     *
+     * @return whether a rotation ran; false if {@code lostVersion} is no longer the key's current version
+     * @throws RotationInProgressException if the key is being rotated
+     * @throws RotationFailedException if delivery failed (the old version still verifies; a retry is scheduled)
+     */
+    public boolean replaceLost(UUID keyId, String actor, int lostVersion) {
+        try {
+            runner.run(
+                    keyId,
+                    Trigger.MANUAL,
+                    actor,
+                    "version " + lostVersion + " lost at a destination",
+                    null,
+                    null,
+                    lostVersion);
+            return true;
+        } catch (RotationRunner.Superseded e) {
+            log.info("key {}: version {} was replaced meanwhile; not rotating it again", keyId, lostVersion);
+            return false;
+        }
+    }
+
     /** Called by the scheduler when a key's rotation is due; does nothing for a revoked or busy key. */
     public void rotateWhenDue(UUID keyId) {
         ApiKey key = keys.find(keyId).orElse(null);

@@ -2,11 +2,11 @@ package io.keybridge.rotation;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
-import io.keybridge.destination.DeliveredVersions;
-import io.keybridge.destination.DestinationException;
-import io.keybridge.destination.SecretPayload;
-import io.keybridge.destination.StepReached;
-import io.keybridge.destination.VersionDelivery;
+import io.keybridge.delivery.DeliveredVersions;
+import io.keybridge.delivery.DestinationException;
+import io.keybridge.delivery.SecretPayload;
+import io.keybridge.delivery.StepReached;
+import io.keybridge.delivery.VersionDelivery;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.DeliveryState;
@@ -121,6 +121,23 @@ class RotationRunner {
             @Nullable String reason,
             @Nullable Duration overlapOverride,
             @Nullable Instant oldRevokedAt) {
+        return run(keyId, trigger, actor, reason, overlapOverride, oldRevokedAt, null);
+    }
+
+    /**
+     * As above, but only if {@code onlyReplacing} is still the key's current version when the rotation is recorded
+     * (checked under the key's row lock, which a confirmation takes too).
+     *
+     * @throws Superseded if another rotation replaced it since the caller looked; nothing was recorded
+     */
+    Rotation run(
+            UUID keyId,
+            Trigger trigger,
+            String actor,
+            @Nullable String reason,
+            @Nullable Duration overlapOverride,
+            @Nullable Instant oldRevokedAt,
+            @Nullable Integer onlyReplacing) {
         ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
         if (key.status() != KeyStatus.ACTIVE) {
             throw new KeyNotRotatableException(keyId, key.status().name());
@@ -144,6 +161,12 @@ class RotationRunner {
                     // revoked (or suspended) since it was read: a revocation always wins
                     throw new KeyNotRotatableException(
                             keyId, keys.find(keyId).map(k -> k.status().name()).orElse("gone"));
+                }
+                if (onlyReplacing != null) {
+                    KeyVersion current = versions.currentOf(keyId);
+                    if (current == null || current.version() != onlyReplacing) {
+                        throw new Superseded();
+                    }
                 }
                 rotations.start(rotation);
                 versions.add(next, targets, now);
@@ -413,5 +436,12 @@ class RotationRunner {
 
     private static Duration backoff(long failuresInARow) {
         return RETRIES.after(failuresInARow);
+    }
+
+    /** The version a rotation was to replace is not the current one any more: another rotation replaced it. */
+    static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("the version to replace is no longer the key's current one", null, false, false);
+        }
     }
 }

@@ -5,7 +5,7 @@ import static io.keybridge.support.KeybridgeProcess.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.keybridge.destination.StepReached.Step;
+import io.keybridge.delivery.StepReached.Step;
 import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;

@@ -2,7 +2,7 @@ package io.keybridge.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keybridge.destination.Destinations;
+import io.keybridge.delivery.Destinations;
 import io.keybridge.keys.DeliveryState;
 import io.keybridge.lifecycle.DestinationStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -2,10 +2,10 @@ package io.keybridge.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keybridge.destination.Destinations;
-import io.keybridge.destination.Intent;
-import io.keybridge.destination.SecretDestination;
-import io.keybridge.destination.SecretPayload;
+import io.keybridge.delivery.Destinations;
+import io.keybridge.delivery.Intent;
+import io.keybridge.delivery.SecretDestination;
+import io.keybridge.delivery.SecretPayload;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.DeliveryState;

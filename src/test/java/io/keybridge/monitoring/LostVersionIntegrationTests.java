@@ -62,7 +62,7 @@ class LostVersionIntegrationTests extends IntegrationTest {
         String id = issueId(unique("rotating"), "lost", path, List.of("lists:read"));
         java.util.concurrent.atomic.AtomicInteger lostDuringTheWrite =
                 new java.util.concurrent.atomic.AtomicInteger(-1);
-        probe.at(io.keybridge.destination.StepReached.Step.WRITTEN, event -> lostDuringTheWrite.set(check.check()));
+        probe.at(io.keybridge.delivery.StepReached.Step.WRITTEN, event -> lostDuringTheWrite.set(check.check()));
 
         assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, java.util.Map.of())
                         .status())

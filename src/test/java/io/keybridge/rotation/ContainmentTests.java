@@ -12,8 +12,8 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import io.keybridge.audit.AuditLog;
-import io.keybridge.destination.DeliveredVersions;
-import io.keybridge.destination.SecretDestination;
+import io.keybridge.delivery.DeliveredVersions;
+import io.keybridge.delivery.SecretDestination;
 import io.keybridge.keys.KeyHash;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;

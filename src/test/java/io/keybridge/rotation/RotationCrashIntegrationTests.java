@@ -5,7 +5,7 @@ import static io.keybridge.support.KeybridgeProcess.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.keybridge.destination.StepReached.Step;
+import io.keybridge.delivery.StepReached.Step;
 import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
@@ -239,11 +239,20 @@ class RotationCrashIntegrationTests {
         String path = "crash-" + run + "/misfire/api-key";
         String keyId;
         String oldKey;
+        Instant due;
         try (KeybridgeProcess node = KeybridgeProcess.start(folder, "misfire-" + run + "-0")) {
             keyId = issue(node.api(), path, "misfire"); // rotation due in 10 s
             oldKey = read(path);
+            due = Instant.parse(node.api()
+                    .get("/api/v1/keys/" + keyId, ADMIN)
+                    .json()
+                    .path("nextRotationAt")
+                    .asString());
         }
-        Thread.sleep(12_000); // keybridge is down when the rotation falls due
+        // keybridge is down when the rotation falls due: wait for that instant to pass, not for a fixed time
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Instant.now().isAfter(due.plusMillis(500)));
 
         Instant restarted = Instant.now();
         try (KeybridgeProcess node = KeybridgeProcess.start(folder, "misfire-" + run + "-1")) {

@@ -3,7 +3,7 @@ package io.keybridge.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.keybridge.destination.StepReached;
+import io.keybridge.delivery.StepReached;
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
 import java.time.Duration;
@@ -538,5 +538,35 @@ class RotationIntegrationTests extends IntegrationTest {
                         .path("currentVersion")
                         .asInt())
                 .isEqualTo(2);
+    }
+
+    /**
+     * The lost-version check re-delivers a key whose version a destination lost. A rotation that starts and confirms
+     * between the check's last look and its re-delivery has replaced the lost version already: re-delivering then
+     * rotated the key a second time. The re-delivery names the version it replaces and is refused under the key's
+     * lock when that is no longer the current one.
+     */
+    @Test
+    void aLostVersionThatARotationReplacedMeanwhileIsNotRotatedAgain() {
+        String path = unique("lost-replaced") + "/api-key";
+        String id = createWithPolicy(path, "default");
+        UUID keyId = UUID.fromString(id);
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
+                .isEqualTo(202); // version 2 replaced version 1 after the check found version 1 lost
+
+        assertThat(coordinator.replaceLost(keyId, "keybridge", 1)).isFalse();
+        assertThat(api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json().size())
+                .as("rotations after re-delivering a version replaced meanwhile")
+                .isEqualTo(1);
+
+        assertThat(coordinator.replaceLost(keyId, "keybridge", 2)).isTrue();
+        JsonNode history = api.get("/api/v1/keys/" + id + "/rotations", AUDITOR).json();
+        assertThat(history.size()).isEqualTo(2);
+        assertThat(history.get(0).path("reason").asString()).isEqualTo("version 2 lost at a destination");
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("currentVersion")
+                        .asInt())
+                .isEqualTo(3);
     }
 }

@@ -59,9 +59,30 @@ class UpgradeInPlaceIntegrationTests {
     private final OpenBao bao = OpenBaoExtension.server();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    /** The previous release's boot jar, built once from its commit (a copy of its tree, outside the checkout's git). */
+    /**
+     * The previous release's boot jar, built from its commit (a copy of its tree, outside the checkout's git) once per
+     * machine: a commit's jar never changes, so it is kept in the user's cache folder beside Maven's, keyed by the full
+     * commit id, and a clean checkout does not spend a minute rebuilding it.
+     */
     @BeforeAll
     static void buildThePreviousRelease() throws Exception {
+        Path cached = cacheFolder().resolve("keybridge/releases/" + PREVIOUS_COMMIT + "/keybridge.jar");
+        if (!Files.exists(cached)) {
+            Path built = build();
+            Files.createDirectories(cached.getParent());
+            Path partial = cached.resolveSibling("keybridge.jar." + UUID.randomUUID() + ".partial");
+            Files.copy(built, partial);
+            Files.move(partial, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        previousJar = cached;
+    }
+
+    private static Path cacheFolder() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    }
+
+    private static Path build() throws Exception {
         Path tree = Path.of("target/upgrade/" + PREVIOUS).toAbsolutePath();
         Path jar = tree.resolve("target/keybridge.jar");
         if (!Files.exists(jar)) {
@@ -82,7 +103,7 @@ class UpgradeInPlaceIntegrationTests {
                             "-Dspotless.check.skip=true"));
         }
         assertThat(jar).as("the jar of " + PREVIOUS).exists();
-        previousJar = jar;
+        return jar;
     }
 
     @ParameterizedTest

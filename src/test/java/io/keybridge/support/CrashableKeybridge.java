@@ -1,7 +1,7 @@
 package io.keybridge.support;
 
 import io.keybridge.KeybridgeApplication;
-import io.keybridge.destination.StepReached;
+import io.keybridge.delivery.StepReached;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

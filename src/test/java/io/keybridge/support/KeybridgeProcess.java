@@ -2,7 +2,7 @@ package io.keybridge.support;
 
 import static org.awaitility.Awaitility.await;
 
-import io.keybridge.destination.StepReached;
+import io.keybridge.delivery.StepReached;
 import io.keybridge.security.ApiTokens;
 import io.keybridge.support.clock.WallClock;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.keybridge.support;
 
-import io.keybridge.destination.StepReached;
+import io.keybridge.delivery.StepReached;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;

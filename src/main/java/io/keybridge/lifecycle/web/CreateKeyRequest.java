@@ -1,8 +1,8 @@
 package io.keybridge.lifecycle.web;
 
-import io.keybridge.destination.InvalidDestinationException;
-import io.keybridge.destination.aws.SecretLocation;
-import io.keybridge.destination.aws.SecretsManagerDestination;
+import io.keybridge.delivery.InvalidDestinationException;
+import io.keybridge.delivery.aws.SecretLocation;
+import io.keybridge.delivery.aws.SecretsManagerDestination;
 import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import io.keybridge.lifecycle.InvalidKeyRequestException;

@@ -1,0 +1,102 @@
+package io.keybridge.delivery;
+
+import io.keybridge.keys.KeyMaterial;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A secret store keybridge delivers keys into (Vault KV v2 now; AWS Secrets Manager later).
+ *
+ * <p>A delivery runs {@link #prepare}, then {@link #write}, then {@link #confirm}; the caller records the result of each
+ * step before the next, so every step must be safe to repeat. Implementations are thread-safe and never put key
+ * material into an exception, a log line or a return value.
+ */
+public interface SecretDestination {
+
+    /** The type clients name in requests, e.g. {@code vault}. */
+    String type();
+
+    /**
+     * The shortest interval between two rotations this destination supports: a rotation policy that would rotate a
+     * key faster is refused for keys delivered here.
+     */
+    default Duration minimumRotationInterval() {
+        return Duration.ZERO;
+    }
+
+    /**
+     * The command a consumer (or an operator checking on one) runs to read the key at this reference, as the
+     * dashboard shows it: never the key itself.
+     *
+     * @param ref what {@link #refFor} returned
+     */
+    String readCommand(String ref);
+
+    /**
+     * Validates a client-given path and returns the full reference a consumer reads.
+     *
+     * @throws InvalidDestinationException naming the rule the path breaks
+     */
+    String refFor(String path);
+
+    /**
+     * Reads the destination (never writes) to work out what writing this key version will do.
+     *
+     * @throws DestinationException if the destination cannot be read, or holds a secret keybridge must not overwrite
+     */
+    Intent prepare(String path, SecretPayload payload);
+
+    /**
+     * Writes the key version as planned by {@code intent}. Fails rather than overwrite anything unplanned.
+     *
+     * @throws DestinationException if the destination refused the write or did something else than planned
+     */
+    void write(String path, Intent intent, SecretPayload payload, KeyMaterial material);
+
+    /**
+     * Confirms, from the destination's metadata alone, that consumers now read the written version.
+     *
+     * @throws VersionNotHeldException if the destination answered that the version is not (or no longer) what
+     *     consumers read
+     * @throws DestinationException if the destination could not be asked
+     */
+    void confirm(String path, Intent intent, SecretPayload payload);
+
+    /**
+     * Removes a written version so its material is gone from the destination. Removing what is not there succeeds.
+     *
+     * @param removal whether to keep the secret's history ({@link Removal#DESTROY_VERSION}, after a revocation) or,
+     *     for a version that was never published, to remove the secret whole if this delivery created it
+     * @throws DestinationException if the destination refused
+     */
+    void remove(String path, Intent intent, Removal removal);
+
+    /**
+     * Checks with keybridge's own credentials, and without writing, that the destination answers and lets keybridge
+     * in: for the health endpoint.
+     *
+     * @return what was checked, for people; null if this destination is not configured here
+     * @throws DestinationException if it cannot be reached or refuses keybridge
+     */
+    default @Nullable String probe() {
+        return null;
+    }
+
+    /**
+     * Checks, without writing, that keybridge can still deliver a new version to this delivered secret: for warnings
+     * days before a scheduled rotation would fail.
+     *
+     * @throws DestinationException naming what is missing
+     */
+    default void preflight(String path) {}
+
+    /** How much of a secret {@link #remove} takes away. */
+    enum Removal {
+        /** Destroy the version's material; keep the secret, its metadata and other versions. */
+        DESTROY_VERSION,
+        /** Soft-delete the version (recoverable by an operator at the destination); keep everything else. */
+        SOFT_DELETE_VERSION,
+        /** The version was never published: leave no trace, removing the secret whole if this delivery created it. */
+        DISCARD
+    }
+}

@@ -1,0 +1,126 @@
+package io.keybridge.delivery;
+
+import io.keybridge.keys.Delivery;
+import io.keybridge.keys.DeliveryState;
+import io.keybridge.keys.KeyDestination;
+import io.keybridge.keys.KeyMaterial;
+import io.keybridge.keys.KeyVersion;
+import io.keybridge.keys.KeyVersions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers one key version to its destinations, for issuance and rotation alike: at each destination plan, record the
+ * plan, write, record {@code WRITTEN}, confirm, record {@code CONFIRMED} — every outcome committed before the next
+ * external call, so that after a crash keybridge knows what may be where.
+ */
+@Component
+public class VersionDelivery {
+
+    private final Destinations destinations;
+    private final KeyVersions versions;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+
+    VersionDelivery(
+            Destinations destinations,
+            KeyVersions versions,
+            TransactionTemplate transactions,
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.destinations = destinations;
+        this.versions = versions;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /**
+     * Delivers the version everywhere, in order.
+     *
+     * @throws DestinationException from the first destination that fails; its delivery is recorded {@code FAILED} if
+     *     nothing reached it, left at its last recorded step otherwise
+     */
+    public void deliver(KeyVersion version, List<KeyDestination> targets, SecretPayload payload, KeyMaterial material) {
+        for (KeyDestination target : targets) {
+            SecretDestination destination = destinations.of(target.type());
+            Intent intent = null;
+            try {
+                intent = destination.prepare(target.path(), payload);
+                record(version, target, DeliveryState.PENDING, intent, null);
+                reached(version, StepReached.Step.WRITE_PLANNED);
+                destination.write(target.path(), intent, payload, material);
+                record(version, target, DeliveryState.WRITTEN, intent, null);
+                reached(version, StepReached.Step.WRITTEN);
+                destination.confirm(target.path(), intent, payload);
+                record(version, target, DeliveryState.CONFIRMED, intent, null);
+                reached(version, StepReached.Step.CONFIRMED);
+            } catch (DestinationException e) {
+                if (intent == null || e.nothingWritten()) {
+                    record(version, target, DeliveryState.FAILED, intent, e.getMessage());
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Finishes a delivery that a stopped process left half done. The key material is gone with that process, so this
+     * can only confirm: it succeeds if every destination already holds the version (as its metadata shows) and records
+     * each confirmation.
+     *
+     * @throws DestinationException if some destination does not hold the version: it was never written there, or the
+     *     write's outcome was lost and the destination shows another version
+     */
+    public void resume(KeyVersion version, List<KeyDestination> targets, SecretPayload payload) {
+        Map<UUID, Delivery> deliveries = versions.deliveriesOf(List.of(version.id())).stream()
+                .collect(Collectors.toMap(Delivery::destinationId, Function.identity()));
+        for (KeyDestination target : targets) {
+            SecretDestination destination = destinations.of(target.type());
+            Delivery delivery = deliveries.get(target.id());
+            if (delivery != null && delivery.state() == DeliveryState.CONFIRMED) {
+                continue;
+            }
+            boolean mayBeThere = delivery != null
+                    && delivery.remoteVersion() != null
+                    && (delivery.state() == DeliveryState.WRITTEN || delivery.state() == DeliveryState.PENDING);
+            if (!mayBeThere) {
+                throw new DestinationException(
+                        destination.refFor(target.path()), "the version was never written there", null, true);
+            }
+            Intent intent = new Intent(delivery.remoteVersion(), delivery.createdPath());
+            destination.confirm(target.path(), intent, payload);
+            record(version, target, DeliveryState.CONFIRMED, intent, null);
+            reached(version, StepReached.Step.CONFIRMED);
+        }
+    }
+
+    private void reached(KeyVersion version, StepReached.Step step) {
+        events.publishEvent(new StepReached(version.keyId(), version.id(), version.version(), step));
+    }
+
+    private void record(
+            KeyVersion version,
+            KeyDestination target,
+            DeliveryState state,
+            @Nullable Intent intent,
+            @Nullable String error) {
+        transactions.executeWithoutResult(status -> versions.updateDelivery(
+                version.id(),
+                target.id(),
+                state,
+                intent == null ? null : intent.remoteVersion(),
+                intent != null && intent.createsPath(),
+                error,
+                clock.instant()));
+    }
+}

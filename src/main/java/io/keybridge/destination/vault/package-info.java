@@ -1,5 +1,0 @@
-/** Delivery into HashiCorp Vault (or OpenBao) KV version 2. */
-@NullMarked
-package io.keybridge.destination.vault;
-
-import org.jspecify.annotations.NullMarked;
