@@ -204,6 +204,13 @@ final class KeysCommand {
         @Nullable
         List<String> aws;
 
+        @Option(
+                names = "--destination",
+                description = "a destination of any type the server has, as TYPE:PATH (vault:crm/api-key); repeatable",
+                paramLabel = "TYPE:PATH")
+        @Nullable
+        List<String> others;
+
         @Override
         public Integer call() {
             KeybridgeCli root = keys.root();
@@ -221,9 +228,20 @@ final class KeysCommand {
                 }
                 destinations.add(destination);
             }
+            for (String destination : others == null ? List.<String>of() : others) {
+                int colon = destination.indexOf(':');
+                if (colon <= 0 || colon == destination.length() - 1) {
+                    throw new ApiException(
+                            ExitCodes.BAD_INPUT, "--destination is TYPE:PATH, e.g. vault:crm-sync/api-key");
+                }
+                // the server knows the types and their rules: the CLI passes the destination on as it was given
+                destinations.add(
+                        Map.of("type", destination.substring(0, colon), "path", destination.substring(colon + 1)));
+            }
             if (destinations.isEmpty()) {
                 throw new ApiException(
-                        ExitCodes.BAD_INPUT, "give at least one destination: --vault PATH or --aws SECRET");
+                        ExitCodes.BAD_INPUT,
+                        "give at least one destination: --vault PATH, --aws SECRET or --destination TYPE:PATH");
             }
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("name", name);

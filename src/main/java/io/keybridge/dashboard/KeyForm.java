@@ -30,11 +30,39 @@ record KeyForm(
         @Nullable String rotationPolicy,
         @Nullable List<String> destinationType,
         @Nullable List<String> destinationPath,
-        @Nullable List<String> destinationRegion,
-        @Nullable String allowedSources) {
+        @Nullable String allowedSources,
+        @Nullable Map<String, List<String>> destinationFields) {
+
+    /** The prefix of the form fields that a destination type adds to each row ({@code destination.region}). */
+    static final String FIELD_PREFIX = "destination.";
 
     static KeyForm empty() {
         return new KeyForm(null, "live", List.of(), null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The form with the fields that destination types add to each row ({@link io.keybridge.delivery.FormField}),
+     * taken from the posted parameters: their names are the types' own, so they cannot be record components.
+     */
+    KeyForm withDestinationFields(Map<String, List<String>> parameters) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        parameters.forEach((name, values) -> {
+            if (name.startsWith(FIELD_PREFIX) && fields.size() < io.keybridge.delivery.DestinationFields.MAX_FIELDS) {
+                fields.put(name.substring(FIELD_PREFIX.length()), List.copyOf(values));
+            }
+        });
+        return new KeyForm(
+                name,
+                environment,
+                scopes,
+                owner,
+                description,
+                expires,
+                rotationPolicy,
+                destinationType,
+                destinationPath,
+                allowedSources,
+                fields);
     }
 
     CreateKeyRequest toRequest() {
@@ -61,8 +89,9 @@ record KeyForm(
         return at(destinationPath, i, "");
     }
 
-    public String region(int i) {
-        return at(destinationRegion, i, "");
+    /** The value of a destination type's own field in row {@code i}, for showing it again. */
+    public String field(String name, int i) {
+        return at(destinationFields == null ? null : destinationFields.get(name), i, "");
     }
 
     public boolean hasScope(String scope) {
@@ -103,18 +132,20 @@ record KeyForm(
             if (path.isEmpty()) {
                 continue;
             }
-            String type = type(i).strip();
-            String region = region(i).strip();
-            boolean aws = "aws".equals(type);
-            destinations.add(new CreateKeyRequest.DestinationRequest(
-                    type,
-                    aws ? null : path,
-                    aws ? path : null,
-                    region.isEmpty() ? null : region,
-                    null,
-                    null,
-                    null,
-                    null));
+            int row = i;
+            Map<String, @Nullable Object> fields = new LinkedHashMap<>();
+            fields.put("path", path);
+            if (destinationFields != null) {
+                // every row offers every type's fields; a row sends the ones filled in, and its type refuses any it
+                // does not have, with a message that names the field
+                destinationFields.keySet().forEach(name -> {
+                    String value = field(name, row).strip();
+                    if (!value.isEmpty()) {
+                        fields.put(name, value);
+                    }
+                });
+            }
+            destinations.add(new CreateKeyRequest.DestinationRequest(type(i).strip(), fields));
         }
         return destinations;
     }

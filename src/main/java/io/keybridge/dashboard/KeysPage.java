@@ -3,6 +3,7 @@ package io.keybridge.dashboard;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
 import io.keybridge.delivery.Destinations;
+import io.keybridge.delivery.FormField;
 import io.keybridge.keys.DestinationInUseException;
 import io.keybridge.keys.DuplicateKeyNameException;
 import io.keybridge.keys.Environment;
@@ -33,11 +34,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** The API keys page, the create form and a key's own page with its actions. */
@@ -100,11 +103,13 @@ class KeysPage {
 
     @PostMapping
     String create(
-            @ModelAttribute KeyForm form,
+            @ModelAttribute KeyForm posted,
+            @RequestParam MultiValueMap<String, String> parameters,
             Authentication caller,
             Model model,
             RedirectAttributes redirect,
             HttpServletResponse response) {
+        KeyForm form = posted.withDestinationFields(parameters);
         CreateKeyRequest request;
         try {
             request = form.toRequest();
@@ -171,6 +176,15 @@ class KeysPage {
         model.addAttribute("scopeCatalog", properties.scopes());
         model.addAttribute("environments", Environment.values());
         model.addAttribute("policies", policyNames());
+        model.addAttribute("destinationTypes", destinations.all());
+        // every type's own fields, once each, offered on every row
+        model.addAttribute(
+                "destinationFields",
+                destinations.all().stream()
+                        .flatMap(destination -> destination.formFields().stream())
+                        .collect(java.util.stream.Collectors.toMap(
+                                FormField::name, field -> field, (first, second) -> first, java.util.TreeMap::new))
+                        .values());
         return "dashboard/create";
     }
 

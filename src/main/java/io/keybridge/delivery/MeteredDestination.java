@@ -27,6 +27,21 @@ final class MeteredDestination implements SecretDestination {
     }
 
     @Override
+    public String displayName() {
+        return destination.displayName();
+    }
+
+    @Override
+    public String location(DestinationFields fields) {
+        return destination.location(fields);
+    }
+
+    @Override
+    public java.util.List<FormField> formFields() {
+        return destination.formFields();
+    }
+
+    @Override
     public Duration minimumRotationInterval() {
         return destination.minimumRotationInterval();
     }

@@ -2,10 +2,14 @@ package io.keybridge.delivery;
 
 import io.keybridge.keys.KeyMaterial;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A secret store keybridge delivers keys into (Vault KV v2 now; AWS Secrets Manager later).
+ * A secret store keybridge delivers keys into (Vault KV v2, AWS Secrets Manager): everything keybridge needs to know
+ * of one lives in its own package behind this interface, from the request fields that name a secret there to the
+ * command that reads it. A new store is a Spring bean implementing it; the API, the dashboard's create form and the CLI
+ * ({@code --destination TYPE:PATH}) offer it with no change elsewhere.
  *
  * <p>A delivery runs {@link #prepare}, then {@link #write}, then {@link #confirm}; the caller records the result of each
  * step before the next, so every step must be safe to repeat. Implementations are thread-safe and never put key
@@ -15,6 +19,31 @@ public interface SecretDestination {
 
     /** The type clients name in requests, e.g. {@code vault}. */
     String type();
+
+    /** What people call the store, e.g. {@code AWS Secrets Manager}: the dashboard's list of types. */
+    default String displayName() {
+        return type();
+    }
+
+    /**
+     * Reads a destination of this type from the fields a request gave (all but {@code type}) and returns its location
+     * as keybridge records it, which {@link #refFor} then checks. The default reads {@code path} alone.
+     *
+     * @throws InvalidDestinationException naming the field at fault: unknown, missing, too long, or not applicable
+     */
+    default String location(DestinationFields fields) {
+        fields.onlyThese(type(), List.of("path"));
+        String path = fields.text("path", 512);
+        if (path == null) {
+            throw new InvalidDestinationException("path-required", "a " + type() + " destination needs a path");
+        }
+        return path;
+    }
+
+    /** The fields besides {@code path} that the dashboard's create form offers for this type (AWS: the region). */
+    default List<FormField> formFields() {
+        return List.of();
+    }
 
     /**
      * The shortest interval between two rotations this destination supports: a rotation policy that would rotate a

@@ -250,22 +250,21 @@ public class KeyIssuer {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < requested.size(); i++) {
             NewKey.Target target = requested.get(i);
+            String path;
             String ref;
             try {
-                ref = destinations.of(target.type()).refFor(target.path());
+                SecretDestination destination = destinations.of(target.type());
+                path = destination.location(target.fields());
+                ref = destination.refFor(path);
             } catch (InvalidDestinationException e) {
-                String field = switch (e.rule()) {
-                    case "destination-type" -> "type";
-                    case "region" -> "region";
-                    default -> "path";
-                };
-                throw new InvalidKeyRequestException("destinations[" + i + "]." + field, e.rule(), e.getMessage());
+                String field = e.field().isEmpty() ? "" : "." + e.field();
+                throw new InvalidKeyRequestException("destinations[" + i + "]" + field, e.rule(), e.getMessage());
             }
             if (!seen.add(target.type() + ":" + ref)) {
                 throw new InvalidKeyRequestException(
                         "destinations[" + i + "]", "unique-destination", "destination " + ref + " is listed twice");
             }
-            resolved.add(new KeyDestination(UUID.randomUUID(), keyId, i, target.type(), target.path(), ref));
+            resolved.add(new KeyDestination(UUID.randomUUID(), keyId, i, target.type(), path, ref));
         }
         return resolved;
     }

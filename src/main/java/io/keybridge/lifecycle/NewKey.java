@@ -1,5 +1,6 @@
 package io.keybridge.lifecycle;
 
+import io.keybridge.delivery.DestinationFields;
 import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import java.time.Instant;
@@ -20,5 +21,6 @@ public record NewKey(
         AllowedSources allowedSources) {
 
     /** Where to deliver the key: a destination type and a path below keybridge's root there. */
-    public record Target(String type, String path) {}
+    /** A destination as requested: its type, and the fields that type reads to find where the secret goes. */
+    public record Target(String type, DestinationFields fields) {}
 }

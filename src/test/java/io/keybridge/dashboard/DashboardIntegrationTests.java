@@ -382,7 +382,7 @@ class DashboardIntegrationTests extends IntegrationTest {
         form.put("rotationPolicy", List.of(""));
         form.put("destinationType", List.of("vault", "vault", "vault"));
         form.put("destinationPath", List.of(path, "", ""));
-        form.put("destinationRegion", List.of("", "", ""));
+        form.put("destination.region", List.of("", "", ""));
         return form;
     }
 }

@@ -2,6 +2,7 @@ package io.keybridge.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keybridge.delivery.memory.MemoryDestination;
 import io.keybridge.security.ApiTokens;
 import io.keybridge.support.clock.MutableClock;
 import io.keybridge.support.faults.ConnectionCounter;
@@ -180,7 +181,10 @@ public abstract class IntegrationTest {
         return key;
     }
 
-    /** A clock tests can move, a probe into rotation steps, and a count of the database connections request threads take. */
+    /**
+     * A clock tests can move, a probe into rotation steps, a count of the database connections request threads take,
+     * and a secret store defined in the tests.
+     */
     @TestConfiguration
     static class TestClock {
         @Bean
@@ -197,6 +201,12 @@ public abstract class IntegrationTest {
         @Bean
         static ConnectionCounter connectionCounter() {
             return new ConnectionCounter();
+        }
+
+        /** A third secret store from the test sources: {@code DestinationKindIntegrationTests}. */
+        @Bean
+        MemoryDestination memoryDestination() {
+            return new MemoryDestination();
         }
     }
 }

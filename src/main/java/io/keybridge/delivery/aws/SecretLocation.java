@@ -23,9 +23,7 @@ import org.jspecify.annotations.Nullable;
  *     own credentials
  * @param externalId the external id that role's trust policy asks for, or null
  */
-// a named interface: how an AWS destination is written down, which the key request builds
-@org.springframework.modulith.NamedInterface("aws-location")
-public record SecretLocation(
+record SecretLocation(
         @Nullable String region,
         String secretId,
         @Nullable String kmsKeyId,

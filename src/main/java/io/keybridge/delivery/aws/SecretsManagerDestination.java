@@ -2,6 +2,8 @@ package io.keybridge.delivery.aws;
 
 import io.github.bucket4j.Bucket;
 import io.keybridge.delivery.DestinationException;
+import io.keybridge.delivery.DestinationFields;
+import io.keybridge.delivery.FormField;
 import io.keybridge.delivery.Intent;
 import io.keybridge.delivery.InvalidDestinationException;
 import io.keybridge.delivery.PathNotManagedException;
@@ -223,6 +225,49 @@ public class SecretsManagerDestination implements SecretDestination {
             builder.endpointOverride(properties.stsEndpoint());
         }
         return builder.build();
+    }
+
+    @Override
+    public String displayName() {
+        return "AWS Secrets Manager";
+    }
+
+    /**
+     * {@code secretId} (or {@code path}): the secret's name below keybridge's prefix; optionally {@code region},
+     * {@code kmsKeyId}, {@code tags}, and a role in another account ({@code roleArn}, {@code externalId}), written
+     * down as one location ({@link SecretLocation}) that {@link #refFor} checks.
+     */
+    @Override
+    public String location(DestinationFields fields) {
+        fields.onlyThese(TYPE, List.of("secretId", "path", "region", "kmsKeyId", "tags", "roleArn", "externalId"));
+        if (fields.has("secretId") == fields.has("path")) {
+            throw new InvalidDestinationException(
+                    "", "destination-path", "an aws destination needs exactly one of secretId or path");
+        }
+        String secretId = java.util.Objects.requireNonNull(
+                fields.has("secretId") ? fields.text("secretId", 512) : fields.text("path", 512));
+        if (secretId.indexOf('?') >= 0 || secretId.indexOf('&') >= 0) {
+            throw new InvalidDestinationException(
+                    "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
+        }
+        String roleArn = fields.text("roleArn", 2048);
+        String externalId = fields.text("externalId", 1224);
+        if (externalId != null && roleArn == null) {
+            throw new InvalidDestinationException("externalId", "external-id", "externalId goes with roleArn");
+        }
+        return new SecretLocation(
+                        fields.text("region", 32),
+                        secretId,
+                        fields.text("kmsKeyId", 256),
+                        fields.textMap("tags", 256),
+                        roleArn,
+                        externalId)
+                .path();
+    }
+
+    @Override
+    public List<FormField> formFields() {
+        return List.of(new FormField("region", "AWS region", 32));
     }
 
     @Override

@@ -65,6 +65,11 @@ class VaultKvDestination implements SecretDestination {
     }
 
     @Override
+    public String displayName() {
+        return "Vault / OpenBao KV v2";
+    }
+
+    @Override
     public String readCommand(String ref) {
         return "vault kv get -field=api_key " + ref;
     }

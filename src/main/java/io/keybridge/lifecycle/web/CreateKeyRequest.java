@@ -1,12 +1,14 @@
 package io.keybridge.lifecycle.web;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.keybridge.delivery.DestinationFields;
 import io.keybridge.delivery.InvalidDestinationException;
-import io.keybridge.delivery.aws.SecretLocation;
-import io.keybridge.delivery.aws.SecretsManagerDestination;
 import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.Environment;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
 import io.keybridge.lifecycle.NewKey;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -15,6 +17,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +71,7 @@ public record CreateKeyRequest(
         for (int i = 0; i < destinations.size(); i++) {
             DestinationRequest destination = destinations.get(i);
             try {
-                targets.add(new NewKey.Target(destination.type(), destination.location()));
+                targets.add(new NewKey.Target(destination.type(), new DestinationFields(destination.fields())));
             } catch (InvalidDestinationException e) {
                 throw new InvalidKeyRequestException("destinations[" + i + "]", e.rule(), e.getMessage());
             }
@@ -77,51 +80,46 @@ public record CreateKeyRequest(
     }
 
     /**
-     * A destination: {@code {"type": "vault", "path": "crm-sync/api-key"}} or
-     * {@code {"type": "aws", "secretId": "crm-sync/api-key", "region": "eu-west-1"}} ({@code path} is accepted for
-     * both). An AWS destination may name a region (keybridge's default if absent), a KMS key and tags for its secret,
-     * and a role in another account ({@code roleArn}, {@code externalId}) that keybridge assumes to reach it.
+     * A destination: its {@code type} and the fields that type reads, e.g. {@code {"type": "vault", "path":
+     * "crm-sync/api-key"}} or {@code {"type": "aws", "secretId": "crm-sync/api-key", "region": "eu-west-1"}}. Each
+     * type defines and checks its own fields ({@link io.keybridge.delivery.SecretDestination#location}): an AWS
+     * destination may name a region (keybridge's default if absent), a KMS key and tags for its secret, and a role in
+     * another account ({@code roleArn}, {@code externalId}) that keybridge assumes to reach it.
      */
+    @Schema(
+            description = "A destination: its type and that type's own fields, side by side. vault: path (a KV v2 path"
+                    + " under keybridge's mount). aws: secretId (or path), and optionally region, kmsKeyId, tags"
+                    + " (an object of strings), roleArn and externalId. A field the type does not have is refused.",
+            additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
+            example = "{\"type\": \"vault\", \"path\": \"crm-sync/api-key\"}")
     public record DestinationRequest(
-            @NotBlank String type,
-            @Nullable @Size(min = 1, max = 512) String path,
-            @Nullable @Size(min = 1, max = 512) String secretId,
-            @Nullable @Size(min = 1, max = 32) String region,
-            @Nullable @Size(min = 1, max = 256) String kmsKeyId,
-            @Nullable @Size(max = 20) Map<String, String> tags,
-            @Nullable @Size(min = 20, max = 2048) String roleArn,
-            @Nullable @Size(min = 2, max = 1224) String externalId) {
+            @Schema(description = "a destination type the server has, e.g. vault or aws", minLength = 1)
+            @NotBlank
+            @Size(min = 1, max = 32)
+            String type,
 
-        String location() {
-            if ((path == null) == (secretId == null)) {
-                throw new InvalidDestinationException(
-                        "destination-path", "a destination needs exactly one of path (Vault) or secretId (AWS)");
+            @Schema(hidden = true) Map<String, @Nullable Object> fields) {
+
+        public DestinationRequest {
+            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+
+        /** Every field but {@code type} goes to the destination's type, which refuses those it does not have. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static DestinationRequest of(Map<String, @Nullable Object> body) {
+            Map<String, @Nullable Object> fields = new LinkedHashMap<>(body);
+            Object type = fields.remove("type");
+            if (type != null && !(type instanceof String)) {
+                // the message never echoes the value
+                throw new IllegalArgumentException("a destination's type is text, e.g. \"vault\"");
             }
-            if (secretId != null && (secretId.indexOf('?') >= 0 || secretId.indexOf('&') >= 0)) {
-                throw new InvalidDestinationException(
-                        "secret-name", "a secret name has no '?' or '&' (give region, kmsKeyId and tags as fields)");
-            }
-            String location = path != null ? path : secretId;
-            if (region == null
-                    && kmsKeyId == null
-                    && (tags == null || tags.isEmpty())
-                    && roleArn == null
-                    && externalId == null) {
-                return location;
-            }
-            if (tags != null && tags.containsValue(null)) {
-                throw new InvalidDestinationException("tags", "a tag's value is a string (empty if need be)");
-            }
-            if (!SecretsManagerDestination.TYPE.equals(type)) {
-                throw new InvalidDestinationException(
-                        "options-not-applicable",
-                        "only an aws destination has a region, kmsKeyId, tags, roleArn or externalId");
-            }
-            if (externalId != null && roleArn == null) {
-                throw new InvalidDestinationException("external-id", "externalId goes with roleArn");
-            }
-            return new SecretLocation(region, location, kmsKeyId, tags == null ? Map.of() : tags, roleArn, externalId)
-                    .path();
+            return new DestinationRequest(type == null ? "" : (String) type, fields);
+        }
+
+        @JsonAnyGetter
+        @Override
+        public Map<String, @Nullable Object> fields() {
+            return fields;
         }
     }
 }

@@ -226,7 +226,9 @@ class SecretsManagerIntegrationTests extends IntegrationTest {
         Api.Response vaultRegion = issue(List.of(Map.of("type", "vault", "path", "x/api-key", "region", "eu-west-1")));
         assertThat(vaultRegion.status()).as(vaultRegion.body()).isEqualTo(400);
         assertThat(vaultRegion.json().path("detail").asString())
-                .contains("only an aws destination has a region, kmsKeyId, tags, roleArn or externalId");
+                .contains("a vault destination has no field region (its fields: path)");
+        assertThat(vaultRegion.json().path("errors").get(0).path("field").asString())
+                .isEqualTo("destinations[0].region");
 
         Api.Response both = issue(List.of(Map.of("type", "aws", "secretId", "x/api-key", "path", "x/api-key")));
         assertThat(both.status()).as(both.body()).isEqualTo(400);

@@ -8,6 +8,7 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,7 @@ class CreateKeyRequestValidationTests {
                         "a\u0000b",
                         Instant.now(),
                         null,
-                        List.of(new CreateKeyRequest.DestinationRequest(
-                                "vault", "a", null, null, null, null, null, null)),
+                        List.of(new CreateKeyRequest.DestinationRequest("vault", Map.of("path", "a"))),
                         null)))
                 .contains("description");
     }
@@ -76,8 +76,7 @@ class CreateKeyRequestValidationTests {
                 null,
                 null,
                 null,
-                List.of(new CreateKeyRequest.DestinationRequest(
-                        "vault", "crm-sync/api-key", null, null, null, null, null, null)),
+                List.of(new CreateKeyRequest.DestinationRequest("vault", Map.of("path", "crm-sync/api-key"))),
                 null);
     }
 }

@@ -1,0 +1,212 @@
+package io.keybridge.delivery.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keybridge.cli.KeybridgeCli;
+import io.keybridge.support.Api;
+import io.keybridge.support.Dashboard;
+import io.keybridge.support.IntegrationTest;
+import io.keybridge.support.KeyRequests;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A secret store is one package: {@link MemoryDestination}, defined in the test sources and registered as a bean, is
+ * issued to and rotated through the API, the dashboard's create form and the CLI, with its own request field
+ * ({@code shelf}) checked by its own rules, and nothing in main code knowing it exists.
+ */
+class DestinationKindIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    MemoryDestination store;
+
+    @Test
+    void theApiIssuesAndRotatesToAStoreDefinedInTheTestsWithItsOwnFields() {
+        String path = unique("api") + "/api-key";
+        Map<String, Object> destination = Map.of("type", "memory", "path", path, "shelf", "blue");
+
+        Api.Response created = issueTo("memory", List.of(destination));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode delivered = created.json().path("destinations").get(0);
+        assertThat(delivered.path("ref").asString()).isEqualTo("memory:blue/" + path);
+        assertThat(delivered.path("state").asString()).isEqualTo("CONFIRMED");
+        String first = store.read("memory:blue/" + path);
+        assertThat(api.verify(VERIFIER, first, List.of("lists:read")).status()).isEqualTo(200);
+
+        String id = created.json().path("id").asString();
+        Api.Response rotated = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        String second = store.read("memory:blue/" + path);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(api.verify(VERIFIER, second, List.of("lists:read")).status()).isEqualTo(200);
+        assertThat(api.verify(VERIFIER, first, List.of("lists:read")).status())
+                .as("the old version verifies during the overlap")
+                .isEqualTo(200);
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("destinations")
+                        .get(0)
+                        .path("version")
+                        .asString())
+                .isEqualTo("2");
+    }
+
+    @Test
+    void theStoresOwnRulesRefuseItsBadFieldsAndFieldsOfOtherStores() {
+        assertRefused(
+                Map.of("type", "memory", "path", "x/api-key", "region", "eu-west-1"),
+                "destinations[0].region",
+                "unknown-field",
+                "a memory destination has no field region");
+        assertRefused(
+                Map.of("type", "memory", "path", "x/api-key", "shelf", "Not A Shelf"),
+                "destinations[0].shelf",
+                "shelf",
+                "a shelf is 1 to 16 lower-case letters and digits");
+        assertRefused(
+                Map.of("type", "memory", "path", "x/api-key", "shelf", 7),
+                "destinations[0].shelf",
+                "type",
+                "shelf is text");
+        assertRefused(
+                Map.of("type", "vault", "path", "x/api-key", "shelf", "blue"),
+                "destinations[0].shelf",
+                "unknown-field",
+                "a vault destination has no field shelf");
+        assertRefused(
+                Map.of("type", "floppy", "path", "x/api-key"),
+                "destinations[0].type",
+                "destination-type",
+                "aws, memory, vault");
+    }
+
+    @Test
+    void theDashboardOffersTheStoreAndItsFieldAndIssuesToIt() {
+        Dashboard browser = Dashboard.signedIn(port, ADMIN);
+        Dashboard.Page form = browser.get("/ui/keys/new");
+        assertThat(form.body())
+                .contains("<option value=\"memory\">Memory (test store)</option>")
+                .contains("name=\"destination.shelf\"")
+                .contains("Memory shelf");
+
+        String name = unique("dash");
+        String path = name + "/api-key";
+        Map<String, List<String>> posted = new LinkedHashMap<>();
+        posted.put("name", List.of(name));
+        posted.put("environment", List.of("live"));
+        posted.put("scopes", List.of("lists:read"));
+        posted.put("owner", List.of("memory"));
+        posted.put("destinationType", List.of("memory", "vault", "vault"));
+        posted.put("destinationPath", List.of(path, "", ""));
+        posted.put("destination.shelf", List.of("green", "", ""));
+        posted.put("destination.region", List.of("", "", ""));
+        Dashboard.Page created = browser.post("/ui/keys", posted);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(302);
+        Dashboard.Page detail = browser.get(created.location().replaceFirst("^https?://[^/]+", ""));
+        assertThat(detail.body()).contains("memory-store get memory:green/" + path);
+        assertThat(api.verify(VERIFIER, store.read("memory:green/" + path), List.of())
+                        .status())
+                .isEqualTo(200);
+
+        posted.put("name", List.of(unique("dash")));
+        posted.put("destination.shelf", List.of("NOT OK", "", ""));
+        Dashboard.Page refused = browser.post("/ui/keys", posted);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("a shelf is 1 to 16 lower-case letters and digits");
+    }
+
+    @Test
+    void theCliIssuesAndRotatesToAnyTypeTheServerHas() {
+        String name = unique("cli");
+        String path = name + "/api-key";
+
+        Run created = cli(
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--owner",
+                "memory",
+                "--scope",
+                "lists:read",
+                "--destination",
+                "memory:" + path);
+
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("delivered to memory:main/" + path + " version 1 (CONFIRMED)");
+        String first = store.read("memory:main/" + path);
+        assertThat(created.out()).doesNotContain(first);
+
+        Run rotated = cli("rotate", name);
+        assertThat(rotated.code()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("memory:main/" + path + " version 2 (CONFIRMED)");
+        assertThat(api.verify(VERIFIER, store.read("memory:main/" + path), List.of())
+                        .status())
+                .isEqualTo(200);
+
+        Run badType = cli(
+                "keys",
+                "create",
+                "--name",
+                unique("cli"),
+                "--owner",
+                "memory",
+                "--scope",
+                "lists:read",
+                "--destination",
+                "floppy:" + path);
+        assertThat(badType.code()).isNotZero();
+        assertThat(badType.err()).contains("type must be one of aws, memory, vault");
+        Run notTypePath = cli(
+                "keys",
+                "create",
+                "--name",
+                unique("cli"),
+                "--owner",
+                "memory",
+                "--scope",
+                "lists:read",
+                "--destination",
+                path);
+        assertThat(notTypePath.code()).isNotZero();
+        assertThat(notTypePath.err()).contains("--destination is TYPE:PATH");
+    }
+
+    private void assertRefused(Map<String, Object> destination, String field, String rule, String message) {
+        long keysBefore =
+                jdbc.sql("SELECT COUNT(*) FROM api_keys").query(Long.class).single();
+        Api.Response refused =
+                api.post("/api/v1/keys", ADMIN, KeyRequests.key(unique("bad"), "memory", null, List.of(destination)));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        JsonNode error = refused.json().path("errors").get(0);
+        assertThat(error.path("field").asString() + " " + error.path("rule").asString())
+                .as(refused.body())
+                .isEqualTo(field + " " + rule);
+        assertThat(refused.json().path("detail").asString()).contains(message);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM api_keys").query(Long.class).single())
+                .isEqualTo(keysBefore);
+    }
+
+    private Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KeybridgeCli.run(
+                args,
+                Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port, "KEYBRIDGE_TOKEN", ADMIN),
+                new PrintWriter(out),
+                new PrintWriter(err));
+        Api.capture(out + "\n" + err);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    record Run(int code, String out, String err) {}
+}
