@@ -51,7 +51,7 @@ final class AuditCommand implements Callable<Integer> {
         query.put("action", action);
         query.put("from", since);
         query.put("size", limit);
-        JsonNode page = client.get("api/v1/audit", query);
+        JsonNode page = client.call(api -> api.audit(KeybridgeClient.query(query)));
         if (cli.json) {
             cli.printJson(page);
             return ExitCodes.OK;
@@ -84,7 +84,7 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             KeybridgeCli cli = Cli.root(audit == null ? null : audit.root);
-            JsonNode report = cli.client().get("api/v1/audit/verify", Map.of());
+            JsonNode report = cli.client().call(KeybridgeApi::verifyAudit);
             if (cli.json) {
                 cli.printJson(report);
             } else if (report.path("intact").asBoolean()) {
@@ -134,7 +134,7 @@ final class AuditCommand implements Callable<Integer> {
             Map<String, Object> query = new LinkedHashMap<>();
             query.put("from", from);
             query.put("to", to);
-            cli.out.print(cli.client().getText("api/v1/audit/export", query));
+            cli.out.print(cli.client().text(api -> api.exportAudit(KeybridgeClient.query(query))));
             cli.out.flush();
             return ExitCodes.OK;
         }

@@ -44,7 +44,7 @@ final class EmergencyRotateCommand implements Callable<Integer> {
         if (incident != null) {
             body.put("incident", incident);
         }
-        JsonNode rotation = client.post("api/v1/keys/" + id + "/emergency-rotate", body);
+        JsonNode rotation = client.call(api -> api.emergencyRotate(id, body));
         if (cli.json) {
             cli.printJson(rotation);
         } else {

@@ -50,7 +50,7 @@ final class FindingsCommand implements Callable<Integer> {
         query.put("severity", severity);
         query.put("since", since);
         query.put("size", limit);
-        JsonNode page = client.get("api/v1/findings", query);
+        JsonNode page = client.call(api -> api.findings(KeybridgeClient.query(query)));
         if (cli.json) {
             cli.printJson(page);
             return ExitCodes.OK;

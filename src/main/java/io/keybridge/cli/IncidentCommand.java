@@ -77,7 +77,7 @@ final class IncidentCommand implements Callable<Integer> {
         request.put("selector", selector);
         request.put("reason", reason);
         request.put("dryRun", dryRun);
-        JsonNode answer = client.post("api/v1/emergency-rotations", request);
+        JsonNode answer = client.call(api -> api.startEmergencyRun(request));
         if (dryRun) {
             if (cli.json) {
                 cli.printJson(answer);
@@ -104,7 +104,7 @@ final class IncidentCommand implements Callable<Integer> {
         while (!"COMPLETED".equals(run.path("state").asString())) {
             last = progress(cli, run, last);
             Thread.sleep(poll.toMillis());
-            run = client.get("api/v1/emergency-rotations/" + runId, Map.of());
+            run = client.call(api -> api.emergencyRun(runId));
         }
         progress(cli, run, last);
         if (cli.terminal) {

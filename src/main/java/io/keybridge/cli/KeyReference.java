@@ -20,7 +20,7 @@ final class KeyReference {
         } catch (IllegalArgumentException notAnId) {
             // a name, then
         }
-        JsonNode page = client.get("api/v1/keys", Map.of("q", reference, "size", 500));
+        JsonNode page = client.call(api -> api.keys(KeybridgeClient.query(Map.of("q", reference, "size", 500))));
         List<JsonNode> named = new ArrayList<>();
         for (JsonNode key : page.path("items")) {
             if (key.path("name").asString("").equals(reference)

@@ -1,103 +1,112 @@
 package io.keybridge.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.StringJoiner;
-import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** keybridge's REST API, as the command line uses it: JSON in, JSON out, problem+json turned into an exit code. */
+/**
+ * The command line's connection to keybridge: {@link KeybridgeApi} over Spring's {@link RestClient}, with the
+ * operator's token on every request, and every failure turned into an {@link ApiException} with an exit code — a
+ * problem+json answer into its title, detail and field errors, an unreachable server into how to point at one.
+ */
 class KeybridgeClient {
 
     private final URI base;
-    private final String token;
-    private final HttpClient http;
     private final JsonMapper json;
+    private final KeybridgeApi api;
 
     KeybridgeClient(URI base, String token, JsonMapper json) {
         this.base = base;
-        this.token = token;
         this.json = json;
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        requests.setReadTimeout(Duration.ofMinutes(5));
+        String address = base.toString();
+        RestClient rest = RestClient.builder()
+                .baseUrl(address.endsWith("/") ? address.substring(0, address.length() - 1) : address)
+                .requestFactory(requests)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .configureMessageConverters(converters ->
+                        converters.registerDefaults().withJsonConverter(new JacksonJsonHttpMessageConverter(json)))
+                .defaultStatusHandler(status -> status.isError(), (request, response) -> {
+                    throw new ApiException(
+                            ExitCodes.forStatus(response.getStatusCode().value()), problem(response));
+                })
+                .build();
+        this.api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(rest))
+                .build()
+                .createClient(KeybridgeApi.class);
     }
 
-    JsonNode get(String path, Map<String, ?> query) {
-        return send("GET", path + queryString(query), null);
+    /**
+     * Calls the API: {@code client.call(api -> api.key(id))}. An empty answer is an empty object.
+     *
+     * @throws ApiException for an error answer, an answer that is not keybridge's, or no answer
+     */
+    JsonNode call(java.util.function.Function<KeybridgeApi, JsonNode> call) {
+        JsonNode answer = exchange(call);
+        return answer == null ? json.createObjectNode() : answer;
     }
 
-    /** A text answer (JSON Lines, say), as it came. */
-    String getText(String path, Map<String, ?> query) {
-        HttpResponse<String> response = exchange("GET", path + queryString(query), null, "application/jsonl, */*");
-        if (response.statusCode() >= 400) {
-            JsonNode problem = response.body().isBlank() ? json.createObjectNode() : parse(response);
-            throw new ApiException(ExitCodes.forStatus(response.statusCode()), problem(response.statusCode(), problem));
-        }
-        return response.body();
+    /** Calls an endpoint that answers text (JSON Lines); an empty answer is an empty text. */
+    String text(java.util.function.Function<KeybridgeApi, String> call) {
+        String answer = exchange(call);
+        return answer == null ? "" : answer;
     }
 
-    JsonNode post(String path, @Nullable Object body) {
-        return send("POST", path, body);
-    }
-
-    JsonNode patch(String path, Object body) {
-        return send("PATCH", path, body);
-    }
-
-    private JsonNode send(String method, String path, @Nullable Object body) {
-        HttpResponse<String> response = exchange(method, path, body, "application/json, application/problem+json");
-        JsonNode answer = response.body().isBlank() ? json.createObjectNode() : parse(response);
-        if (response.statusCode() >= 400) {
-            throw new ApiException(ExitCodes.forStatus(response.statusCode()), problem(response.statusCode(), answer));
-        }
-        return answer;
-    }
-
-    private HttpResponse<String> exchange(String method, String path, @Nullable Object body, String accept) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofMinutes(5))
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", accept);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-        }
+    private <T> @org.jspecify.annotations.Nullable T exchange(java.util.function.Function<KeybridgeApi, T> call) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
+            return call.apply(api);
+        } catch (ResourceAccessException e) {
             throw new ApiException(
                     ExitCodes.UNREACHABLE,
-                    "cannot reach keybridge at " + base + " (" + e.getClass().getSimpleName() + "); is it running?"
-                            + " Set KEYBRIDGE_URL or --url.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(ExitCodes.FAILED, "interrupted");
+                    "cannot reach keybridge at " + base + " ("
+                            + rootCause(e).getClass().getSimpleName()
+                            + "); is it running? Set KEYBRIDGE_URL or --url.");
+        } catch (RestClientException e) {
+            throw new ApiException(
+                    ExitCodes.FAILED, "keybridge answered with something that is not JSON: is " + base + " keybridge?");
         }
     }
 
-    private JsonNode parse(HttpResponse<String> response) {
-        try {
-            return json.readTree(response.body());
-        } catch (RuntimeException e) {
-            throw new ApiException(
-                    ExitCodes.FAILED,
-                    "keybridge answered " + response.statusCode() + " with something that is not JSON: is " + base
-                            + " keybridge?");
-        }
+    /** A query string's parameters, leaving out those without a value. */
+    static MultiValueMap<String, String> query(Map<String, ?> parameters) {
+        MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+        parameters.forEach((name, value) -> {
+            if (value != null && !value.toString().isBlank()) {
+                query.add(name, value.toString());
+            }
+        });
+        return query;
     }
 
     /** "Name already in use: …", with each field problem on a line of its own. */
-    private static String problem(int status, JsonNode problem) {
+    private String problem(ClientHttpResponse response) throws IOException {
+        int status = response.getStatusCode().value();
+        JsonNode problem;
+        try (InputStream body = response.getBody()) {
+            String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            problem = text.isBlank() ? json.createObjectNode() : json.readTree(text);
+        } catch (RuntimeException e) {
+            return "keybridge answered " + status + " with something that is not JSON: is " + base + " keybridge?";
+        }
         StringBuilder text = new StringBuilder();
         text.append(problem.path("title").asString("HTTP " + status));
         String detail = problem.path("detail").asString("");
@@ -119,13 +128,11 @@ class KeybridgeClient {
         return text.toString();
     }
 
-    private static String queryString(Map<String, ?> query) {
-        StringJoiner joined = new StringJoiner("&", "?", "").setEmptyValue("");
-        query.forEach((name, value) -> {
-            if (value != null && !value.toString().isBlank()) {
-                joined.add(name + "=" + URLEncoder.encode(value.toString(), StandardCharsets.UTF_8));
-            }
-        });
-        return joined.toString();
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

@@ -79,7 +79,7 @@ final class KeysCommand {
             query.put("environment", environment);
             query.put("page", page);
             query.put("size", size);
-            JsonNode found = root.client().get("api/v1/keys", query);
+            JsonNode found = root.client().call(api -> api.keys(KeybridgeClient.query(query)));
             if (root.json) {
                 root.printJson(found);
                 return ExitCodes.OK;
@@ -137,7 +137,8 @@ final class KeysCommand {
         public Integer call() {
             KeybridgeCli root = keys.root();
             KeybridgeClient client = root.client();
-            JsonNode found = client.get("api/v1/keys/" + KeyReference.resolve(client, key), Map.of());
+            String id = KeyReference.resolve(client, key);
+            JsonNode found = client.call(api -> api.key(id));
             if (root.json) {
                 root.printJson(found);
             } else {
@@ -258,7 +259,7 @@ final class KeysCommand {
                 request.put("rotationPolicy", policy);
             }
             request.put("destinations", destinations);
-            JsonNode created = root.client().post("api/v1/keys", request);
+            JsonNode created = root.client().call(api -> api.createKey(request));
             if (root.json) {
                 root.printJson(created);
                 return ExitCodes.OK;
@@ -292,8 +293,8 @@ final class KeysCommand {
         public Integer call() {
             KeybridgeCli root = keys.root();
             KeybridgeClient client = root.client();
-            JsonNode renamed =
-                    client.patch("api/v1/keys/" + KeyReference.resolve(client, key), Map.of("name", newName));
+            String id = KeyReference.resolve(client, key);
+            JsonNode renamed = client.call(api -> api.updateKey(id, Map.of("name", newName)));
             if (root.json) {
                 root.printJson(renamed);
             } else {
@@ -332,7 +333,7 @@ final class KeysCommand {
             KeybridgeClient client = root.client();
             String id = KeyReference.resolve(client, key);
             if (!yes) {
-                JsonNode found = client.get("api/v1/keys/" + id, Map.of());
+                JsonNode found = client.call(api -> api.key(id));
                 String name = found.path("name").asString();
                 java.io.Console console = System.console();
                 if (console == null) {
@@ -345,7 +346,7 @@ final class KeysCommand {
                     throw new ApiException(ExitCodes.BAD_INPUT, "not revoked: the name typed did not match");
                 }
             }
-            JsonNode revoked = client.post("api/v1/keys/" + id + "/revoke", Map.of("reason", reason));
+            JsonNode revoked = client.call(api -> api.revoke(id, Map.of("reason", reason)));
             if (root.json) {
                 root.printJson(revoked);
             } else {
@@ -379,7 +380,7 @@ final class KeysCommand {
             KeybridgeCli root = keys.root();
             KeybridgeClient client = root.client();
             String id = KeyReference.resolve(client, key);
-            JsonNode suspended = client.post("api/v1/keys/" + id + "/suspend", Map.of("reason", reason));
+            JsonNode suspended = client.call(api -> api.suspend(id, Map.of("reason", reason)));
             return root.report(
                     suspended,
                     "Suspended " + suspended.path("name").asString() + " (" + id
@@ -405,7 +406,7 @@ final class KeysCommand {
             KeybridgeCli root = keys.root();
             KeybridgeClient client = root.client();
             String id = KeyReference.resolve(client, key);
-            JsonNode resumed = client.post("api/v1/keys/" + id + "/resume", null);
+            JsonNode resumed = client.call(api -> api.resume(id));
             return root.report(resumed, "Resumed " + resumed.path("name").asString() + " (" + id + ").");
         }
     }

@@ -41,7 +41,7 @@ final class RotateCommand implements Callable<Integer> {
         if (overlap != null) {
             body.put("overlap", overlap);
         }
-        JsonNode rotation = client.post("api/v1/keys/" + id + "/rotate", body);
+        JsonNode rotation = client.call(api -> api.rotate(id, body));
         if (cli.json) {
             cli.printJson(rotation);
         } else {
