@@ -62,11 +62,8 @@ final class MeteredDestination implements SecretDestination {
     }
 
     @Override
-    public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
-        timed("write", () -> {
-            destination.write(path, intent, payload, material);
-            return null;
-        });
+    public Intent write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
+        return timed("write", () -> destination.write(path, intent, payload, material));
     }
 
     @Override

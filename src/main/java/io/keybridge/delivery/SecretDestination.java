@@ -78,9 +78,12 @@ public interface SecretDestination {
     /**
      * Writes the key version as planned by {@code intent}. Fails rather than overwrite anything unplanned.
      *
+     * @return the intent as written: {@code intent} itself when the store's version was planned (Vault's CAS number,
+     *     AWS's request token), or, for a store that numbers versions itself ({@link Intent#assignedByStore}), with
+     *     the version the store's answer named ({@link Intent#written}), which keybridge records next
      * @throws DestinationException if the destination refused the write or did something else than planned
      */
-    void write(String path, Intent intent, SecretPayload payload, KeyMaterial material);
+    Intent write(String path, Intent intent, SecretPayload payload, KeyMaterial material);
 
     /**
      * Confirms, from the destination's metadata alone, that consumers now read the written version.

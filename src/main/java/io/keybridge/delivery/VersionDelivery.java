@@ -58,7 +58,7 @@ public class VersionDelivery {
                 intent = destination.prepare(target.path(), payload);
                 record(version, target, DeliveryState.PENDING, intent, null);
                 reached(version, StepReached.Step.WRITE_PLANNED);
-                destination.write(target.path(), intent, payload, material);
+                intent = destination.write(target.path(), intent, payload, material);
                 record(version, target, DeliveryState.WRITTEN, intent, null);
                 reached(version, StepReached.Step.WRITTEN);
                 destination.confirm(target.path(), intent, payload);

@@ -1,5 +1,6 @@
 package io.keybridge.lifecycle;
 
+import io.keybridge.delivery.Intent;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Delivery;
@@ -113,6 +114,10 @@ public class KeyCatalog {
 
     private static DestinationStatus status(KeyDestination destination, Delivery delivery) {
         return new DestinationStatus(
-                destination.type(), destination.ref(), delivery.remoteVersion(), delivery.state(), delivery.error());
+                destination.type(),
+                destination.ref(),
+                Intent.shown(delivery.remoteVersion()),
+                delivery.state(),
+                delivery.error());
     }
 }

@@ -203,10 +203,15 @@ public abstract class IntegrationTest {
             return new ConnectionCounter();
         }
 
-        /** A third secret store from the test sources: {@code DestinationKindIntegrationTests}. */
+        /** A third secret store from the test sources, and a fourth that numbers versions itself. */
         @Bean
         MemoryDestination memoryDestination() {
-            return new MemoryDestination();
+            return MemoryDestination.planned();
+        }
+
+        @Bean
+        MemoryDestination autoNumberedMemoryDestination() {
+            return MemoryDestination.numberedByTheStore();
         }
     }
 }

@@ -361,7 +361,7 @@ public class SecretsManagerDestination implements SecretDestination {
     }
 
     @Override
-    public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
+    public Intent write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
         SecretLocation location = SecretLocation.parse(path);
         String name = location.name(properties.namePrefix());
         String value = secretString(payload, material);
@@ -381,7 +381,7 @@ public class SecretsManagerDestination implements SecretDestination {
                             request.kmsKeyId(kmsKeyId);
                         }
                     }));
-            return; // a new secret's first version is AWSCURRENT
+            return intent; // a new secret's first version is AWSCURRENT
         }
         call(
                 path,
@@ -420,6 +420,7 @@ public class SecretsManagerDestination implements SecretDestination {
                     aws -> aws.tagResource(
                             request -> request.secretId(name).tags(tags(SecretLocation.parse(path), payload))));
         }
+        return intent;
     }
 
     @Override

@@ -161,7 +161,7 @@ class VaultKvDestination implements SecretDestination {
     }
 
     @Override
-    public void write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
+    public Intent write(String path, Intent intent, SecretPayload payload, KeyMaterial material) {
         int version = Integer.parseInt(intent.remoteVersion());
         byte[] body = KvWriteBody.of(version - 1, payload, material);
         VaultResponse response;
@@ -187,12 +187,13 @@ class VaultKvDestination implements SecretDestination {
                     refFor(path), "Vault wrote version " + written + " where keybridge planned version " + version);
         }
         if (intent.metadataCurrent()) {
-            return; // a rotation of the same key: the secret's metadata already name it
+            return intent; // a rotation of the same key: the secret's metadata already name it
         }
         Map<String, Object> custom = Map.of(
                 "custom_metadata",
                 Map.of("key_id", payload.keyId().toString(), "owner", payload.owner(), "managed_by", "keybridge"));
         call(path, "write metadata", false, () -> vault.write(metadataPath(path), custom));
+        return intent;
     }
 
     @Override

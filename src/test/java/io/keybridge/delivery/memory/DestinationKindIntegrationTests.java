@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +25,12 @@ import tools.jackson.databind.JsonNode;
 class DestinationKindIntegrationTests extends IntegrationTest {
 
     @Autowired
+    @Qualifier("memoryDestination")
     MemoryDestination store;
+
+    @Autowired
+    @Qualifier("autoNumberedMemoryDestination")
+    MemoryDestination numbering;
 
     @Test
     void theApiIssuesAndRotatesToAStoreDefinedInTheTestsWithItsOwnFields() {
@@ -84,7 +90,7 @@ class DestinationKindIntegrationTests extends IntegrationTest {
                 Map.of("type", "floppy", "path", "x/api-key"),
                 "destinations[0].type",
                 "destination-type",
-                "aws, memory, vault");
+                "aws, memory, memory-auto, vault");
     }
 
     @Test
@@ -164,7 +170,7 @@ class DestinationKindIntegrationTests extends IntegrationTest {
                 "--destination",
                 "floppy:" + path);
         assertThat(badType.code()).isNotZero();
-        assertThat(badType.err()).contains("type must be one of aws, memory, vault");
+        assertThat(badType.err()).contains("type must be one of aws, memory, memory-auto, vault");
         Run notTypePath = cli(
                 "keys",
                 "create",
@@ -178,6 +184,60 @@ class DestinationKindIntegrationTests extends IntegrationTest {
                 path);
         assertThat(notTypePath.code()).isNotZero();
         assertThat(notTypePath.err()).contains("--destination is TYPE:PATH");
+    }
+
+    /**
+     * A store that numbers versions itself (as GCP Secret Manager and Azure Key Vault do): keybridge cannot plan the
+     * number, so it records its own version id before the write and the number the write's answer names after it.
+     * When that answer is lost (the write landed), the version is treated as possibly delivered — it keeps verifying,
+     * since a consumer may hold it — and the store finds it again by its label, here to remove it at revocation.
+     */
+    @Test
+    void aStoreThatNumbersItsOwnVersionsIsRecordedWithTheNumberItsAnswerNamed() {
+        String path = unique("auto") + "/api-key";
+        String ref = "memory-auto:main/" + path;
+        Api.Response created = issueTo("memory", List.of(Map.of("type", "memory-auto", "path", path)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("destinations").get(0).path("version").asString())
+                .isEqualTo("1");
+        String id = created.json().path("id").asString();
+
+        assertThat(api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of()).status())
+                .isEqualTo(202);
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("destinations")
+                        .get(0)
+                        .path("version")
+                        .asString())
+                .as("the number the store's answer named")
+                .isEqualTo("2");
+
+        numbering.loseNextAnswer();
+        Api.Response lost = api.post("/api/v1/keys/" + id + "/rotate", ADMIN, Map.of());
+        assertThat(lost.status()).as(lost.body()).isEqualTo(502);
+        String landed = numbering.read(ref);
+        assertThat(api.verify(VERIFIER, landed, List.of()).status())
+                .as("a version whose write may have landed keeps verifying: a consumer may hold it")
+                .isEqualTo(200);
+        assertThat(api.get("/api/v1/keys/" + id, AUDITOR)
+                        .json()
+                        .path("destinations")
+                        .get(0)
+                        .path("version")
+                        .asString())
+                .as("the current version is still the one confirmed")
+                .isEqualTo("2");
+        assertThat(numbering.versionsHeld(ref)).isEqualTo(3);
+
+        assertThat(api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "end of test"))
+                        .status())
+                .isEqualTo(200);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(numbering.versionsHeld(ref))
+                        .as("every version removed, the one whose answer was lost found by its label")
+                        .isZero());
     }
 
     private void assertRefused(Map<String, Object> destination, String field, String rule, String message) {
