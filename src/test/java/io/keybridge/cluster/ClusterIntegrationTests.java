@@ -12,6 +12,7 @@ import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
+import io.keybridge.support.PostgresExtension;
 import io.keybridge.support.SecretHygiene;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * exactly one node, through a {@code kill -9} of a node mid-wave and a rolling restart of all three; a revocation on
  * one node is refused by the others within a second.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, PostgresExtension.class})
 class ClusterIntegrationTests {
 
     private static final int NODES = 3;

@@ -11,6 +11,7 @@ import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
+import io.keybridge.support.PostgresExtension;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.faults.SwitchableProxy;
@@ -31,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  * refused quickly with a clear {@code 503} and changes nothing, at Vault either; once the database is back, scheduled
  * rotation resumes where it was, and nothing was lost or done twice.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, PostgresExtension.class})
 class DatabaseOutageIntegrationTests {
 
     private static final Duration OUTAGE = Duration.ofSeconds(15);

@@ -9,6 +9,7 @@ import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.Moto;
+import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.RotationHistory;
@@ -47,7 +48,7 @@ import tools.jackson.databind.JsonNode;
  * scripts/test --full}) and {@code -Dkeybridge.test.random-crash-seed}; the seed is logged so a failure can be
  * replayed.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, MotoExtension.class})
 class MixedWorkloadCrashIntegrationTests {
 
     private static final Logger log = LoggerFactory.getLogger(MixedWorkloadCrashIntegrationTests.class);

@@ -10,6 +10,7 @@ import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.Moto;
+import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.RotationHistory;
@@ -38,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  * {@code ACTIVE} version, the one the destination holds, no second new version when the first one was already
  * delivered, and the old key valid until the new one is confirmed.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, MotoExtension.class})
 class RotationCrashIntegrationTests {
 
     /**

@@ -9,9 +9,11 @@ import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.Moto;
+import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
+import io.keybridge.support.PostgresExtension;
 import io.keybridge.support.SecretHygiene;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  * fires and completes, and the audit chain the old release wrote still verifies. Quartz keeps each job's class name
  * in its tables, so this is also what catches a job class that was moved or renamed.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, MotoExtension.class, PostgresExtension.class})
 class UpgradeInPlaceIntegrationTests {
 
     private static final String PREVIOUS = "v0.2.0";

@@ -25,11 +25,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole application on a random port, against the real OpenBao from {@link OpenBaoExtension} and an in-memory
- * H2, with a clock tests can move. One Spring context serves every integration test class.
+ * The whole application on a random port, against the real OpenBao, moto and webhook receiver of the run
+ * ({@link RunScopedServer}) and an in-memory H2, with a clock tests can move. One Spring context serves every
+ * integration test class, which is why every such class asks for all three: the context's settings name them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, MotoExtension.class, WebhookReceiverExtension.class})
 @Import(IntegrationTest.TestClock.class)
 public abstract class IntegrationTest {
 

@@ -63,12 +63,17 @@ public final class Moto {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(server.process::destroy, "moto-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "moto-stop"));
             // the SDK's default credentials chain reads these first; moto accepts any
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
         }
         return server;
+    }
+
+    /** Stops the server; again is harmless. */
+    void stop() {
+        process.destroy();
     }
 
     public String endpoint() {

@@ -15,5 +15,6 @@ import org.springframework.test.context.TestPropertySource;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ActiveProfiles("postgres")
+@org.junit.jupiter.api.extension.ExtendWith(PostgresExtension.class)
 @TestPropertySource(properties = "keybridge.test.datasource-url=${keybridge.test.postgres-url}")
 public @interface OnPostgres {}

@@ -1,12 +1,13 @@
 package io.keybridge.support;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
-/** Starts one {@link OpenBao} for the whole test run and stops it when the run ends. */
-public final class OpenBaoExtension implements BeforeAllCallback {
+/** The OpenBao dev server of the run ({@link RunScopedServer}). */
+public final class OpenBaoExtension extends RunScopedServer<OpenBao> {
 
     private static volatile OpenBao server;
+
+    public OpenBaoExtension() {
+        super(OpenBao.class);
+    }
 
     /** The running server (starting it on first use). */
     public static synchronized OpenBao server() {
@@ -18,7 +19,12 @@ public final class OpenBaoExtension implements BeforeAllCallback {
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        server();
+    protected OpenBao start() {
+        return server();
+    }
+
+    @Override
+    protected void stop(OpenBao openBao) {
+        openBao.close();
     }
 }

@@ -83,7 +83,8 @@ public final class Postgres {
         return DriverManager.getConnection(url(database), database.equals("postgres") ? "postgres" : "keybridge", "");
     }
 
-    private void stop() {
+    /** Stops the server; again is harmless (pg_ctl says it is not running, which is ignored). */
+    void stop() {
         try {
             run("stop", directory.toString());
         } catch (IOException | InterruptedException e) {

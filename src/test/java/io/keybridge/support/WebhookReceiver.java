@@ -60,6 +60,15 @@ public final class WebhookReceiver {
         return INSTANCE;
     }
 
+    /** Stops receiving; again is harmless. */
+    void stop() {
+        try {
+            server.stop(0);
+        } catch (IllegalStateException e) {
+            // stopped already
+        }
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
     }

@@ -7,6 +7,7 @@ import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.Moto;
+import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.SecretHygiene;
 import java.net.URI;
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * rotation into that account fails. moto gives sessions as short as asked (AWS's floor is 15 minutes; moto's STS has
  * none) and lists every session it gave, so the test counts how often keybridge assumed the role.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, MotoExtension.class})
 class AwsRoleSessionIntegrationTests {
 
     private static final Duration SESSION = Duration.ofSeconds(6);

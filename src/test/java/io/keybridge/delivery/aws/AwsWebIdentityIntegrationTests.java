@@ -7,6 +7,7 @@ import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.Moto;
+import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.SecretHygiene;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the SDK's default chain trades for a session at STS ({@code AssumeRoleWithWebIdentity}, moto's STS here). Without the
  * token file the same keybridge has no credentials at all, so the delivery that works went through STS.
  */
-@ExtendWith(OpenBaoExtension.class)
+@ExtendWith({OpenBaoExtension.class, MotoExtension.class})
 class AwsWebIdentityIntegrationTests {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
