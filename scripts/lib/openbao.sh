@@ -4,7 +4,8 @@
 # keybridge's least-privilege policy and a consumer policy for CONSUMER_PATH (default crm-sync/api-key, consumer
 # crm-sync); exports VAULT_ADDR, VAULT_TOKEN (keybridge's) and BAO, appends the server's pid to the caller's pids
 # array, and leaves the consumer's token in DATA_DIR/CONSUMER-vault-token, the root token in DATA_DIR/openbao-root-token.
-# The one bootstrap of scripts/run, scripts/cluster and scripts/bench.
+# The one start of a dev server for scripts/run, scripts/cluster and scripts/bench; configure_openbao below is also
+# what the integration tests run on the servers they start.
 start_dev_openbao() {
   local data_dir="$1" consumer_path="${2:-crm-sync/api-key}" consumer="${3:-crm-sync}" vault_port root_token consumer_token
   ensure_venv
@@ -21,15 +22,31 @@ start_dev_openbao() {
     sleep 0.1
   done
   VAULT_TOKEN="$root_token" "$BAO" status >/dev/null 2>&1 || die "OpenBao did not start; see $data_dir/openbao.log"
-  VAULT_TOKEN="$root_token" "$BAO" policy write keybridge policies/vault/keybridge.hcl >/dev/null
-  sed "s|{{path}}|$consumer_path|g" policies/vault/consumer.hcl.tmpl \
-    | VAULT_TOKEN="$root_token" "$BAO" policy write "$consumer" - >/dev/null
-  export VAULT_TOKEN="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=keybridge -period=24h -field=token)"
-  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy="$consumer" -period=24h -field=token)"
-  printf '%s\n' "$consumer_token" > "$data_dir/$consumer-vault-token"; chmod 600 "$data_dir/$consumer-vault-token"
-  printf '%s\n' "$root_token" > "$data_dir/openbao-root-token"; chmod 600 "$data_dir/openbao-root-token"
-  printf '%s\n' "$VAULT_ADDR" > "$data_dir/openbao-addr"
+  configure_openbao "$root_token" "$data_dir" "$consumer_path" "$consumer"
   log "OpenBao is a dev server: its secrets live in memory and are lost when this script stops."
+}
+
+# configure_openbao ROOT_TOKEN DATA_DIR [CONSUMER_PATH CONSUMER [POLICY...]]: what keybridge needs of a running
+# OpenBao at VAULT_ADDR, whoever started it (the scripts here, and the integration tests' support/OpenBao.java):
+# keybridge's least-privilege policy (policies/vault/keybridge.hcl), a consumer policy for CONSUMER_PATH (default
+# crm-sync/api-key, consumer crm-sync), a token for keybridge with its policy and any POLICY given (the tests add one
+# that denies chosen paths), exported as VAULT_TOKEN and left in DATA_DIR/keybridge-vault-token, the consumer's token
+# in DATA_DIR/CONSUMER-vault-token, the root token in DATA_DIR/openbao-root-token and the address in
+# DATA_DIR/openbao-addr (all mode 0600).
+configure_openbao() {
+  local root_token="$1" data_dir="$2" consumer_path="${3:-crm-sync/api-key}" consumer="${4:-crm-sync}"
+  local consumer_token policy policies=(-policy=keybridge)
+  shift $(( $# < 4 ? $# : 4 ))
+  for policy in "$@"; do policies+=("-policy=$policy"); done
+  VAULT_TOKEN="$root_token" "$BAO" policy write keybridge "$KEYBRIDGE_HOME/policies/vault/keybridge.hcl" >/dev/null
+  sed "s|{{path}}|$consumer_path|g" "$KEYBRIDGE_HOME/policies/vault/consumer.hcl.tmpl" \
+    | VAULT_TOKEN="$root_token" "$BAO" policy write "$consumer" - >/dev/null
+  export VAULT_TOKEN="$(VAULT_TOKEN="$root_token" "$BAO" token create "${policies[@]}" -period=24h -field=token)"
+  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy="$consumer" -period=24h -field=token)"
+  (umask 077 && printf '%s\n' "$VAULT_TOKEN" > "$data_dir/keybridge-vault-token")
+  (umask 077 && printf '%s\n' "$consumer_token" > "$data_dir/$consumer-vault-token")
+  (umask 077 && printf '%s\n' "$root_token" > "$data_dir/openbao-root-token")
+  printf '%s\n' "$VAULT_ADDR" > "$data_dir/openbao-addr"
 }
 
 # start_persistent_openbao DATA_DIR: OpenBao with file storage under DATA_DIR/openbao, so the consumers' secrets
@@ -102,14 +119,7 @@ HCL
   if ! grep -q '"secret/"' <<<"$mounts"; then
     VAULT_TOKEN="$root_token" "$BAO" secrets enable -path=secret kv-v2 >/dev/null
   fi
-  VAULT_TOKEN="$root_token" "$BAO" policy write keybridge policies/vault/keybridge.hcl >/dev/null
-  sed 's|{{path}}|crm-sync/api-key|g' policies/vault/consumer.hcl.tmpl \
-    | VAULT_TOKEN="$root_token" "$BAO" policy write crm-sync - >/dev/null
-  export VAULT_TOKEN="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=keybridge -period=24h -field=token)"
-  consumer_token="$(VAULT_TOKEN="$root_token" "$BAO" token create -policy=crm-sync -period=24h -field=token)"
-  (umask 077 && printf '%s\n' "$consumer_token" > "$data_dir/crm-sync-vault-token")
-  (umask 077 && printf '%s\n' "$root_token" > "$data_dir/openbao-root-token")
-  printf '%s\n' "$VAULT_ADDR" > "$data_dir/openbao-addr"
+  configure_openbao "$root_token" "$data_dir"
 }
 
 # use_vault_or_dev_openbao DATA_DIR [persistent]: the Vault in VAULT_ADDR / VAULT_TOKEN if set, else a local OpenBao:

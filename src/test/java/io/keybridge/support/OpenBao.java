@@ -72,10 +72,29 @@ public final class OpenBao implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         awaitHealthy();
-        String keybridgePolicy = Files.readString(project.resolve("policies/vault/keybridge.hcl"));
-        writePolicy("keybridge", keybridgePolicy);
+        // the one bootstrap of the scripts, the benchmarks and the tests: keybridge's policy, a consumer's, the tokens
+        Path data = project.resolve("target/openbao-it-" + port);
+        Files.createDirectories(data);
+        Cli configured = run(
+                List.of(
+                        "bash",
+                        "-c",
+                        "set -euo pipefail; source scripts/lib/common.sh; source scripts/lib/openbao.sh;"
+                                + " configure_openbao \"$@\"",
+                        "configure_openbao",
+                        rootToken,
+                        data.toString(),
+                        "crm-sync/api-key",
+                        "crm-sync",
+                        "keybridge-test-deny"),
+                Map.of("VAULT_ADDR", address, "BAO", bao.toString()));
+        if (configured.exitCode() != 0) {
+            throw new IllegalStateException("configuring OpenBao failed: " + configured.stderr());
+        }
+        // the tests' own addition: a policy on keybridge's token that denies the paths a test chooses
         writePolicy("keybridge-test-deny", DENY_POLICY);
-        this.keybridgeToken = createToken(List.of("keybridge", "keybridge-test-deny"));
+        this.keybridgeToken =
+                Files.readString(data.resolve("keybridge-vault-token")).strip();
         this.faults = new FaultProxy(address);
         this.proxy = new SwitchableProxy(URI.create(faults.endpoint()).getPort());
     }
