@@ -154,13 +154,16 @@ class ClusterIntegrationTests {
                 assertThat(lastUsed).isNotEmpty();
                 assertThat(Instant.parse(lastUsed)).isAfterOrEqualTo(later.minusMillis(50));
             });
-            Thread.sleep(6_000); // both nodes have flushed now; the earlier use must not have overwritten the later
-            assertThat(Instant.parse(nodes[1].api()
-                            .get("/api/v1/keys/" + used.id(), ADMIN)
-                            .json()
-                            .path("lastUsedAt")
-                            .asString()))
-                    .isAfterOrEqualTo(later.minusMillis(50));
+            // through both nodes' next flushes, the earlier use must never overwrite the later one
+            await().during(Duration.ofSeconds(6))
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(Instant.parse(nodes[1].api()
+                                    .get("/api/v1/keys/" + used.id(), ADMIN)
+                                    .json()
+                                    .path("lastUsedAt")
+                                    .asString()))
+                            .isAfterOrEqualTo(later.minusMillis(50)));
 
             // wave B: the nodes restart one after the other around the instant the rotations fall due
             Instant waveB = moveToWave(
