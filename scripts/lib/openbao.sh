@@ -138,9 +138,11 @@ use_vault_or_dev_openbao() {
 
 # jar_is_stale: true when target/keybridge.jar is missing or older than what goes into it (src/main, the POM and the
 # rotation policies and routes it ships;
-# test sources and src/test/e2e/node_modules do not make it stale).
+# test sources and src/test/e2e/node_modules do not make it stale). -H: in a checkout of symbolic links (the README
+# walkthrough test's) the files' own times count, not the links': a link is always newer than the jar, and the
+# rebuild it caused rewrote the jar and the classes under the tests running from them.
 jar_is_stale() {
-  [ ! -f target/keybridge.jar ] || [ -n "$(find src/main pom.xml policies/rotation policies/routes -newer target/keybridge.jar -print -quit)" ]
+  [ ! -f target/keybridge.jar ] || [ -n "$(find -H src/main pom.xml policies/rotation policies/routes -newer target/keybridge.jar -print -quit)" ]
 }
 
 # build_jar: target/keybridge.jar, rebuilt when it is stale.

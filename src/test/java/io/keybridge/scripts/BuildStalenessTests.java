@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,37 @@ class BuildStalenessTests {
         assertThat(stale(checkout)).as("a changed POM").isTrue();
         Files.delete(jar);
         assertThat(stale(checkout)).as("no jar").isTrue();
+    }
+
+    /**
+     * A checkout whose entries are links to another (the README walkthrough test's): a link is newer than the jar, and
+     * counting its time rebuilt the jar, and the classes, under the integration tests running from them.
+     */
+    @Test
+    void aCheckoutOfLinksIsStaleOnlyIfWhatTheyPointAtChanged(@TempDir Path folder) throws Exception {
+        Path real = Files.createDirectories(folder.resolve("real"));
+        Files.createDirectories(real.resolve("src/main/java"));
+        Files.createDirectories(real.resolve("target"));
+        Path source = Files.writeString(real.resolve("src/main/java/A.java"), "class A {}");
+        Files.writeString(real.resolve("pom.xml"), "<project/>");
+        Path jar = Files.writeString(real.resolve("target/keybridge.jar"), "jar");
+        Instant built = Instant.now().minusSeconds(60);
+        try (var tree = Files.walk(real)) {
+            for (Path path : tree.toList()) {
+                Files.setLastModifiedTime(path, FileTime.from(built.minusSeconds(60)));
+            }
+        }
+        Files.setLastModifiedTime(jar, FileTime.from(built));
+        Path links = Files.createDirectories(folder.resolve("links"));
+        for (String entry : List.of("src", "pom.xml", "target")) {
+            Files.createSymbolicLink(links.resolve(entry), real.resolve(entry)); // created now: newer than the jar
+        }
+
+        assertThat(stale(links))
+                .as("links made after the jar, to files older than it")
+                .isFalse();
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now()));
+        assertThat(stale(links)).as("a changed main source behind a link").isTrue();
     }
 
     private static boolean stale(Path checkout) throws IOException, InterruptedException {
