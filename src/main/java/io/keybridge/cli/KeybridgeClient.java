@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -78,7 +79,9 @@ class KeybridgeClient {
             throw new ApiException(
                     ExitCodes.UNREACHABLE,
                     "cannot reach keybridge at " + base + " ("
-                            + rootCause(e).getClass().getSimpleName()
+                            + NestedExceptionUtils.getMostSpecificCause(e)
+                                    .getClass()
+                                    .getSimpleName()
                             + "); is it running? Set KEYBRIDGE_URL or --url.");
         } catch (RestClientException e) {
             throw new ApiException(
@@ -126,13 +129,5 @@ class KeybridgeClient {
             text.append(message);
         }
         return text.toString();
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

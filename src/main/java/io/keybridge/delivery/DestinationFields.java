@@ -20,6 +20,10 @@ public record DestinationFields(Map<String, @Nullable Object> values) {
     /** More fields than any destination type has, or than a map field (tags) may hold. */
     public static final int MAX_FIELDS = 20;
 
+    /** What a field's name looks like; others are refused without being repeated. */
+    private static final java.util.regex.Pattern FIELD_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]{0,31}");
+
     public DestinationFields {
         if (values.size() > MAX_FIELDS) {
             throw new InvalidDestinationException(
@@ -94,6 +98,13 @@ public record DestinationFields(Map<String, @Nullable Object> values) {
         known.forEach(unknown::remove);
         if (!unknown.isEmpty()) {
             String field = unknown.iterator().next();
+            if (!FIELD_NAME.matcher(field).matches()) {
+                // a name no store has, echoed nowhere: it could be anything the caller pasted, a key among them
+                throw new InvalidDestinationException(
+                        "",
+                        "unknown-field",
+                        "a " + type + " destination has only the fields " + String.join(", ", known));
+            }
             throw new InvalidDestinationException(
                     field,
                     "unknown-field",

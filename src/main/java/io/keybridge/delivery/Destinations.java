@@ -32,7 +32,7 @@ public class Destinations {
         SecretDestination destination = byType.get(type);
         if (destination == null) {
             throw new InvalidDestinationException(
-                    "destination-type", "type must be one of " + String.join(", ", byType.keySet()));
+                    "type", "destination-type", "type must be one of " + String.join(", ", byType.keySet()));
         }
         return destination;
     }

@@ -8,14 +8,7 @@ public class InvalidDestinationException extends RuntimeException {
 
     /** A problem with the destination's location ({@code path}). */
     public InvalidDestinationException(String rule, String message) {
-        this(
-                switch (rule) {
-                    case "destination-type" -> "type";
-                    case "region" -> "region";
-                    default -> "path";
-                },
-                rule,
-                message);
+        this("path", rule, message);
     }
 
     /** A problem with one field of the destination, e.g. {@code region}. */

@@ -2,10 +2,8 @@ package io.keybridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keybridge.support.Api;
+import io.keybridge.support.CliRun;
 import io.keybridge.support.IntegrationTest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +28,7 @@ class CliIntegrationTests extends IntegrationTest {
         String name = unique("prod_cli_sync_revops");
         String path = "cli/" + name;
 
-        Run created = cli(
+        CliRun created = cli(
                 ADMIN,
                 "keys",
                 "create",
@@ -55,7 +53,7 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(created.out()).doesNotContain(key.substring(12));
         assertThat(api.verify(VERIFIER, key, List.of("leads:read")).status()).isEqualTo(200);
 
-        Run shown = cli(AUDITOR, "keys", "show", name);
+        CliRun shown = cli(AUDITOR, "keys", "show", name);
         assertThat(shown.code()).isZero();
         assertThat(shown.out())
                 .contains("name          " + name)
@@ -70,7 +68,7 @@ class CliIntegrationTests extends IntegrationTest {
         issue(unique("alpha"), owner, "cli/" + unique("alpha"), List.of("lists:read"));
         issue(unique("beta"), owner, "cli/" + unique("beta"), List.of("leads:write"));
 
-        Run table = cli(AUDITOR, "keys", "list", "--owner", owner);
+        CliRun table = cli(AUDITOR, "keys", "list", "--owner", owner);
         assertThat(table.code()).isZero();
         List<String> lines = table.out().lines().toList();
         assertThat(lines.getFirst())
@@ -81,7 +79,7 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(lines).hasSize(3);
         assertThat(table.out()).contains("alpha-").contains("beta-").contains("ee_live_");
 
-        Run json = cli(AUDITOR, "keys", "list", "--owner", owner, "--scope", "leads:write", "--json");
+        CliRun json = cli(AUDITOR, "keys", "list", "--owner", owner, "--scope", "leads:write", "--json");
         JsonNode page = JSON.readTree(json.out());
         assertThat(page.path("totalItems").asInt()).isEqualTo(1);
         assertThat(page.path("items").get(0).path("name").asString()).startsWith("beta-");
@@ -96,7 +94,7 @@ class CliIntegrationTests extends IntegrationTest {
         String renamed = unique("cli_renamed");
 
         assertThat(cli(ADMIN, "keys", "rename", name, renamed).code()).isZero();
-        Run rotated = cli(ADMIN, "rotate", renamed, "--overlap", "PT1H");
+        CliRun rotated = cli(ADMIN, "rotate", renamed, "--overlap", "PT1H");
         assertThat(rotated.code()).as(rotated.err()).isZero();
         assertThat(rotated.out())
                 .contains("MANUAL rotation")
@@ -106,7 +104,7 @@ class CliIntegrationTests extends IntegrationTest {
         String second = readKeyAsConsumer(path);
         assertThat(api.verify(VERIFIER, first, List.of()).status()).isEqualTo(200);
 
-        Run emergency =
+        CliRun emergency =
                 cli(RESPONDER, "emergency-rotate", renamed, "--reason", "pasted in chat", "--incident", "INC-9");
         assertThat(emergency.code()).as(emergency.err()).isZero();
         assertThat(emergency.out()).contains("EMERGENCY rotation").contains("old version revoked at");
@@ -115,7 +113,7 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(api.verify(VERIFIER, readKeyAsConsumer(path), List.of()).status())
                 .isEqualTo(200);
 
-        Run audit = cli(AUDITOR, "audit", "--key", renamed);
+        CliRun audit = cli(AUDITOR, "audit", "--key", renamed);
         assertThat(audit.code()).isZero();
         assertThat(audit.out()).contains("key.rename").contains("key.rotate").contains("key.issue");
     }
@@ -127,12 +125,12 @@ class CliIntegrationTests extends IntegrationTest {
         issue(name, "cli", path, List.of("lists:read"));
         String key = readKeyAsConsumer(path);
 
-        Run unconfirmed = cli(ADMIN, "keys", "revoke", name, "--reason", "retired");
+        CliRun unconfirmed = cli(ADMIN, "keys", "revoke", name, "--reason", "retired");
         assertThat(unconfirmed.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unconfirmed.err()).contains("add --yes");
         assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(200);
 
-        Run revoked = cli(ADMIN, "keys", "revoke", name, "--reason", "retired", "--yes");
+        CliRun revoked = cli(ADMIN, "keys", "revoke", name, "--reason", "retired", "--yes");
         assertThat(revoked.code()).isZero();
         assertThat(revoked.out()).contains("Revoked " + name);
         assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);
@@ -153,7 +151,7 @@ class CliIntegrationTests extends IntegrationTest {
                 .asString();
         String key = readKeyAsConsumer(path);
 
-        Run suspended = cli(RESPONDER, "keys", "suspend", name, "--reason", "odd traffic");
+        CliRun suspended = cli(RESPONDER, "keys", "suspend", name, "--reason", "odd traffic");
         assertThat(suspended.code()).as(suspended.err()).isZero();
         assertThat(suspended.out()).contains("Suspended " + name);
         assertThat(api.verify(VERIFIER, key, List.of()).status()).isEqualTo(401);
@@ -169,7 +167,7 @@ class CliIntegrationTests extends IntegrationTest {
         api.patch("/api/v1/keys/" + id, ADMIN, Map.of("allowedSources", List.of("10.0.0.0/8")));
         api.post("/api/v1/verify", VERIFIER, Map.of("clientAddress", "192.0.2.1"), Map.of("X-API-Key", key));
         usage.flush();
-        Run findings = cli(AUDITOR, "findings", "--key", name, "--severity", "HIGH");
+        CliRun findings = cli(AUDITOR, "findings", "--key", name, "--severity", "HIGH");
         assertThat(findings.code()).as(findings.err()).isZero();
         assertThat(findings.out()).contains("SOURCE_NOT_ALLOWED", "HIGH", "refused 1× from outside");
         assertThat(cli(AUDITOR, "--json", "findings", "--kind", "NOPE").code()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -186,12 +184,12 @@ class CliIntegrationTests extends IntegrationTest {
                 })
                 .toList();
 
-        Run dry = cli(RESPONDER, "incident", "--owner", owner, "--reason", "drill", "--dry-run");
+        CliRun dry = cli(RESPONDER, "incident", "--owner", owner, "--reason", "drill", "--dry-run");
         assertThat(dry.code()).isZero();
         assertThat(dry.out()).contains("2 key(s) would be rotated (dry run: nothing changed)");
         assertThat(api.verify(VERIFIER, old.getFirst(), List.of()).status()).isEqualTo(200);
 
-        Run run = cli(RESPONDER, "incident", "--owner", owner, "--reason", "CI log exposed", "--poll", "PT0.1S");
+        CliRun run = cli(RESPONDER, "incident", "--owner", owner, "--reason", "CI log exposed", "--poll", "PT0.1S");
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.err())
@@ -215,7 +213,7 @@ class CliIntegrationTests extends IntegrationTest {
     void auditVerifyChecksTheHashChainAndExportWritesJsonLines() {
         String name = unique("cli_audited");
         issue(name, "cli", "cli/" + name, List.of("lists:read"));
-        Run intact = cli(AUDITOR, "audit", "verify");
+        CliRun intact = cli(AUDITOR, "audit", "verify");
         assertThat(intact.code()).as(intact.err()).isZero();
         assertThat(intact.out()).startsWith("audit chain intact: ");
 
@@ -229,7 +227,7 @@ class CliIntegrationTests extends IntegrationTest {
         jdbc.sql("UPDATE audit_events SET actor = 'nobody' WHERE id = :id")
                 .param("id", id)
                 .update();
-        Run broken = cli(AUDITOR, "audit", "verify");
+        CliRun broken = cli(AUDITOR, "audit", "verify");
         jdbc.sql("UPDATE audit_events SET actor = :actor WHERE id = :id")
                 .param("actor", actor)
                 .param("id", id)
@@ -238,7 +236,7 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(broken.out()).contains("audit chain BROKEN at entry #").contains("(row id " + id + ")");
         assertThat(cli(AUDITOR, "audit", "verify").code()).isZero();
 
-        Run export = cli(AUDITOR, "audit", "export");
+        CliRun export = cli(AUDITOR, "audit", "export");
         assertThat(export.code()).isZero();
         List<String> lines = export.out().lines().toList();
         assertThat(lines).isNotEmpty();
@@ -252,13 +250,13 @@ class CliIntegrationTests extends IntegrationTest {
 
         assertThat(cli(null, "keys", "list").code()).isEqualTo(ExitCodes.NOT_ALLOWED);
         assertThat(cli("wrong-token", "keys", "list").code()).isEqualTo(ExitCodes.NOT_ALLOWED);
-        Run forbidden = cli(AUDITOR, "rotate", name);
+        CliRun forbidden = cli(AUDITOR, "rotate", name);
         assertThat(forbidden.code()).isEqualTo(ExitCodes.NOT_ALLOWED);
         assertThat(forbidden.err()).startsWith("keybridge: Forbidden");
         assertThat(cli(ADMIN, "keys", "show", "00000000-0000-0000-0000-000000000000")
                         .code())
                 .isEqualTo(ExitCodes.NOT_FOUND);
-        Run duplicate = cli(
+        CliRun duplicate = cli(
                 ADMIN,
                 "keys",
                 "create",
@@ -271,7 +269,7 @@ class CliIntegrationTests extends IntegrationTest {
                 "--vault",
                 "cli/" + unique("dup"));
         assertThat(duplicate.code()).isEqualTo(ExitCodes.CONFLICT);
-        Run bad = cli(
+        CliRun bad = cli(
                 ADMIN,
                 "keys",
                 "create",
@@ -290,7 +288,8 @@ class CliIntegrationTests extends IntegrationTest {
                                 + " digits, spaces and . _ - : ( ) /" + System.lineSeparator());
         assertThat(cli(ADMIN, "keys", "create", "--name", "x").code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(cli(ADMIN, "no-such-command").code()).isEqualTo(ExitCodes.BAD_INPUT);
-        Run unreachable = run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:1", "KEYBRIDGE_TOKEN", ADMIN), "keys", "list");
+        CliRun unreachable =
+                CliRun.run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:1", "KEYBRIDGE_TOKEN", ADMIN), "keys", "list");
         assertThat(unreachable.code()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(unreachable.err()).contains("cannot reach keybridge at http://127.0.0.1:1/");
     }
@@ -299,7 +298,7 @@ class CliIntegrationTests extends IntegrationTest {
     void readsTheTokenFromAFileAndNeverFromTheCommandLine(@TempDir Path folder) throws Exception {
         Path file = folder.resolve("token");
         Files.writeString(file, AUDITOR + "\n");
-        Run run = run(
+        CliRun run = CliRun.run(
                 Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port),
                 "--token-file",
                 file.toString(),
@@ -308,7 +307,7 @@ class CliIntegrationTests extends IntegrationTest {
                 "--size",
                 "1");
         assertThat(run.code()).as(run.err()).isZero();
-        Run help = cli(null, "--help");
+        CliRun help = cli(null, "--help");
         assertThat(help.code()).isZero();
         assertThat(help.out())
                 .contains("KEYBRIDGE_TOKEN")
@@ -316,19 +315,7 @@ class CliIntegrationTests extends IntegrationTest {
                 .doesNotContain("--token ");
     }
 
-    private Run cli(String token, String... args) {
-        return token == null
-                ? run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port), args)
-                : run(Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port, "KEYBRIDGE_TOKEN", token), args);
+    private CliRun cli(String token, String... args) {
+        return CliRun.against(port, token, args);
     }
-
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KeybridgeCli.run(args, env, new PrintWriter(out), new PrintWriter(err));
-        Api.capture(out + "\n" + err);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    record Run(int code, String out, String err) {}
 }

@@ -14,7 +14,6 @@ import static org.mockito.Mockito.when;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.delivery.DeliveredVersions;
 import io.keybridge.delivery.SecretDestination;
-import io.keybridge.keys.KeyHash;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
@@ -46,12 +45,7 @@ class ContainmentTests {
     private final Containment containment = new Containment(
             versions,
             rotations,
-            new RotationProperties(
-                    "classpath:policies/rotation",
-                    Duration.ofHours(1),
-                    Duration.ofMinutes(1),
-                    Duration.ofDays(30),
-                    Duration.ofHours(1)),
+            RotationTestData.defaultProperties(),
             runner,
             delivered,
             index,
@@ -61,8 +55,7 @@ class ContainmentTests {
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private final UUID keyId = UUID.randomUUID();
-    private final KeyVersion leaked = new KeyVersion(
-            UUID.randomUUID(), keyId, 4, KeyHash.of("leaked"), "ee_live_lea", VersionState.ACTIVE, NOW, null, null);
+    private final KeyVersion leaked = RotationTestData.version(keyId, 4, VersionState.ACTIVE, NOW, null);
 
     @Test
     void withoutGraceTheLeakedVersionIsRefusedAndRevokedBeforeItsSuccessorIsDelivered() {

@@ -12,11 +12,7 @@ import static org.mockito.Mockito.when;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.delivery.DeliveredVersions;
 import io.keybridge.delivery.SecretDestination;
-import io.keybridge.keys.AllowedSources;
-import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
-import io.keybridge.keys.Environment;
-import io.keybridge.keys.KeyHash;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
@@ -30,7 +26,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -59,12 +54,7 @@ class OverlapEndTests {
             versions,
             rotations,
             policies,
-            new RotationProperties(
-                    "classpath:policies/rotation",
-                    Duration.ofHours(1),
-                    Duration.ofMinutes(1),
-                    Duration.ofDays(30),
-                    Duration.ofHours(1)),
+            RotationTestData.defaultProperties(),
             scheduler,
             delivered,
             index,
@@ -141,35 +131,9 @@ class OverlapEndTests {
     private void given(Rotation rotation, RotationPolicy.RevokeAtDestination removal) {
         when(rotations.find(rotation.id())).thenReturn(Optional.of(rotation));
         when(keys.find(keyId))
-                .thenReturn(Optional.of(new ApiKey(
-                        keyId,
-                        "crm-sync",
-                        "revops",
-                        Environment.LIVE,
-                        new TreeSet<>(List.of("lists:read")),
-                        null,
-                        KeyStatus.ACTIVE,
-                        NOW.minus(Duration.ofDays(30)),
-                        null,
-                        null,
-                        null,
-                        null,
-                        "weekly",
-                        NOW.plus(Duration.ofDays(7)),
-                        null,
-                        AllowedSources.ANYWHERE)));
-        when(policies.get("weekly"))
-                .thenReturn(new RotationPolicy(
-                        "weekly",
-                        Duration.ofDays(7),
-                        null,
-                        null,
-                        Duration.ofHours(2),
-                        Duration.ofDays(1),
-                        null,
-                        removal,
-                        RotationPolicy.RevokeOldWhen.OVERLAP_ENDS,
-                        null));
+                .thenReturn(Optional.of(RotationTestData.key(
+                        keyId, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(7)))));
+        when(policies.get("weekly")).thenReturn(RotationTestData.weekly(removal));
     }
 
     private Rotation rotation(RotationState state) {
@@ -193,15 +157,6 @@ class OverlapEndTests {
     }
 
     private KeyVersion version(int number, VersionState state) {
-        return new KeyVersion(
-                UUID.nameUUIDFromBytes((keyId + ":" + number).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                keyId,
-                number,
-                KeyHash.of("version-" + number),
-                "ee_live_v" + number,
-                state,
-                NOW.minus(Duration.ofDays(number)),
-                null,
-                null);
+        return RotationTestData.version(keyId, number, state, NOW.minus(Duration.ofDays(number)), null);
     }
 }

@@ -10,13 +10,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
-import io.keybridge.keys.Environment;
-import io.keybridge.keys.KeyHash;
 import io.keybridge.keys.KeyStatus;
-import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
@@ -24,9 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -49,27 +43,12 @@ class RotationCoordinatorTests {
             versions,
             mock(Rotations.class),
             policies,
-            new RotationProperties(
-                    "classpath:policies/rotation",
-                    Duration.ofHours(1),
-                    Duration.ofMinutes(1),
-                    Duration.ofDays(30),
-                    Duration.ofHours(1)),
+            RotationTestData.defaultProperties(),
             scheduler,
             runner,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
-    private final RotationPolicy weekly = new RotationPolicy(
-            "weekly",
-            Duration.ofDays(7),
-            null,
-            null,
-            Duration.ofHours(2),
-            Duration.ofDays(1),
-            null,
-            RotationPolicy.RevokeAtDestination.KEEP,
-            RotationPolicy.RevokeOldWhen.OVERLAP_ENDS,
-            null);
+    private final RotationPolicy weekly = RotationTestData.weekly(RotationPolicy.RevokeAtDestination.KEEP);
 
     @Test
     void aDueFiringRotatesOnSchedule() {
@@ -157,23 +136,7 @@ class RotationCoordinatorTests {
     }
 
     private ApiKey key(KeyStatus status, @Nullable Instant nextRotationAt) {
-        ApiKey key = new ApiKey(
-                UUID.randomUUID(),
-                "crm-sync",
-                "revops",
-                Environment.LIVE,
-                new TreeSet<>(List.of("lists:read")),
-                null,
-                status,
-                NOW.minus(Duration.ofDays(10)),
-                null,
-                null,
-                null,
-                null,
-                "weekly",
-                nextRotationAt,
-                null,
-                AllowedSources.ANYWHERE);
+        ApiKey key = RotationTestData.key(UUID.randomUUID(), status, NOW.minus(Duration.ofDays(10)), nextRotationAt);
         when(keys.find(key.id())).thenReturn(Optional.of(key));
         when(policies.get("weekly")).thenReturn(weekly);
         return key;
@@ -181,15 +144,7 @@ class RotationCoordinatorTests {
 
     private void current(ApiKey key, @Nullable Instant expiresAt) {
         when(versions.currentOf(key.id()))
-                .thenReturn(new KeyVersion(
-                        UUID.randomUUID(),
-                        key.id(),
-                        3,
-                        KeyHash.of("not-a-key"),
-                        "ee_live_abc",
-                        VersionState.ACTIVE,
-                        NOW.minus(Duration.ofDays(7)),
-                        expiresAt,
-                        null));
+                .thenReturn(RotationTestData.version(
+                        key.id(), 3, VersionState.ACTIVE, NOW.minus(Duration.ofDays(7)), expiresAt));
     }
 }

@@ -279,21 +279,25 @@ public class SecretsManagerDestination implements SecretDestination {
         }
         if (location.region() != null && !REGION.matcher(location.region()).matches()) {
             throw new InvalidDestinationException(
-                    "region", "region must be an AWS region code such as eu-west-1, not " + location.region());
+                    "region",
+                    "region",
+                    "region must be an AWS region code such as eu-west-1, not " + location.region());
         }
         if (location.kmsKeyId() != null && !KMS_KEY.matcher(location.kmsKeyId()).matches()) {
             throw new InvalidDestinationException(
-                    "kms-key-id", "kmsKeyId is a KMS key id, key ARN, alias name (alias/…) or alias ARN");
+                    "kmsKeyId", "kms-key-id", "kmsKeyId is a KMS key id, key ARN, alias name (alias/…) or alias ARN");
         }
         validateTags(location.tags());
         if (location.roleArn() != null && !ROLE_ARN.matcher(location.roleArn()).matches()) {
             throw new InvalidDestinationException(
-                    "role-arn", "roleArn is an IAM role ARN such as arn:aws:iam::111111111111:role/keybridge-delivery");
+                    "roleArn",
+                    "role-arn",
+                    "roleArn is an IAM role ARN such as arn:aws:iam::111111111111:role/keybridge-delivery");
         }
         if (location.externalId() != null
                 && !EXTERNAL_ID.matcher(location.externalId()).matches()) {
             throw new InvalidDestinationException(
-                    "external-id", "externalId is 2 to 1224 letters, digits and _+=,.@:/-");
+                    "externalId", "external-id", "externalId is 2 to 1224 letters, digits and _+=,.@:/-");
         }
         if (!NAME.matcher(name).matches()) {
             throw new InvalidDestinationException(
@@ -316,20 +320,22 @@ public class SecretsManagerDestination implements SecretDestination {
 
     private static void validateTags(Map<String, String> tags) {
         if (tags.size() > MAX_TAGS) {
-            throw new InvalidDestinationException("tags", "at most " + MAX_TAGS + " tags per destination");
+            throw new InvalidDestinationException("tags", "tags", "at most " + MAX_TAGS + " tags per destination");
         }
         tags.forEach((key, value) -> {
             if (!TAG_TEXT.matcher(key).matches() || key.isEmpty() || key.length() > 128) {
                 throw new InvalidDestinationException(
-                        "tags", "a tag key is 1 to 128 letters, digits, spaces and _.:/=+-@");
+                        "tags", "tags", "a tag key is 1 to 128 letters, digits, spaces and _.:/=+-@");
             }
             if (key.toLowerCase(Locale.ROOT).startsWith("aws:") || OWN_TAGS.contains(key)) {
                 throw new InvalidDestinationException(
-                        "tags", "tag keys starting with aws: and keybridge's own " + OWN_TAGS + " are reserved");
+                        "tags",
+                        "tags",
+                        "tag keys starting with aws: and keybridge's own " + OWN_TAGS + " are reserved");
             }
             if (!TAG_TEXT.matcher(value).matches() || value.length() > 256) {
                 throw new InvalidDestinationException(
-                        "tags", "a tag value is up to 256 letters, digits, spaces and _.:/=+-@");
+                        "tags", "tags", "a tag value is up to 256 letters, digits, spaces and _.:/=+-@");
             }
         });
     }

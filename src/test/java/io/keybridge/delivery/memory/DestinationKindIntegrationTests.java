@@ -2,13 +2,11 @@ package io.keybridge.delivery.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keybridge.cli.KeybridgeCli;
 import io.keybridge.support.Api;
+import io.keybridge.support.CliRun;
 import io.keybridge.support.Dashboard;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.support.KeyRequests;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +89,23 @@ class DestinationKindIntegrationTests extends IntegrationTest {
                 "destinations[0].type",
                 "destination-type",
                 "aws, memory, memory-auto, vault");
+        // a field named like anything a caller might paste, a key among them, is refused without being repeated
+        String pasted = "ee_live_" + "Q".repeat(40);
+        assertRefused(
+                Map.of("type", "memory", "path", "x/api-key", pasted, "x"),
+                "destinations[0]",
+                "unknown-field",
+                "a memory destination has only the fields path, shelf");
+        assertThat(api.post(
+                                "/api/v1/keys",
+                                ADMIN,
+                                KeyRequests.key(
+                                        unique("bad"),
+                                        "memory",
+                                        null,
+                                        List.of(Map.of("type", "memory", "path", "x/api-key", pasted, "x"))))
+                        .body())
+                .doesNotContain(pasted);
     }
 
     @Test
@@ -134,55 +149,25 @@ class DestinationKindIntegrationTests extends IntegrationTest {
         String name = unique("cli");
         String path = name + "/api-key";
 
-        Run created = cli(
-                "keys",
-                "create",
-                "--name",
-                name,
-                "--owner",
-                "memory",
-                "--scope",
-                "lists:read",
-                "--destination",
-                "memory:" + path);
+        CliRun created = createWithCli(name, "memory:" + path);
 
         assertThat(created.code()).as(created.err()).isZero();
         assertThat(created.out()).contains("delivered to memory:main/" + path + " version 1 (CONFIRMED)");
         String first = store.read("memory:main/" + path);
         assertThat(created.out()).doesNotContain(first);
 
-        Run rotated = cli("rotate", name);
+        CliRun rotated = cli("rotate", name);
         assertThat(rotated.code()).as(rotated.err()).isZero();
         assertThat(rotated.out()).contains("memory:main/" + path + " version 2 (CONFIRMED)");
         assertThat(api.verify(VERIFIER, store.read("memory:main/" + path), List.of())
                         .status())
                 .isEqualTo(200);
 
-        Run badType = cli(
-                "keys",
-                "create",
-                "--name",
-                unique("cli"),
-                "--owner",
-                "memory",
-                "--scope",
-                "lists:read",
-                "--destination",
-                "floppy:" + path);
-        assertThat(badType.code()).isNotZero();
+        CliRun badType = createWithCli(unique("cli"), "floppy:" + path);
+        assertThat(badType.code()).as("exit code BAD_INPUT").isEqualTo(2);
         assertThat(badType.err()).contains("type must be one of aws, memory, memory-auto, vault");
-        Run notTypePath = cli(
-                "keys",
-                "create",
-                "--name",
-                unique("cli"),
-                "--owner",
-                "memory",
-                "--scope",
-                "lists:read",
-                "--destination",
-                path);
-        assertThat(notTypePath.code()).isNotZero();
+        CliRun notTypePath = createWithCli(unique("cli"), path);
+        assertThat(notTypePath.code()).as("exit code BAD_INPUT").isEqualTo(2);
         assertThat(notTypePath.err()).contains("--destination is TYPE:PATH");
     }
 
@@ -256,17 +241,22 @@ class DestinationKindIntegrationTests extends IntegrationTest {
                 .isEqualTo(keysBefore);
     }
 
-    private Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KeybridgeCli.run(
-                args,
-                Map.of("KEYBRIDGE_URL", "http://127.0.0.1:" + port, "KEYBRIDGE_TOKEN", ADMIN),
-                new PrintWriter(out),
-                new PrintWriter(err));
-        Api.capture(out + "\n" + err);
-        return new Run(code, out.toString(), err.toString());
+    private CliRun cli(String... args) {
+        return CliRun.against(port, ADMIN, args);
     }
 
-    record Run(int code, String out, String err) {}
+    /** {@code keys create} of a key named {@code name} to one {@code --destination}. */
+    private CliRun createWithCli(String name, String destination) {
+        return cli(
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--owner",
+                "memory",
+                "--scope",
+                "lists:read",
+                "--destination",
+                destination);
+    }
 }
