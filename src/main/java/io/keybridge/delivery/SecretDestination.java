@@ -2,6 +2,7 @@ package io.keybridge.delivery;
 
 import io.keybridge.keys.KeyMaterial;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -11,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * command that reads it. A new store is a Spring bean implementing it; the API, the dashboard's create form and the CLI
  * ({@code --destination TYPE:PATH}) offer it with no change elsewhere.
  *
- * <p>A delivery runs {@link #prepare}, then {@link #write}, then {@link #confirm}; the caller records the result of each
- * step before the next, so every step must be safe to repeat. Implementations are thread-safe and never put key
+ * <p>A delivery plans ({@link #planFromRecord}, or {@link #prepare} when the record cannot tell), then runs {@link
+ * #write}, then {@link #confirm} unless the write's answer confirmed it ({@link #writeConfirms}); the caller records the
+ * result of each step before the next, so every step must be safe to repeat. Implementations are thread-safe and never put key
  * material into an exception, a log line or a return value.
  */
 public interface SecretDestination {
@@ -74,6 +76,30 @@ public interface SecretDestination {
      * @throws DestinationException if the destination cannot be read, or holds a secret keybridge must not overwrite
      */
     Intent prepare(String path, SecretPayload payload);
+
+    /**
+     * Plans a write from keybridge's own record of this secret, without calling the store: the common path, since
+     * what keybridge wrote here last tells a store that numbers versions in sequence what the next one is. A stale
+     * record (someone else wrote, the secret was removed or re-created) costs nothing but one refused write: the store
+     * refuses it with nothing written ({@link DestinationException#nothingWritten()}), and the delivery plans again
+     * with {@link #prepare}.
+     *
+     * @param recorded the store versions keybridge planned or wrote at this destination for this key, in no order;
+     *     empty for the key's first delivery here
+     * @return the plan, or null when only reading the store can tell (the default)
+     */
+    default @Nullable Intent planFromRecord(String path, SecretPayload payload, Collection<String> recorded) {
+        return null;
+    }
+
+    /**
+     * Whether a successful {@link #write} has confirmed, from the store's own answer, that consumers now read the
+     * written version (Vault: a check-and-set write that created exactly the planned version), so that a delivery need
+     * not call {@link #confirm}. Recovery after a crash still confirms: the answer went with the process.
+     */
+    default boolean writeConfirms() {
+        return false;
+    }
 
     /**
      * Writes the key version as planned by {@code intent}. Fails rather than overwrite anything unplanned.

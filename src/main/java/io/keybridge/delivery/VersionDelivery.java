@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Delivers one key version to its destinations, for issuance and rotation alike: at each destination plan, record the
  * plan, write, record {@code WRITTEN}, confirm, record {@code CONFIRMED} — every outcome committed before the next
- * external call, so that after a crash keybridge knows what may be where.
+ * external call, so that after a crash keybridge knows what may be where. A store whose write's answer confirms it
+ * skips the middle step: plan, record, write, record {@code CONFIRMED}.
  */
 @Component
 public class VersionDelivery {
@@ -45,23 +46,48 @@ public class VersionDelivery {
     }
 
     /**
-     * Delivers the version everywhere, in order.
+     * Delivers the version everywhere, in order. At a store that plans from keybridge's record and confirms by its
+     * write's answer (Vault) this is one call per destination and two commits: the plan, then the confirmation.
      *
      * @throws DestinationException from the first destination that fails; its delivery is recorded {@code FAILED} if
      *     nothing reached it, left at its last recorded step otherwise
      */
     public void deliver(KeyVersion version, List<KeyDestination> targets, SecretPayload payload, KeyMaterial material) {
+        Map<UUID, List<String>> recorded = versions.remoteVersionsAt(
+                targets.stream().map(KeyDestination::id).toList());
         for (KeyDestination target : targets) {
             SecretDestination destination = destinations.of(target.type());
             Intent intent = null;
             try {
-                intent = destination.prepare(target.path(), payload);
+                intent = destination.planFromRecord(
+                        target.path(), payload, recorded.getOrDefault(target.id(), List.of()));
+                boolean fromRecord = intent != null;
+                if (intent == null) {
+                    intent = destination.prepare(target.path(), payload);
+                }
                 record(version, target, DeliveryState.PENDING, intent, null);
                 reached(version, StepReached.Step.WRITE_PLANNED);
-                intent = destination.write(target.path(), intent, payload, material);
-                record(version, target, DeliveryState.WRITTEN, intent, null);
-                reached(version, StepReached.Step.WRITTEN);
-                destination.confirm(target.path(), intent, payload);
+                try {
+                    intent = destination.write(target.path(), intent, payload, material);
+                } catch (DestinationException e) {
+                    if (!fromRecord || !e.nothingWritten()) {
+                        throw e;
+                    }
+                    // keybridge's record of the secret is stale (another writer, a secret removed or re-created):
+                    // read the store, record the new plan over the refused one, and write once more
+                    intent = null; // the refused write changed nothing: a failure from here leaves nothing there
+                    intent = destination.prepare(target.path(), payload);
+                    record(version, target, DeliveryState.PENDING, intent, null);
+                    intent = destination.write(target.path(), intent, payload, material);
+                }
+                if (destination.writeConfirms()) {
+                    // a crash before the next commit leaves the plan PENDING, which recovery confirms from metadata
+                    reached(version, StepReached.Step.WRITTEN);
+                } else {
+                    record(version, target, DeliveryState.WRITTEN, intent, null);
+                    reached(version, StepReached.Step.WRITTEN);
+                    destination.confirm(target.path(), intent, payload);
+                }
                 record(version, target, DeliveryState.CONFIRMED, intent, null);
                 reached(version, StepReached.Step.CONFIRMED);
             } catch (DestinationException e) {

@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -203,6 +205,24 @@ public class KeyVersions {
                           WHERE v.key_id = k.id AND d.remote_version IS NOT NULL
                             AND d.state IN ('PENDING', 'WRITTEN', 'CONFIRMED', 'REMOVAL_FAILED'))
                         ORDER BY k.revoked_at FETCH FIRST :limit ROWS ONLY""").param("limit", limit).query(UUID.class).list();
+    }
+
+    /**
+     * The store versions recorded at each of the given destinations (planned or written, whatever became of them),
+     * by destination: what a store plans its next write from ({@code SecretDestination.planFromRecord}).
+     */
+    public Map<UUID, List<String>> remoteVersionsAt(Collection<UUID> destinationIds) {
+        if (destinationIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, List<String>> recorded = new HashMap<>();
+        jdbc.sql("""
+                        SELECT destination_id, remote_version FROM deliveries
+                        WHERE destination_id IN (:ids) AND remote_version IS NOT NULL""").param("ids", new ArrayList<>(destinationIds)).query(rs -> {
+            recorded.computeIfAbsent(rs.getObject("destination_id", UUID.class), id -> new ArrayList<>())
+                    .add(rs.getString("remote_version"));
+        });
+        return recorded;
     }
 
     /** Deliveries of the given versions. */

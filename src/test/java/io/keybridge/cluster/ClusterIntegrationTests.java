@@ -122,11 +122,12 @@ class ClusterIntegrationTests {
             // the overlaps of wave A end 20 s after it: a thousand revocations at Vault on three nodes, one of them
             // just started. Propagation is measured once they are done, so that the bound below is about the sync,
             // not about a restarted JVM sharing two cores with that burst.
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(
-                            count("""
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() ->
+                            assertThat(count("""
                                     SELECT COUNT(*) FROM rotations r JOIN api_keys k ON k.id = r.key_id
-                                    WHERE k.owner = '%s' AND r.state = 'COMPLETED'""".formatted(owner("wave-a"))))
-                    .isEqualTo(WAVE_KEYS));
+                                    WHERE k.owner = '%s' AND r.state = 'COMPLETED'""".formatted(owner("wave-a")))).isEqualTo(WAVE_KEYS));
 
             // a revocation on one node is refused by the others within a second on an idle machine; on a busy one,
             // within a second plus ten times what a verification round to both nodes took just before

@@ -10,8 +10,10 @@ import io.keybridge.delivery.VersionNotHeldException;
 import io.keybridge.keys.KeyMaterial;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpEntity;
@@ -27,13 +29,15 @@ import org.springframework.web.client.RestClientResponseException;
 /**
  * Delivers keys into a Vault KV version 2 mount, under keybridge's root folder.
  *
- * <p>Writes use check-and-set with the version read just before, so keybridge never overwrites a write it did not
- * plan. Every read is of the path's <em>metadata</em>: keybridge's own Vault policy grants no read on secret data.
+ * <p>Writes use check-and-set with the version keybridge wrote last (or read, when its record is stale), so keybridge
+ * never overwrites a write it did not plan, and a rotation is one call whose answer confirms it. Every read is of the
+ * path's <em>metadata</em>: keybridge's own Vault policy grants no read on secret data.
  */
 @Component
 class VaultKvDestination implements SecretDestination {
 
     static final String TYPE = "vault";
+    private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int MAX_PATH_LENGTH = 512;
     private static final int MAX_SEGMENTS = 16;
@@ -158,6 +162,27 @@ class VaultKvDestination implements SecretDestination {
         boolean metadataCurrent = payload.keyId().toString().equals(custom.get("key_id"))
                 && payload.owner().equals(custom.get("owner"));
         return new Intent(String.valueOf(current + 1), current == 0, metadataCurrent);
+    }
+
+    /**
+     * The next version after the highest keybridge recorded here, written with check-and-set on that number; for a
+     * first delivery, version 1 with {@code cas=0}, which Vault refuses if the path holds any version. Either way a
+     * write that would overwrite something unplanned is refused and the delivery reads the metadata ({@link #prepare}).
+     * The secret's metadata was written at the key's first delivery, so it names the key already.
+     */
+    @Override
+    public Intent planFromRecord(String path, SecretPayload payload, Collection<String> recorded) {
+        OptionalInt last = recorded.stream()
+                .filter(version -> VERSION_NUMBER.matcher(version).matches())
+                .mapToInt(Integer::parseInt)
+                .max();
+        return last.isEmpty() ? new Intent("1", true) : new Intent(String.valueOf(last.getAsInt() + 1), false, true);
+    }
+
+    /** Vault answers a check-and-set write with the version it created: the planned one, or the write fails. */
+    @Override
+    public boolean writeConfirms() {
+        return true;
     }
 
     @Override

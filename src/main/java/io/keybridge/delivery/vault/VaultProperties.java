@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param namespace Vault Enterprise namespace ({@code VAULT_NAMESPACE}); empty for none
  * @param mount the KV v2 mount keys are written to
  * @param root the folder under the mount that keybridge owns; every destination path lives below it
+ * @param maxConnections how many connections to Vault keybridge keeps open at most: the rotations and issuances that
+ *     run at once share them, and one that finds none free waits up to {@code read-timeout} for one
  * @param tls the CA certificates to trust and the client certificate to present, as Vault's own tools take them
  */
 @ConfigurationProperties("keybridge.vault")
@@ -38,7 +40,18 @@ record VaultProperties(
         @DefaultValue("keybridge") String root,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("15s") Duration readTimeout,
+        @DefaultValue("32") int maxConnections,
         @DefaultValue Tls tls) {
+
+    /** More than Vault's own default request limits make sense for one client; fewer than one is no client at all. */
+    static final int MAX_CONNECTIONS_LIMIT = 1024;
+
+    VaultProperties {
+        if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+            throw new IllegalArgumentException("keybridge.vault.max-connections must be between 1 and "
+                    + MAX_CONNECTIONS_LIMIT + ", not " + maxConnections);
+        }
+    }
 
     public enum Authentication {
         TOKEN,

@@ -50,6 +50,9 @@ final class VaultRequestFactory {
                         .setSocketTimeout(read)
                         .setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
                         .build())
+                // HttpClient's defaults (5 per route, 25 in all) queue the rotation workers behind five connections
+                .setMaxConnPerRoute(properties.maxConnections())
+                .setMaxConnTotal(properties.maxConnections())
                 .setDefaultSocketConfig(SocketConfig.custom()
                         .setSoTimeout(read)
                         .setTcpNoDelay(true)
@@ -58,7 +61,8 @@ final class VaultRequestFactory {
         var client = HttpClients.custom()
                 .setRoutePlanner(new SystemDefaultRoutePlanner(null, ProxySelector.getDefault()))
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
+                        // waiting for a free pooled connection is waiting behind other calls, not a connect failure
+                        .setConnectionRequestTimeout(read)
                         .setResponseTimeout(read)
                         .setAuthenticationEnabled(true)
                         // a standby Vault redirects to the active one, as Vault's own client follows

@@ -48,6 +48,7 @@ final class TestVaultProperties {
                 "keybridge",
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(15),
+                32,
                 tls);
     }
 }
