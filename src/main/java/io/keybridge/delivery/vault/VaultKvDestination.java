@@ -165,18 +165,22 @@ class VaultKvDestination implements SecretDestination {
     }
 
     /**
-     * The next version after the highest keybridge recorded here, written with check-and-set on that number; for a
-     * first delivery, version 1 with {@code cas=0}, which Vault refuses if the path holds any version. Either way a
+     * The next version after the highest keybridge recorded here, written with check-and-set on that number, so that a
      * write that would overwrite something unplanned is refused and the delivery reads the metadata ({@link #prepare}).
      * The secret's metadata was written at the key's first delivery, so it names the key already.
+     *
+     * <p>A first delivery reads first: the metadata read that proves the path empty (or keybridge's) is what lets the
+     * clean-up after a crash remove the whole secret as its own. Planned blind with {@code cas=0}, a crash between the
+     * record and the write would leave a plan to "remove the secret this delivery created" at a path that may hold
+     * someone else's.
      */
     @Override
-    public Intent planFromRecord(String path, SecretPayload payload, Collection<String> recorded) {
+    public @Nullable Intent planFromRecord(String path, SecretPayload payload, Collection<String> recorded) {
         OptionalInt last = recorded.stream()
                 .filter(version -> VERSION_NUMBER.matcher(version).matches())
                 .mapToInt(Integer::parseInt)
                 .max();
-        return last.isEmpty() ? new Intent("1", true) : new Intent(String.valueOf(last.getAsInt() + 1), false, true);
+        return last.isEmpty() ? null : new Intent(String.valueOf(last.getAsInt() + 1), false, true);
     }
 
     /** Vault answers a check-and-set write with the version it created: the planned one, or the write fails. */
