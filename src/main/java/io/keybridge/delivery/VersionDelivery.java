@@ -7,6 +7,7 @@ import io.keybridge.keys.KeyMaterial;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,26 +47,63 @@ public class VersionDelivery {
     }
 
     /**
+     * The writes the stores can plan from keybridge's record of what it wrote there, by destination id, without
+     * calling them. Recorded with the new version ({@link #recordPlans}), they cost no commit of their own.
+     */
+    public Map<UUID, Intent> plan(List<KeyDestination> targets, SecretPayload payload) {
+        Map<UUID, List<String>> recorded = versions.remoteVersionsAt(
+                targets.stream().map(KeyDestination::id).toList());
+        Map<UUID, Intent> plans = new HashMap<>();
+        for (KeyDestination target : targets) {
+            Intent intent = destinations
+                    .of(target.type())
+                    .planFromRecord(target.path(), payload, recorded.getOrDefault(target.id(), List.of()));
+            if (intent != null) {
+                plans.put(target.id(), intent);
+            }
+        }
+        return plans;
+    }
+
+    /** Records the plans as the new version's intents: in the transaction that adds the version. */
+    public void recordPlans(KeyVersion version, List<KeyDestination> targets, Map<UUID, Intent> plans) {
+        for (KeyDestination target : targets) {
+            Intent intent = plans.get(target.id());
+            if (intent != null) {
+                record(version, target, DeliveryState.PENDING, intent, null);
+            }
+        }
+    }
+
+    /**
      * Delivers the version everywhere, in order. At a store that plans from keybridge's record and confirms by its
-     * write's answer (Vault) this is one call per destination and two commits: the plan, then the confirmation.
+     * write's answer (Vault) this is one call per destination; with the plans recorded beside the version and the last
+     * confirmation recorded by the caller beside the activation, a rotation adds no commit of its own.
      *
+     * @param recordedPlans what {@link #plan} returned, already recorded ({@link #recordPlans}); a destination without a
+     *     plan is read and its plan recorded here
+     * @return the last destination's confirmation, not yet recorded: the caller records it ({@link #record}) in the
+     *     transaction that activates the version — nothing external happens between the two, and should the process
+     *     stop first, the plan left {@code PENDING} is confirmed from the store's metadata as after any crash
      * @throws DestinationException from the first destination that fails; its delivery is recorded {@code FAILED} if
      *     nothing reached it, left at its last recorded step otherwise
      */
-    public void deliver(KeyVersion version, List<KeyDestination> targets, SecretPayload payload, KeyMaterial material) {
-        Map<UUID, List<String>> recorded = versions.remoteVersionsAt(
-                targets.stream().map(KeyDestination::id).toList());
+    public Confirmation deliver(
+            KeyVersion version,
+            List<KeyDestination> targets,
+            SecretPayload payload,
+            KeyMaterial material,
+            Map<UUID, Intent> recordedPlans) {
+        Confirmation unrecorded = Confirmation.NONE;
         for (KeyDestination target : targets) {
             SecretDestination destination = destinations.of(target.type());
-            Intent intent = null;
+            Intent intent = recordedPlans.get(target.id());
             try {
-                intent = destination.planFromRecord(
-                        target.path(), payload, recorded.getOrDefault(target.id(), List.of()));
                 boolean fromRecord = intent != null;
                 if (intent == null) {
                     intent = destination.prepare(target.path(), payload);
+                    record(version, target, DeliveryState.PENDING, intent, null);
                 }
-                record(version, target, DeliveryState.PENDING, intent, null);
                 reached(version, StepReached.Step.WRITE_PLANNED);
                 try {
                     intent = destination.write(target.path(), intent, payload, material);
@@ -81,15 +119,21 @@ public class VersionDelivery {
                     intent = destination.write(target.path(), intent, payload, material);
                 }
                 if (destination.writeConfirms()) {
-                    // a crash before the next commit leaves the plan PENDING, which recovery confirms from metadata
+                    // a crash before the confirmation commits leaves the plan PENDING: recovery confirms it from
+                    // metadata
                     reached(version, StepReached.Step.WRITTEN);
                 } else {
                     record(version, target, DeliveryState.WRITTEN, intent, null);
                     reached(version, StepReached.Step.WRITTEN);
                     destination.confirm(target.path(), intent, payload);
                 }
-                record(version, target, DeliveryState.CONFIRMED, intent, null);
-                reached(version, StepReached.Step.CONFIRMED);
+                if (target == targets.getLast()) {
+                    unrecorded = new Confirmation(version, target, intent);
+                } else {
+                    // recorded before the next destination's call, as every outcome is
+                    record(version, target, DeliveryState.CONFIRMED, intent, null);
+                    reached(version, StepReached.Step.CONFIRMED);
+                }
             } catch (DestinationException e) {
                 if (intent == null || e.nothingWritten()) {
                     record(version, target, DeliveryState.FAILED, intent, e.getMessage());
@@ -97,6 +141,34 @@ public class VersionDelivery {
                 throw e;
             }
         }
+        return unrecorded;
+    }
+
+    /** Records what {@link #deliver} left to its caller: in the caller's transaction (it joins it). */
+    public void record(Confirmation confirmation) {
+        if (confirmation.target() != null && confirmation.intent() != null && confirmation.version() != null) {
+            record(confirmation.version(), confirmation.target(), DeliveryState.CONFIRMED, confirmation.intent(), null);
+        }
+    }
+
+    /** Announces the confirmation once the caller's transaction has committed it. */
+    public void recorded(Confirmation confirmation) {
+        if (confirmation.version() != null) {
+            reached(confirmation.version(), StepReached.Step.CONFIRMED);
+        }
+    }
+
+    /**
+     * A destination's confirmation that {@link #deliver} leaves for its caller to record.
+     *
+     * @param version null in {@link #NONE}: nothing to record
+     */
+    public record Confirmation(
+            @Nullable KeyVersion version,
+            @Nullable KeyDestination target,
+            @Nullable Intent intent) {
+        /** Nothing left to record (every confirmation was recorded, as after a recovery). */
+        public static final Confirmation NONE = new Confirmation(null, null, null);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.keybridge.audit.Outcome;
 import io.keybridge.delivery.DeliveredVersions;
 import io.keybridge.delivery.DestinationException;
 import io.keybridge.delivery.Destinations;
+import io.keybridge.delivery.Intent;
 import io.keybridge.delivery.InvalidDestinationException;
 import io.keybridge.delivery.PathNotManagedException;
 import io.keybridge.delivery.SecretDestination;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -130,16 +132,19 @@ public class KeyIssuer {
                     request.allowedSources());
             Instant versionExpiry = key.versionExpiry(policies.keyLifetime(key.rotationPolicy()), now);
             KeyVersion version = KeyVersion.pending(keyId, 1, material, now, versionExpiry);
+            SecretPayload payload = SecretPayload.of(key, version);
+            Map<UUID, Intent> plans = delivery.plan(targets, payload);
             transactions.executeWithoutResult(status -> {
                 keys.add(key, targets);
                 versions.add(version, targets, now);
+                delivery.recordPlans(version, targets, plans);
                 audit.record(actor, "key.issue.started", keyId, Outcome.SUCCESS, describe(key, targets));
             });
 
-            SecretPayload payload = SecretPayload.of(key, version);
             index.accept(key, version);
+            VersionDelivery.Confirmation confirmation = VersionDelivery.Confirmation.NONE;
             try {
-                delivery.deliver(version, targets, payload, material);
+                confirmation = delivery.deliver(version, targets, payload, material, plans);
             } catch (PathNotManagedException e) {
                 refuseUnmanagedPath(version, e, actor);
             } catch (DestinationException e) {
@@ -154,11 +159,14 @@ public class KeyIssuer {
                         "unexpected error (" + e.getClass().getSimpleName() + ")",
                         actor);
             }
+            VersionDelivery.Confirmation confirmed = confirmation;
             transactions.executeWithoutResult(status -> {
+                delivery.record(confirmed);
                 keys.activate(keyId);
                 versions.changeState(version.id(), VersionState.ACTIVE, clock.instant());
                 audit.record(actor, "key.issue", keyId, Outcome.SUCCESS, "delivered to " + refs(targets));
             });
+            delivery.recorded(confirmed);
             log.info(
                     "issued key {} ({}) for {}, delivered to {}",
                     keyId,

@@ -4,6 +4,7 @@ import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
 import io.keybridge.delivery.DeliveredVersions;
 import io.keybridge.delivery.DestinationException;
+import io.keybridge.delivery.Intent;
 import io.keybridge.delivery.SecretPayload;
 import io.keybridge.delivery.StepReached;
 import io.keybridge.delivery.VersionDelivery;
@@ -156,6 +157,8 @@ class RotationRunner {
             KeyVersion next = KeyVersion.pending(keyId, fromVersion + 1, material, now, versionExpiry);
             Rotation rotation = Rotation.delivering(
                     keyId, trigger, actor, reason, fromVersion, next.id(), next.version(), overlap, now, oldRevokedAt);
+            SecretPayload payload = SecretPayload.of(key, next);
+            Map<UUID, Intent> plans = delivery.plan(targets, payload);
             transactions.executeWithoutResult(status -> {
                 if (!keys.lockIfActive(keyId)) {
                     // revoked (or suspended) since it was read: a revocation always wins
@@ -170,6 +173,7 @@ class RotationRunner {
                 }
                 rotations.start(rotation);
                 versions.add(next, targets, now);
+                delivery.recordPlans(next, targets, plans);
                 audit.record(
                         actor,
                         "key.rotate.started",
@@ -180,21 +184,27 @@ class RotationRunner {
             });
             index.accept(key, next); // accept before publish
             events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.VERSION_RECORDED));
+            VersionDelivery.Confirmation confirmation;
             try {
-                delivery.deliver(next, targets, SecretPayload.of(key, next), material);
+                confirmation = delivery.deliver(next, targets, payload, material, plans);
             } catch (DestinationException e) {
                 throw fail(key, rotation, next, e);
             }
-            activate(key, policy, rotation, next);
+            activate(key, policy, rotation, next, confirmation);
             return rotations.find(rotation.id()).orElseThrow();
         }
     }
 
     /**
      * The new version is confirmed everywhere: it becomes {@code ACTIVE}, the older ones {@code RETIRING}, in one
-     * transaction; then the overlap's end and the next rotation are scheduled.
+     * transaction with the last confirmation and the triggers of the overlap's end and the next rotation.
      */
-    private void activate(ApiKey key, RotationPolicy policy, Rotation rotation, KeyVersion next) {
+    private void activate(
+            ApiKey key,
+            RotationPolicy policy,
+            Rotation rotation,
+            KeyVersion next,
+            VersionDelivery.Confirmation confirmation) {
         UUID keyId = key.id();
         String actor = rotation.actor();
         Duration overlap = rotation.overlap();
@@ -207,6 +217,7 @@ class RotationRunner {
         Instant nextRotation =
                 policy.nextRotation(confirmedAt, key.expiresByLifetime(versionExpiry) ? versionExpiry : null);
         boolean stillActive = Boolean.TRUE.equals(transactions.execute(status -> {
+            delivery.record(confirmation); // the write landed, whatever else this transaction finds
             if (!keys.lockUnlessRevoked(keyId)) {
                 return false; // revoked while the new version was delivered: see abandonRevoked
             }
@@ -245,6 +256,7 @@ class RotationRunner {
             scheduler.scheduleRotation(keyId, nextRotation);
             return true;
         }));
+        delivery.recorded(confirmation);
         if (!stillActive) {
             abandonRevoked(keyId, rotation, next);
         }
@@ -384,7 +396,7 @@ class RotationRunner {
         if (next != null && next.state() == VersionState.PENDING && key.status() == KeyStatus.ACTIVE) {
             try {
                 delivery.resume(next, keys.destinationsOf(key.id()), SecretPayload.of(key, next));
-                activate(key, policies.get(key.rotationPolicy()), rotation, next);
+                activate(key, policies.get(key.rotationPolicy()), rotation, next, VersionDelivery.Confirmation.NONE);
                 log.warn(
                         "rotation {} of key {} was interrupted after delivery; confirmed and finished version {}",
                         rotation.id(),
