@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code --destination TYPE:PATH}) offer it with no change elsewhere.
  *
  * <p>A delivery plans ({@link #planFromRecord}, or {@link #prepare} when the record cannot tell), then runs {@link
- * #write}, then {@link #confirm} unless the write's answer confirmed it ({@link #writeConfirms}); the caller records the
- * result of each step before the next, so every step must be safe to repeat. Implementations are thread-safe and never put key
- * material into an exception, a log line or a return value.
+ * #write}, then {@link #confirm} unless the write's answer confirmed it ({@link #writeConfirms}); the caller records
+ * the result of each step before the next, so every step must be safe to repeat. Implementations are thread-safe and
+ * never put key material into an exception, a log line or a return value.
  */
 public interface SecretDestination {
 

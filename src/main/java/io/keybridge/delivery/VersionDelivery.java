@@ -80,8 +80,8 @@ public class VersionDelivery {
      * write's answer (Vault) this is one call per destination; with the plans recorded beside the version and the last
      * confirmation recorded by the caller beside the activation, a rotation adds no commit of its own.
      *
-     * @param recordedPlans what {@link #plan} returned, already recorded ({@link #recordPlans}); a destination without a
-     *     plan is read and its plan recorded here
+     * @param recordedPlans what {@link #plan} returned, already recorded ({@link #recordPlans}); a destination
+     *     without a plan is read and its plan recorded here
      * @return the last destination's confirmation, not yet recorded: the caller records it ({@link #record}) in the
      *     transaction that activates the version — nothing external happens between the two, and should the process
      *     stop first, the plan left {@code PENDING} is confirmed from the store's metadata as after any crash

@@ -43,7 +43,7 @@ record VaultProperties(
         @DefaultValue("32") int maxConnections,
         @DefaultValue Tls tls) {
 
-    /** More than Vault's own default request limits make sense for one client; fewer than one is no client at all. */
+    /** The most keybridge accepts: far more connections than this to one Vault would be a misconfiguration. */
     static final int MAX_CONNECTIONS_LIMIT = 1024;
 
     VaultProperties {

@@ -13,9 +13,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * How many calls keybridge makes to Vault, counted by the proxy in front of the real OpenBao: a rotation is one
- * check-and-set write whose answer confirms it, an issuance a metadata read, the data write and the metadata write; a record that went
- * stale behind keybridge's back (someone wrote a version, removed the secret) costs one refused write and one metadata
- * read, and nothing is overwritten.
+ * check-and-set write whose answer confirms it, an issuance a metadata read, the data write and the metadata write; a
+ * record that went stale behind keybridge's back (someone wrote a version, removed the secret) costs one refused write
+ * and one metadata read, and nothing is overwritten.
  */
 class VaultCallsIntegrationTests extends IntegrationTest {
 
@@ -174,7 +174,7 @@ class VaultCallsIntegrationTests extends IntegrationTest {
 
     /**
      * keybridge's calls for the secret at {@code path}, in order, as "METHOD data|metadata [cas=N] -> status": the
-     * bodies carry keys, so only their check-and-set number is read out of them (and they are checked for nothing else).
+     * bodies carry keys, so only their check-and-set number is read out of them.
      */
     private List<String> callsAt(String path) {
         String data = "/v1/secret/data/keybridge/" + path;
