@@ -115,12 +115,7 @@ class VaultCallsIntegrationTests extends IntegrationTest {
                         "POST data cas=0 -> 200",
                         "POST metadata -> 204");
         assertConfirmedAt(id, path, old, 1);
-        assertThat(bao.metadata("keybridge/" + path)
-                        .json()
-                        .path("data")
-                        .path("custom_metadata")
-                        .path("key_id")
-                        .asString())
+        assertThat(keyIdMarkedAt(path))
                 .as("the secret is marked as keybridge's again")
                 .isEqualTo(id);
     }
@@ -144,13 +139,17 @@ class VaultCallsIntegrationTests extends IntegrationTest {
                 .containsExactly("GET metadata -> 200", "POST data cas=1 -> 200", "POST metadata -> 204");
         String fresh = readKeyAsConsumer(path);
         assertThat(api.verify(VERIFIER, fresh, List.of()).status()).isEqualTo(200);
-        assertThat(bao.metadata("keybridge/" + path)
-                        .json()
-                        .path("data")
-                        .path("custom_metadata")
-                        .path("key_id")
-                        .asString())
-                .isEqualTo(second.json().path("id").asString());
+        assertThat(keyIdMarkedAt(path)).isEqualTo(second.json().path("id").asString());
+    }
+
+    /** The key the secret's {@code custom_metadata} names, as keybridge marks the secrets it manages. */
+    private String keyIdMarkedAt(String path) {
+        return bao.metadata("keybridge/" + path)
+                .json()
+                .path("data")
+                .path("custom_metadata")
+                .path("key_id")
+                .asString();
     }
 
     private void assertConfirmedAt(String id, String path, String old, int vaultVersion) {
