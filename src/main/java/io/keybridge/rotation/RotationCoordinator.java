@@ -130,7 +130,22 @@ public class RotationCoordinator {
                 && current.expiresAt() != null
                 && !clock.instant().isBefore(current.expiresAt().minus(policy.rotateBeforeExpiry()));
         try {
-            runner.run(keyId, expiring ? Trigger.EXPIRY : Trigger.SCHEDULED, "scheduler", null, null, null);
+            // The checks above read the key without its lock. A rotation confirmed since (another node settling one
+            // its stopped node left, while Quartz fires that node's job again here) has replaced the version this
+            // firing was for and planned the next: naming it makes the start refuse, under the lock, to rotate twice.
+            runner.run(
+                    keyId,
+                    expiring ? Trigger.EXPIRY : Trigger.SCHEDULED,
+                    "scheduler",
+                    null,
+                    null,
+                    null,
+                    current == null ? null : current.version());
+        } catch (RotationRunner.Superseded e) {
+            log.info(
+                    "scheduled rotation of key {} skipped: version {} was replaced meanwhile",
+                    keyId,
+                    current.version());
         } catch (RotationInProgressException e) {
             log.info("scheduled rotation of key {} skipped: a rotation is already delivering", keyId);
         } catch (RotationFailedException e) {
