@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real gateway (Envoy, NGINX, Traefik or Caddy) on loopback, started from the config keybridge ships in
@@ -132,26 +136,27 @@ final class Gateway implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         LoopbackClient client = new LoopbackClient("127.0.0.1");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(kind + " exited at start; see " + log + ": " + tail());
-            }
-            try {
-                LoopbackClient.Answer answer = client.send(port, "GET", "/v1/lists/ready", Map.of());
-                if (answer.status() == 401) {
-                    return;
-                }
-                last = answer.status() + " " + answer.body();
-            } catch (UncheckedIOException e) {
-                last = e.getMessage();
-            }
-            sleep(100);
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            Awaitility.await(kind + " answering 401")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast(kind + " exited at start", () -> !process.isAlive())
+                    .until(() -> {
+                        try {
+                            LoopbackClient.Answer answer = client.send(port, "GET", "/v1/lists/ready", Map.of());
+                            last.set(answer.status() + " " + answer.body());
+                            return answer.status() == 401;
+                        } catch (UncheckedIOException e) {
+                            last.set(e.getMessage()); // not listening yet
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            close();
+            throw new IllegalStateException(
+                    e.getMessage() + " (last: " + last.get() + "); see " + log + ": " + tail(), e);
         }
-        close();
-        throw new IllegalStateException(
-                kind + " did not answer 401 within " + timeout + " (last: " + last + "); see " + log + ": " + tail());
     }
 
     private String tail() {
@@ -178,14 +183,5 @@ final class Gateway implements AutoCloseable {
             process.destroyForcibly();
         }
         children.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -10,10 +10,14 @@ import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.SecretHygiene;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,21 +93,17 @@ class JarStartsAnywhereIntegrationTests {
     }
 
     private static String awaitAdminToken(Process process, Path tokenFile, Api api, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("keybridge exited: " + Files.readString(log));
-            }
-            try {
-                if (Files.exists(tokenFile)
-                        && api.get("/actuator/health/readiness", null).status() == 200) {
-                    return Files.readString(tokenFile).strip();
-                }
-            } catch (IllegalStateException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await("keybridge ready")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IllegalStateException.class) // not listening yet
+                    .failFast("keybridge exited", () -> !process.isAlive())
+                    .until(() -> Files.exists(tokenFile)
+                            && api.get("/actuator/health/readiness", null).status() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + ": " + Files.readString(log), e);
         }
-        throw new AssertionError("keybridge did not start within 90 s: " + Files.readString(log));
+        return Files.readString(tokenFile).strip();
     }
 }

@@ -7,12 +7,16 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,23 +143,19 @@ class ReadmeWalkthroughIntegrationTests {
         Process process = builder.start();
         Running running = new Running(process, log);
         Api api = new Api(port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("scripts/run stopped: " + tail(log));
-            }
-            try {
-                if (api.get("/actuator/health/readiness", null).status() == 200
-                        && Files.exists(checkout.resolve("data/crm-sync-vault-token"))) {
-                    return running;
-                }
-            } catch (IllegalStateException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await("scripts/run ready")
+                    .atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IllegalStateException.class) // not listening yet
+                    .failFast("scripts/run stopped", () -> !process.isAlive())
+                    .until(() -> api.get("/actuator/health/readiness", null).status() == 200
+                            && Files.exists(checkout.resolve("data/crm-sync-vault-token")));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            running.close();
+            throw new AssertionError(e.getMessage() + ": " + tail(log), e);
         }
-        running.close();
-        throw new AssertionError("scripts/run did not get ready in 180 s: " + tail(log));
+        return running;
     }
 
     private static String tail(Path file) {

@@ -9,9 +9,11 @@ import io.keybridge.support.Moto;
 import io.keybridge.support.RecordingResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,12 +144,10 @@ class OutsideAttackIntegrationTests extends IntegrationTest {
         vaultTakenDown = true;
         bao.proxy().down();
         // the health answer is reused for 5 s: wait for one taken while Vault is down
-        Api.Response anonymous = api.get("/actuator/health", null);
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (anonymous.status() == 200 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            anonymous = api.get("/actuator/health", null);
-        }
+        Api.Response anonymous = Awaitility.await("a health answer taken while Vault is down")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> api.get("/actuator/health", null), answer -> answer.status() != 200);
 
         assertThat(anonymous.status()).as(anonymous.body()).isEqualTo(503);
         assertThat(anonymous.json().path("status").asString()).isEqualTo("DOWN");

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A real {@code moto_server} (the AWS API emulator, from {@code pip install "moto[server]"} in the project's
@@ -173,22 +173,16 @@ public final class Moto {
     private void awaitUp() throws InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("moto_server exited; see target/moto-it.log");
-            }
-            try {
-                http.send(
-                        HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("moto_server did not start within 30 s");
+        Awaitility.await("moto_server listening (see target/moto-it.log)")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .failFast("moto_server exited; see target/moto-it.log", () -> !process.isAlive())
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        > 0);
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -261,25 +262,17 @@ public final class OpenBao implements AutoCloseable {
     }
 
     private void awaitHealthy() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("OpenBao exited; see target/openbao-it.log");
-            }
-            try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create(address + "/v1/sys/health"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("OpenBao did not become healthy within 30 s");
+        Awaitility.await("OpenBao healthy (see target/openbao-it.log)")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .failFast("OpenBao exited; see target/openbao-it.log", () -> !process.isAlive())
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(address + "/v1/sys/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     private void writePolicy(String name, String policy) {
