@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -38,7 +39,7 @@ public class Containment {
     private final KeyVersions versions;
     private final Rotations rotations;
     private final RotationProperties properties;
-    private final RotationRunner runner;
+    private final RotationWave wave;
     private final DeliveredVersions delivered;
     private final VerificationIndex index;
     private final AuditLog audit;
@@ -50,7 +51,7 @@ public class Containment {
             KeyVersions versions,
             Rotations rotations,
             RotationProperties properties,
-            RotationRunner runner,
+            RotationWave wave,
             DeliveredVersions delivered,
             VerificationIndex index,
             AuditLog audit,
@@ -60,7 +61,7 @@ public class Containment {
         this.versions = versions;
         this.rotations = rotations;
         this.properties = properties;
-        this.runner = runner;
+        this.wave = wave;
         this.delivered = delivered;
         this.index = index;
         this.audit = audit;
@@ -95,7 +96,7 @@ public class Containment {
                     contain(List.of(keyId), actor, reason, revokedAt).get(keyId);
             rotation = reissue(keyId, actor, reason, revokedAt, revoked);
         } else {
-            rotation = runner.run(keyId, Trigger.EMERGENCY, actor, reason, grace, null);
+            rotation = wave.rotate(new RotationRequest(keyId, Trigger.EMERGENCY, actor, reason, grace, null, null));
         }
         audit.record(
                 actor,
@@ -149,9 +150,20 @@ public class Containment {
      * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
      */
     public Rotation reissue(UUID keyId, String actor, String reason, Instant revokedAt, List<KeyVersion> revoked) {
+        return RotationWave.join(reissueInWave(keyId, actor, reason, revokedAt, revoked));
+    }
+
+    /**
+     * {@link #reissue}, with the new version's delivery left to the wave's next batch: returns once the revoked
+     * versions are removed, with the rotation's outcome to come.
+     */
+    CompletableFuture<Rotation> reissueInWave(
+            UUID keyId, String actor, String reason, Instant revokedAt, List<KeyVersion> revoked) {
         delivered.remove(
                 keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
-        return runner.run(keyId, Trigger.EMERGENCY, actor, reason, Duration.ZERO, revokedAt);
+        return wave.rotateAll(List.of(
+                        new RotationRequest(keyId, Trigger.EMERGENCY, actor, reason, Duration.ZERO, revokedAt, null)))
+                .getFirst();
     }
 
     /**

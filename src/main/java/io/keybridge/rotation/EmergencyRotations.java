@@ -12,13 +12,22 @@ import io.keybridge.keys.KeyVersion;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,6 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class EmergencyRotations {
 
     private static final Logger log = LoggerFactory.getLogger(EmergencyRotations.class);
+    private static final java.time.Duration PROGRESS_INTERVAL = java.time.Duration.ofMillis(250);
 
     private final ApiKeys keys;
     private final AuditLog audit;
@@ -128,22 +138,67 @@ public class EmergencyRotations {
         return runs.find(runId).orElseThrow();
     }
 
+    private record KeyDone(
+            UUID keyId,
+            EmergencyRun.Outcome outcome,
+            @Nullable UUID rotationId,
+            @Nullable String error) {}
+
+    private void recordDone(UUID runId, Queue<KeyDone> done) {
+        List<KeyDone> batch = new ArrayList<>();
+        for (KeyDone next = done.poll(); next != null; next = done.poll()) {
+            batch.add(next);
+        }
+        if (!batch.isEmpty()) {
+            transactions.executeWithoutResult(status ->
+                    batch.forEach(d -> runs.keyDone(runId, d.keyId(), d.outcome(), d.rotationId(), d.error())));
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return String.valueOf(cause.getMessage());
+    }
+
     public java.util.Optional<EmergencyRun> find(UUID runId) {
         return runs.find(runId);
     }
 
     private void reissueAll(
             UUID runId, Map<UUID, List<KeyVersion>> revoked, Instant revokedAt, String actor, String reason) {
+        // The removals of the revoked versions are store calls of their own, made by the workers; each key's new
+        // version is then left to the rotation wave, so that the replacements are delivered in batches.
+        Queue<KeyDone> done = new ConcurrentLinkedQueue<>();
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
         try (ExecutorService workers = Executors.newFixedThreadPool(concurrency)) {
-            revoked.forEach((keyId, versions) -> workers.submit(() -> {
-                try {
-                    Rotation rotation = containment.reissue(keyId, actor, reason, revokedAt, versions);
-                    runs.keyDone(runId, keyId, EmergencyRun.Outcome.DELIVERED, rotation.id(), null);
-                } catch (RuntimeException e) {
-                    runs.keyDone(runId, keyId, EmergencyRun.Outcome.FAILED, null, e.getMessage());
-                }
-            }));
+            revoked.forEach((keyId, versions) -> outcomes.add(CompletableFuture.supplyAsync(
+                            () -> containment.reissueInWave(keyId, actor, reason, revokedAt, versions), workers)
+                    .thenCompose(rotation -> rotation)
+                    .handle((rotation, failure) -> {
+                        done.add(
+                                failure == null
+                                        ? new KeyDone(keyId, EmergencyRun.Outcome.DELIVERED, rotation.id(), null)
+                                        : new KeyDone(keyId, EmergencyRun.Outcome.FAILED, null, rootMessage(failure)));
+                        return null;
+                    })));
         }
+        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
+        // progress is recorded a batch at a time, one commit for many keys
+        while (!all.isDone()) {
+            try {
+                all.get(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // record what is done so far
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                break; // each outcome is handled above; nothing fails here
+            }
+            recordDone(runId, done);
+        }
+        recordDone(runId, done);
         runs.finished(runId, clock.instant());
         EmergencyRun run = runs.find(runId).orElseThrow();
         audit.record(

@@ -31,7 +31,7 @@ public class RotationCoordinator {
     private final RotationPolicies policies;
     private final RotationProperties properties;
     private final RotationScheduler scheduler;
-    private final RotationRunner runner;
+    private final RotationWave wave;
     private final Clock clock;
 
     RotationCoordinator(
@@ -41,7 +41,7 @@ public class RotationCoordinator {
             RotationPolicies policies,
             RotationProperties properties,
             RotationScheduler scheduler,
-            RotationRunner runner,
+            RotationWave wave,
             Clock clock) {
         this.keys = keys;
         this.versions = versions;
@@ -49,7 +49,7 @@ public class RotationCoordinator {
         this.policies = policies;
         this.properties = properties;
         this.scheduler = scheduler;
-        this.runner = runner;
+        this.wave = wave;
         this.clock = clock;
     }
 
@@ -78,7 +78,7 @@ public class RotationCoordinator {
                     "overlap must be at most " + RotationPolicies.readable(properties.maximumOverlap())
                             + " (keybridge.rotation.maximum-overlap): a replaced key is meant to stop working soon");
         }
-        return runner.run(keyId, Trigger.MANUAL, actor, null, overlap, null);
+        return wave.rotate(new RotationRequest(keyId, Trigger.MANUAL, actor, null, overlap, null, null));
     }
 
     /**
@@ -91,14 +91,14 @@ public class RotationCoordinator {
      */
     public boolean replaceLost(UUID keyId, String actor, int lostVersion) {
         try {
-            runner.run(
+            wave.rotate(new RotationRequest(
                     keyId,
                     Trigger.MANUAL,
                     actor,
                     "version " + lostVersion + " lost at a destination",
                     null,
                     null,
-                    lostVersion);
+                    lostVersion));
             return true;
         } catch (RotationRunner.Superseded e) {
             log.info("key {}: version {} was replaced meanwhile; not rotating it again", keyId, lostVersion);
@@ -133,14 +133,16 @@ public class RotationCoordinator {
             // The checks above read the key without its lock. A rotation confirmed since (another node settling one
             // its stopped node left, while Quartz fires that node's job again here) has replaced the version this
             // firing was for and planned the next: naming it makes the start refuse, under the lock, to rotate twice.
-            runner.run(
+            // The firing waits until its rotation is recorded, not for its outcome: from then on a crash leaves a
+            // rotation the sweeps settle, and until then Quartz still counts the firing as running.
+            wave.startRotation(new RotationRequest(
                     keyId,
                     expiring ? Trigger.EXPIRY : Trigger.SCHEDULED,
                     "scheduler",
                     null,
                     null,
                     null,
-                    current == null ? null : current.version());
+                    current == null ? null : current.version()));
         } catch (RotationRunner.Superseded e) {
             log.info(
                     "scheduled rotation of key {} skipped: version {} was replaced meanwhile",
@@ -148,8 +150,6 @@ public class RotationCoordinator {
                     current.version());
         } catch (RotationInProgressException e) {
             log.info("scheduled rotation of key {} skipped: a rotation is already delivering", keyId);
-        } catch (RotationFailedException e) {
-            // recorded, audited and rescheduled with back-off by the runner
         } catch (KeyNotRotatableException e) {
             log.info("scheduled rotation of key {} stopped: {}", keyId, e.getMessage());
         }

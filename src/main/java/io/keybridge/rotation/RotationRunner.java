@@ -28,9 +28,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,44 +112,120 @@ class RotationRunner {
     }
 
     /**
-     * Rotates the key to a new version and delivers it everywhere.
+     * Rotates the key to a new version and delivers it everywhere: a batch of one.
      *
-     * @param overlapOverride how long the replaced versions stay valid after the confirmation; the policy's if null
-     * @param oldRevokedAt when containment revoked the replaced versions, or null if they are still live
      * @throws KeyNotRotatableException if the key is not active (or is revoked during the rotation)
      * @throws RotationInProgressException if the key is being rotated
      * @throws RotationFailedException if delivery failed (the old version still verifies; a retry is scheduled)
+     * @throws Superseded if {@code onlyReplacing} was replaced since the caller looked; nothing was recorded
      */
-    Rotation run(
-            UUID keyId,
-            Trigger trigger,
-            String actor,
-            @Nullable String reason,
-            @Nullable Duration overlapOverride,
-            @Nullable Instant oldRevokedAt) {
-        return run(keyId, trigger, actor, reason, overlapOverride, oldRevokedAt, null);
+    Rotation run(RotationRequest request) {
+        WaveItem item = WaveItem.of(request);
+        runAll(List.of(item), Runnable::run);
+        return RotationWave.join(item.done());
     }
 
     /**
-     * As above, but only if {@code onlyReplacing} is still the key's current version when the rotation is recorded
-     * (checked under the key's row lock, which a confirmation takes too).
-     *
-     * @throws Superseded if another rotation replaced it since the caller looked; nothing was recorded
+     * Runs a batch of rotations with the write-ahead rule kept for the batch as a whole: one transaction records every
+     * new version and its intents, the store calls run on {@code calls} (concurrently, as many as it allows), and one
+     * transaction records the confirmations, activates the versions and plants their triggers. Each item reports on
+     * its own: a refusal or a failed delivery is that item's (a failure gets its own retry with back-off), and should
+     * a batch transaction fail, its items are recorded one by one so that one bad row cannot fail its neighbours.
+     * Returns once every item is done.
      */
-    Rotation run(
-            UUID keyId,
-            Trigger trigger,
-            String actor,
-            @Nullable String reason,
-            @Nullable Duration overlapOverride,
-            @Nullable Instant oldRevokedAt,
-            @Nullable Integer onlyReplacing) {
+    void runAll(List<WaveItem> batch, Executor calls) {
+        List<Prepared> prepared = new ArrayList<>(batch.size());
+        try {
+            for (WaveItem item : batch) {
+                try {
+                    prepared.add(prepare(item));
+                } catch (RuntimeException e) {
+                    item.refused(e);
+                }
+            }
+            List<Prepared> started = recordStarts(prepared);
+            for (Prepared p : started) {
+                index.accept(p.key, p.next); // accept before publish: a consumer may read it the instant it lands
+            }
+            for (Prepared p : started) {
+                p.item.started().complete(null);
+            }
+            for (Prepared p : started) {
+                events.publishEvent(
+                        new StepReached(p.key.id(), p.next.id(), p.next.version(), StepReached.Step.VERSION_RECORDED));
+            }
+            List<CompletableFuture<Void>> delivering = new ArrayList<>(started.size());
+            for (Prepared p : started) {
+                delivering.add(CompletableFuture.runAsync(() -> deliver(p), calls));
+            }
+            CompletableFuture.allOf(delivering.toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null)
+                    .join();
+            List<Prepared> confirmed = new ArrayList<>();
+            for (Prepared p : started) {
+                if (p.confirmation != null) {
+                    confirmed.add(p);
+                } else {
+                    p.item.failed(failed(p));
+                }
+            }
+            activateAll(confirmed);
+        } catch (RuntimeException | Error e) {
+            batch.forEach(item -> item.refused(e)); // no-ops for the items already done
+            throw e;
+        } finally {
+            prepared.forEach(p -> p.material.close());
+        }
+    }
+
+    /** What a rotation knows before anything is recorded; its material lives until the batch is done. */
+    private static final class Prepared {
+        final WaveItem item;
+        final ApiKey key;
+        final RotationPolicy policy;
+        final List<KeyDestination> targets;
+        final KeyMaterial material;
+        final KeyVersion next;
+        final Rotation rotation;
+        final SecretPayload payload;
+        final Map<UUID, Intent> plans;
+        VersionDelivery.@Nullable Confirmation confirmation;
+
+        @Nullable
+        RuntimeException deliveryFailure;
+
+        Prepared(
+                WaveItem item,
+                ApiKey key,
+                RotationPolicy policy,
+                List<KeyDestination> targets,
+                KeyMaterial material,
+                KeyVersion next,
+                Rotation rotation,
+                SecretPayload payload,
+                Map<UUID, Intent> plans) {
+            this.item = item;
+            this.key = key;
+            this.policy = policy;
+            this.targets = targets;
+            this.material = material;
+            this.next = next;
+            this.rotation = rotation;
+            this.payload = payload;
+            this.plans = plans;
+        }
+    }
+
+    /** Reads what the rotation needs and draws the new key; records nothing. */
+    private Prepared prepare(WaveItem item) {
+        RotationRequest request = item.request();
+        UUID keyId = request.keyId();
         ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
         if (key.status() != KeyStatus.ACTIVE) {
             throw new KeyNotRotatableException(keyId, key.status().name());
         }
         RotationPolicy policy = policies.get(key.rotationPolicy());
-        Duration overlap = overlapOverride != null ? overlapOverride : policy.overlap();
+        Duration overlap = request.overlapOverride() != null ? request.overlapOverride() : policy.overlap();
         List<KeyDestination> targets = keys.destinationsOf(keyId);
         Instant now = clock.instant();
         int fromVersion = versions.ofKey(keyId).stream()
@@ -152,46 +233,189 @@ class RotationRunner {
                 .max()
                 .orElse(0);
         Instant versionExpiry = key.versionExpiry(policy.keyLifetime(), now);
-
-        try (KeyMaterial material = format.generate(key.environment(), random)) {
+        KeyMaterial material = format.generate(key.environment(), random);
+        try {
             KeyVersion next = KeyVersion.pending(keyId, fromVersion + 1, material, now, versionExpiry);
             Rotation rotation = Rotation.delivering(
-                    keyId, trigger, actor, reason, fromVersion, next.id(), next.version(), overlap, now, oldRevokedAt);
+                    keyId,
+                    request.trigger(),
+                    request.actor(),
+                    request.reason(),
+                    fromVersion,
+                    next.id(),
+                    next.version(),
+                    overlap,
+                    now,
+                    request.oldRevokedAt());
             SecretPayload payload = SecretPayload.of(key, next);
             Map<UUID, Intent> plans = delivery.plan(targets, payload);
+            return new Prepared(item, key, policy, targets, material, next, rotation, payload, plans);
+        } catch (RuntimeException e) {
+            material.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Records the rotations that may start, in one transaction (keys locked in id order, so that two batches cannot
+     * deadlock); the others are refused. Should that transaction fail, each is recorded in one of its own.
+     *
+     * @return the rotations recorded
+     */
+    private List<Prepared> recordStarts(List<Prepared> prepared) {
+        List<Prepared> ordered =
+                prepared.stream().sorted(Comparator.comparing(p -> p.key.id())).toList();
+        Map<Prepared, RuntimeException> refusals = new HashMap<>();
+        try {
             transactions.executeWithoutResult(status -> {
-                if (!keys.lockIfActive(keyId)) {
-                    // revoked (or suspended) since it was read: a revocation always wins
-                    throw new KeyNotRotatableException(
-                            keyId, keys.find(keyId).map(k -> k.status().name()).orElse("gone"));
-                }
-                if (onlyReplacing != null) {
-                    KeyVersion current = versions.currentOf(keyId);
-                    if (current == null || current.version() != onlyReplacing) {
-                        throw new Superseded();
+                refusals.clear(); // the transaction is not retried, but its outcome is the transaction's alone
+                for (Prepared p : ordered) {
+                    RuntimeException refusal = recordStart(p);
+                    if (refusal != null) {
+                        refusals.put(p, refusal);
                     }
                 }
-                rotations.start(rotation);
-                versions.add(next, targets, now);
-                delivery.recordPlans(next, targets, plans);
-                audit.record(
-                        actor,
-                        "key.rotate.started",
-                        keyId,
-                        Outcome.SUCCESS,
-                        trigger + " rotation to version " + next.version()
-                                + (reason == null ? "" : "; reason: " + reason));
             });
-            index.accept(key, next); // accept before publish
-            events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.VERSION_RECORDED));
-            VersionDelivery.Confirmation confirmation;
-            try {
-                confirmation = delivery.deliver(next, targets, payload, material, plans);
-            } catch (DestinationException e) {
-                throw fail(key, rotation, next, e);
+        } catch (RuntimeException batchFailure) {
+            if (ordered.size() == 1) {
+                refusals.put(ordered.getFirst(), batchFailure);
+            } else {
+                log.warn(
+                        "recording {} rotations in one transaction failed; recording them one by one",
+                        ordered.size(),
+                        batchFailure);
+                refusals.clear();
+                for (Prepared p : ordered) {
+                    try {
+                        RuntimeException refusal = transactions.execute(status -> recordStart(p));
+                        if (refusal != null) {
+                            refusals.put(p, refusal);
+                        }
+                    } catch (RuntimeException e) {
+                        refusals.put(p, e);
+                    }
+                }
             }
-            activate(key, policy, rotation, next, confirmation);
-            return rotations.find(rotation.id()).orElseThrow();
+        }
+        List<Prepared> started = new ArrayList<>();
+        for (Prepared p : prepared) {
+            RuntimeException refusal = refusals.get(p);
+            if (refusal == null) {
+                started.add(p);
+            } else {
+                p.item.refused(refusal);
+            }
+        }
+        return started;
+    }
+
+    /**
+     * Records one rotation and its new version, in the caller's transaction, or says why it may not start — before
+     * writing anything of it, so that a refusal leaves the batch's transaction intact.
+     */
+    private @Nullable RuntimeException recordStart(Prepared p) {
+        UUID keyId = p.key.id();
+        RotationRequest request = p.item.request();
+        if (!keys.lockIfActive(keyId)) {
+            // revoked (or suspended) since it was read: a revocation always wins
+            return new KeyNotRotatableException(
+                    keyId, keys.find(keyId).map(k -> k.status().name()).orElse("gone"));
+        }
+        if (request.onlyReplacing() != null) {
+            KeyVersion current = versions.currentOf(keyId);
+            if (current == null || current.version() != request.onlyReplacing()) {
+                return new Superseded();
+            }
+        }
+        if (rotations.isDelivering(keyId)) {
+            return new RotationInProgressException(keyId);
+        }
+        Instant now = p.rotation.startedAt();
+        rotations.start(p.rotation);
+        versions.add(p.next, p.targets, now);
+        delivery.recordPlans(p.next, p.targets, p.plans);
+        audit.record(
+                request.actor(),
+                "key.rotate.started",
+                keyId,
+                Outcome.SUCCESS,
+                request.trigger() + " rotation to version " + p.next.version()
+                        + (request.reason() == null ? "" : "; reason: " + request.reason()));
+        return null;
+    }
+
+    /** Records a rotation whose delivery failed (see {@link #fail}); what to tell its caller. */
+    private RuntimeException failed(Prepared p) {
+        if (!(p.deliveryFailure instanceof DestinationException e)) {
+            // not a store's answer (a database outage while recording a step): left DELIVERING for the sweeps
+            return p.deliveryFailure != null ? p.deliveryFailure : new IllegalStateException("no outcome");
+        }
+        try {
+            return fail(p.key, p.rotation, p.next, e);
+        } catch (RuntimeException recordingFailed) {
+            return recordingFailed; // left DELIVERING: the sweeps settle it
+        }
+    }
+
+    /** The store calls of one rotation, on a thread of the batch's call pool. */
+    private void deliver(Prepared p) {
+        try {
+            p.confirmation = delivery.deliver(p.next, p.targets, p.payload, p.material, p.plans);
+        } catch (RuntimeException e) {
+            p.deliveryFailure = e;
+        }
+    }
+
+    /**
+     * Activates the confirmed rotations of a batch in one transaction; should it fail, each in one of its own.
+     */
+    private void activateAll(List<Prepared> confirmed) {
+        if (confirmed.isEmpty()) {
+            return;
+        }
+        List<Prepared> ordered =
+                confirmed.stream().sorted(Comparator.comparing(p -> p.key.id())).toList();
+        Instant confirmedAt = clock.instant();
+        Map<Prepared, Boolean> stillActive = new HashMap<>();
+        try {
+            transactions.executeWithoutResult(status -> {
+                stillActive.clear();
+                for (Prepared p : ordered) {
+                    stillActive.put(
+                            p, recordActivation(p.key, p.policy, p.rotation, p.next, p.confirmation, confirmedAt));
+                }
+            });
+        } catch (RuntimeException batchFailure) {
+            if (ordered.size() > 1) {
+                log.warn(
+                        "activating {} rotations in one transaction failed; activating them one by one",
+                        ordered.size(),
+                        batchFailure);
+            }
+            stillActive.clear();
+            for (Prepared p : ordered) {
+                try {
+                    stillActive.put(
+                            p,
+                            transactions.execute(status -> recordActivation(
+                                    p.key, p.policy, p.rotation, p.next, p.confirmation, confirmedAt)));
+                } catch (RuntimeException e) {
+                    // left DELIVERING with its plan PENDING: the sweeps confirm it from the store's metadata
+                    p.item.failed(e);
+                }
+            }
+        }
+        for (Prepared p : confirmed) {
+            Boolean active = stillActive.get(p);
+            if (active == null) {
+                continue;
+            }
+            try {
+                activated(p.rotation, p.next, p.confirmation, Boolean.TRUE.equals(active), confirmedAt);
+                p.item.done().complete(rotations.find(p.rotation.id()).orElseThrow());
+            } catch (RuntimeException e) {
+                p.item.failed(e);
+            }
         }
     }
 
@@ -205,75 +429,98 @@ class RotationRunner {
             Rotation rotation,
             KeyVersion next,
             VersionDelivery.Confirmation confirmation) {
-        UUID keyId = key.id();
-        String actor = rotation.actor();
-        Duration overlap = rotation.overlap();
-        Trigger trigger = rotation.trigger();
-        Instant versionExpiry = next.expiresAt();
         Instant confirmedAt = clock.instant();
+        boolean stillActive = Boolean.TRUE.equals(transactions.execute(
+                status -> recordActivation(key, policy, rotation, next, confirmation, confirmedAt)));
+        activated(rotation, next, confirmation, stillActive, confirmedAt);
+    }
+
+    /**
+     * What an activation records, in the caller's transaction.
+     *
+     * @return false if the key was revoked while the new version was delivered (nothing was activated)
+     */
+    private boolean recordActivation(
+            ApiKey key,
+            RotationPolicy policy,
+            Rotation rotation,
+            KeyVersion next,
+            VersionDelivery.Confirmation confirmation,
+            Instant confirmedAt) {
+        UUID keyId = key.id();
+        Duration overlap = rotation.overlap();
+        Instant versionExpiry = next.expiresAt();
         // after containment the older versions are revoked already: there is no overlap, and nothing to end later
         boolean contained = rotation.afterContainment();
         Instant retireAt = contained ? rotation.oldRevokedAt() : confirmedAt.plus(overlap);
         Instant nextRotation =
                 policy.nextRotation(confirmedAt, key.expiresByLifetime(versionExpiry) ? versionExpiry : null);
-        boolean stillActive = Boolean.TRUE.equals(transactions.execute(status -> {
-            delivery.record(confirmation); // the write landed, whatever else this transaction finds
-            if (!keys.lockUnlessRevoked(keyId)) {
-                return false; // revoked while the new version was delivered: see abandonRevoked
+        delivery.record(confirmation); // the write landed, whatever else this transaction finds
+        if (!keys.lockUnlessRevoked(keyId)) {
+            return false; // revoked while the new version was delivered: see abandonRevoked
+        }
+        for (KeyVersion older : versions.liveOlderThan(keyId, next.version())) {
+            if (older.state() != VersionState.RETIRING) {
+                versions.changeState(older.id(), VersionState.RETIRING, confirmedAt);
             }
-            for (KeyVersion older : versions.liveOlderThan(keyId, next.version())) {
-                if (older.state() != VersionState.RETIRING) {
-                    versions.changeState(older.id(), VersionState.RETIRING, confirmedAt);
-                }
+        }
+        versions.changeState(next.id(), VersionState.ACTIVE, confirmedAt);
+        rotations.confirmed(rotation.id(), confirmedAt, retireAt);
+        keys.rotationPlanned(keyId, nextRotation, null);
+        audit.record(
+                rotation.actor(),
+                "key.rotate.confirmed",
+                keyId,
+                Outcome.SUCCESS,
+                "version " + next.version() + " confirmed everywhere; "
+                        + (contained
+                                ? "older versions were revoked at containment, " + retireAt
+                                : "older versions valid until " + retireAt));
+        if (contained) {
+            rotations.revoking(rotation.id(), confirmedAt);
+            rotations.completed(rotation.id(), confirmedAt);
+        } else {
+            // Quartz's job store joins this transaction: the triggers are committed with the state they follow from
+            scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
+        }
+        if (!contained
+                && policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED
+                && policy.drainQuiet() != null) {
+            Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
+            if (firstCheck.isBefore(retireAt)) {
+                scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
             }
-            versions.changeState(next.id(), VersionState.ACTIVE, confirmedAt);
-            rotations.confirmed(rotation.id(), confirmedAt, retireAt);
-            keys.rotationPlanned(keyId, nextRotation, null);
-            audit.record(
-                    actor,
-                    "key.rotate.confirmed",
-                    keyId,
-                    Outcome.SUCCESS,
-                    "version " + next.version() + " confirmed everywhere; "
-                            + (contained
-                                    ? "older versions were revoked at containment, " + retireAt
-                                    : "older versions valid until " + retireAt));
-            if (contained) {
-                rotations.revoking(rotation.id(), confirmedAt);
-                rotations.completed(rotation.id(), confirmedAt);
-            } else {
-                // Quartz's job store joins this transaction: the triggers are committed with the state they follow from
-                scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
-            }
-            if (!contained
-                    && policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED
-                    && policy.drainQuiet() != null) {
-                Instant firstCheck = confirmedAt.plus(policy.drainQuiet());
-                if (firstCheck.isBefore(retireAt)) {
-                    scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
-                }
-            }
-            scheduler.scheduleRotation(keyId, nextRotation);
-            return true;
-        }));
+        }
+        scheduler.scheduleRotation(keyId, nextRotation);
+        return true;
+    }
+
+    /** After the activation committed: announce it, or abandon the rotation if the key was revoked meanwhile. */
+    private void activated(
+            Rotation rotation,
+            KeyVersion next,
+            VersionDelivery.Confirmation confirmation,
+            boolean stillActive,
+            Instant confirmedAt) {
+        UUID keyId = rotation.keyId();
         delivery.recorded(confirmation);
         if (!stillActive) {
             abandonRevoked(keyId, rotation, next);
         }
         events.publishEvent(new StepReached(keyId, next.id(), next.version(), StepReached.Step.ACTIVATED));
-        count(trigger, "confirmed");
+        count(rotation.trigger(), "confirmed");
         Timer.builder("keybridge.rotation.duration")
                 .description("From a rotation's start to its new version being confirmed everywhere")
-                .tag("trigger", trigger.name())
+                .tag("trigger", rotation.trigger().name())
                 .register(meters)
                 .record(Duration.between(rotation.startedAt(), confirmedAt));
         log.info(
                 "{} rotation of key {} to version {} ({}) confirmed; overlap until {}",
-                trigger,
+                rotation.trigger(),
                 keyId,
                 next.version(),
                 next.displayPrefix(),
-                retireAt);
+                rotation.afterContainment() ? rotation.oldRevokedAt() : confirmedAt.plus(rotation.overlap()));
     }
 
     /**

@@ -64,6 +64,15 @@ class Rotations {
         }
     }
 
+    /** Whether the key has a delivering rotation: exact under the key's row lock, which every start takes. */
+    public boolean isDelivering(UUID keyId) {
+        return jdbc.sql("SELECT COUNT(*) FROM rotations WHERE active_key_id = :keyId")
+                        .param("keyId", keyId)
+                        .query(Integer.class)
+                        .single()
+                > 0;
+    }
+
     /** The new version is confirmed everywhere: the overlap runs until {@code retireAt}. */
     public void confirmed(UUID id, Instant at, Instant retireAt) {
         jdbc.sql("""

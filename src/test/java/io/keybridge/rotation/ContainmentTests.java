@@ -3,7 +3,6 @@ package io.keybridge.rotation;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -25,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 import org.springframework.context.ApplicationEventPublisher;
@@ -38,7 +38,7 @@ class ContainmentTests {
 
     private final KeyVersions versions = mock(KeyVersions.class);
     private final Rotations rotations = mock(Rotations.class);
-    private final RotationRunner runner = mock(RotationRunner.class);
+    private final RotationWave wave = mock(RotationWave.class);
     private final DeliveredVersions delivered = mock(DeliveredVersions.class);
     private final VerificationIndex index = mock(VerificationIndex.class);
     private final PlatformTransactionManager transactionManager = mock(PlatformTransactionManager.class);
@@ -46,7 +46,7 @@ class ContainmentTests {
             versions,
             rotations,
             RotationTestData.defaultProperties(),
-            runner,
+            wave,
             delivered,
             index,
             mock(AuditLog.class),
@@ -61,25 +61,29 @@ class ContainmentTests {
     void withoutGraceTheLeakedVersionIsRefusedAndRevokedBeforeItsSuccessorIsDelivered() {
         when(versions.ofKeys(List.of(keyId))).thenReturn(List.of(leaked));
         when(versions.revokeAllOf(List.of(keyId), NOW)).thenReturn(List.of(leaked));
-        when(runner.run(any(), any(), any(), any(), any(), any())).thenReturn(rotation());
+        when(wave.rotateAll(any())).thenReturn(List.of(CompletableFuture.completedFuture(rotation())));
 
         containment.emergencyRotate(keyId, "oncall", "token in a public gist", Duration.ZERO);
 
-        InOrder order = inOrder(index, versions, transactionManager, delivered, runner);
+        InOrder order = inOrder(index, versions, transactionManager, delivered, wave);
         order.verify(index).revokeAll(List.of(leaked.hash()));
         order.verify(versions).revokeAllOf(List.of(keyId), NOW);
         order.verify(transactionManager).commit(any());
         order.verify(delivered).remove(keyId, List.of(leaked.id()), SecretDestination.Removal.DESTROY_VERSION);
-        order.verify(runner).run(keyId, Trigger.EMERGENCY, "oncall", "token in a public gist", Duration.ZERO, NOW);
+        order.verify(wave)
+                .rotateAll(List.of(new RotationRequest(
+                        keyId, Trigger.EMERGENCY, "oncall", "token in a public gist", Duration.ZERO, NOW, null)));
     }
 
     @Test
     void withAGraceTheSuccessorIsDeliveredFirstAndNothingIsRevokedNow() {
-        when(runner.run(any(), any(), any(), any(), any(), any())).thenReturn(rotation());
+        when(wave.rotate(any())).thenReturn(rotation());
 
         containment.emergencyRotate(keyId, "oncall", "suspected", Duration.ofMinutes(10));
 
-        verify(runner).run(keyId, Trigger.EMERGENCY, "oncall", "suspected", Duration.ofMinutes(10), null);
+        verify(wave)
+                .rotate(new RotationRequest(
+                        keyId, Trigger.EMERGENCY, "oncall", "suspected", Duration.ofMinutes(10), null, null));
         verify(versions, never()).revokeAllOf(any(), any());
         verify(index, never()).revokeAll(anyList());
     }
@@ -92,18 +96,27 @@ class ContainmentTests {
         assertThatThrownBy(() -> containment.emergencyRotate(keyId, "oncall", "x", Duration.ofMinutes(61)))
                 .isInstanceOf(InvalidKeyRequestException.class)
                 .hasMessageContaining("at most PT1H");
-        verifyNoInteractions(runner, versions, index, delivered, transactionManager);
+        verifyNoInteractions(wave, versions, index, delivered, transactionManager);
     }
 
     @Test
     void aReissueThatFailsAfterContainmentIsLeftForTheNextSweepNotThrown() {
         when(versions.ofKey(keyId)).thenReturn(List.of(leaked));
-        when(runner.run(eq(keyId), any(), any(), any(), any(), any()))
-                .thenThrow(new RotationFailedException(UUID.randomUUID(), "vault:secret/crm", "503"));
+        when(wave.rotateAll(any()))
+                .thenReturn(List.of(CompletableFuture.failedFuture(
+                        new RotationFailedException(UUID.randomUUID(), "vault:secret/crm", "503"))));
 
         containment.reissueContained(keyId);
 
-        verify(runner).run(eq(keyId), eq(Trigger.EMERGENCY), eq("system"), any(), eq(Duration.ZERO), eq(NOW));
+        verify(wave)
+                .rotateAll(List.of(new RotationRequest(
+                        keyId,
+                        Trigger.EMERGENCY,
+                        "system",
+                        "emergency rotation interrupted after containment",
+                        Duration.ZERO,
+                        NOW,
+                        null)));
     }
 
     private Rotation rotation() {

@@ -2,8 +2,7 @@ package io.keybridge.rotation;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -37,7 +36,7 @@ class RotationCoordinatorTests {
     private final KeyVersions versions = mock(KeyVersions.class);
     private final RotationPolicies policies = mock(RotationPolicies.class);
     private final RotationScheduler scheduler = mock(RotationScheduler.class);
-    private final RotationRunner runner = mock(RotationRunner.class);
+    private final RotationWave wave = mock(RotationWave.class);
     private final RotationCoordinator coordinator = new RotationCoordinator(
             keys,
             versions,
@@ -45,7 +44,7 @@ class RotationCoordinatorTests {
             policies,
             RotationTestData.defaultProperties(),
             scheduler,
-            runner,
+            wave,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private final RotationPolicy weekly = RotationTestData.weekly(RotationPolicy.RevokeAtDestination.KEEP);
@@ -57,7 +56,7 @@ class RotationCoordinatorTests {
 
         coordinator.rotateWhenDue(key.id());
 
-        verify(runner).run(eq(key.id()), eq(Trigger.SCHEDULED), eq("scheduler"), isNull(), isNull(), isNull(), eq(3));
+        verify(wave).startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
     }
 
     @Test
@@ -67,7 +66,7 @@ class RotationCoordinatorTests {
 
         coordinator.rotateWhenDue(key.id());
 
-        verify(runner).run(eq(key.id()), eq(Trigger.EXPIRY), eq("scheduler"), isNull(), isNull(), isNull(), eq(3));
+        verify(wave).startRotation(new RotationRequest(key.id(), Trigger.EXPIRY, "scheduler", null, null, null, 3));
     }
 
     /**
@@ -80,11 +79,11 @@ class RotationCoordinatorTests {
     void aFiringWhoseVersionWasReplacedSinceItLookedRotatesNothing() {
         ApiKey key = key(KeyStatus.ACTIVE, NOW);
         current(key, null);
-        when(runner.run(any(), any(), any(), any(), any(), any(), eq(3))).thenThrow(new RotationRunner.Superseded());
+        doThrow(new RotationRunner.Superseded()).when(wave).startRotation(any());
 
         coordinator.rotateWhenDue(key.id());
 
-        verify(runner).run(eq(key.id()), eq(Trigger.SCHEDULED), eq("scheduler"), isNull(), isNull(), isNull(), eq(3));
+        verify(wave).startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
         verifyNoInteractions(scheduler);
     }
 
@@ -96,7 +95,7 @@ class RotationCoordinatorTests {
         coordinator.rotateWhenDue(key.id());
 
         verify(scheduler).scheduleRotation(key.id(), planned);
-        verifyNoInteractions(runner);
+        verifyNoInteractions(wave);
     }
 
     @Test
@@ -110,23 +109,25 @@ class RotationCoordinatorTests {
         coordinator.rotateWhenDue(revoked.id());
         coordinator.rotateWhenDue(UUID.randomUUID()); // deleted meanwhile
 
-        verifyNoInteractions(runner, scheduler);
+        verifyNoInteractions(wave, scheduler);
     }
 
     @Test
-    void aFailedOrBusyScheduledRotationIsNotThrownAtQuartz() {
+    void aRefusedScheduledRotationIsNotThrownAtQuartz() {
         ApiKey key = key(KeyStatus.ACTIVE, NOW);
         current(key, null);
-        when(runner.run(any(), any(), any(), any(), any(), any(), any()))
-                .thenThrow(new RotationFailedException(UUID.randomUUID(), "vault:secret/crm", "503"))
-                .thenThrow(new RotationInProgressException(key.id()))
-                .thenThrow(new KeyNotRotatableException(key.id(), "REVOKED"));
+        doThrow(new RotationRunner.Superseded())
+                .doThrow(new RotationInProgressException(key.id()))
+                .doThrow(new KeyNotRotatableException(key.id(), "REVOKED"))
+                .when(wave)
+                .startRotation(any());
 
         coordinator.rotateWhenDue(key.id()); // each would fail the job, and Quartz would fire it again at once
         coordinator.rotateWhenDue(key.id());
         coordinator.rotateWhenDue(key.id());
 
-        verify(runner, times(3)).run(eq(key.id()), eq(Trigger.SCHEDULED), any(), any(), any(), any(), eq(3));
+        verify(wave, times(3))
+                .startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
     }
 
     @Test
@@ -139,12 +140,12 @@ class RotationCoordinatorTests {
         assertThatThrownBy(() -> coordinator.rotate(keyId, "alice", Duration.ofDays(31)))
                 .isInstanceOf(InvalidKeyRequestException.class)
                 .hasMessageContaining("at most");
-        verifyNoInteractions(runner, keys, versions);
+        verifyNoInteractions(wave, keys, versions);
 
         coordinator.rotate(keyId, "alice", Duration.ofHours(1));
         coordinator.rotate(keyId, "alice", null);
-        verify(runner).run(keyId, Trigger.MANUAL, "alice", null, Duration.ofHours(1), null);
-        verify(runner).run(keyId, Trigger.MANUAL, "alice", null, null, null);
+        verify(wave).rotate(new RotationRequest(keyId, Trigger.MANUAL, "alice", null, Duration.ofHours(1), null, null));
+        verify(wave).rotate(new RotationRequest(keyId, Trigger.MANUAL, "alice", null, null, null, null));
     }
 
     @Test

@@ -171,6 +171,174 @@ class RotationCrashIntegrationTests {
         }
     }
 
+    /** How many keys fall due at once in each wave of {@link #aWaveKilledInsideItsBatchesRotatesEveryKeyOnce}. */
+    private static final int WAVE_KEYS = 40;
+
+    /**
+     * Waves of scheduled rotations, due at one instant and carried in batches, killed inside them: after a batch's
+     * intents are committed and before any of its calls, with half the wave's writes made (every rotating thread held
+     * where it is, calls in flight included), and after a batch's outcomes are committed. After the restart every key
+     * has rotated exactly once: one delivered rotation, its version the one Vault holds, written there once (Vault's
+     * version 2: no second write), the old key valid through the overlap.
+     */
+    @Test
+    void aWaveKilledInsideItsBatchesRotatesEveryKeyOnce() throws Exception {
+        Path folder = Path.of("target/crash-tests/wave-" + run);
+        Path policies = folder.resolveSibling("wave-" + run + "-policies");
+        Instant firstWave = Instant.now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        writeWavePolicies(policies, firstWave);
+        List<String> arguments = List.of("--keybridge.rotation.policies=" + policies.toAbsolutePath());
+        record Crash(Step step, int occurrence) {}
+        List<Crash> crashes = List.of(
+                new Crash(Step.VERSION_RECORDED, 1),
+                new Crash(Step.WRITTEN, WAVE_KEYS / 2),
+                new Crash(Step.ACTIVATED, 1));
+        int starts = 0;
+        List<Crashed> crashed = new ArrayList<>();
+        KeybridgeProcess node = KeybridgeProcess.start(folder, "wave-" + run + "-" + starts++, arguments);
+        try {
+            for (Crash crash : crashes) {
+                String group = crash.step().name().toLowerCase() + "-" + crash.occurrence();
+                List<Crashed> wave = new ArrayList<>();
+                for (int i = 0; i < WAVE_KEYS; i++) {
+                    String path = "crash-" + run + "/wave-" + group + "-" + i + "/api-key";
+                    String keyId = issue(node.api(), path, "crash");
+                    wave.add(new Crashed(keyId, path, read(path), crash.step()));
+                }
+                Instant due = moveToWave(node.api(), wave, firstWave);
+                node.crashAt(crash.step(), crash.occurrence());
+                assertThat(node.awaitCrashPoint(
+                                Duration.between(Instant.now(), due).plusSeconds(30)))
+                        .endsWith(" " + crash.step());
+                node.kill9();
+                System.out.printf(
+                        "wave %s: killed at %s %d, %d of %d keys at Vault's version 2%n",
+                        group,
+                        crash.step(),
+                        crash.occurrence(),
+                        wave.stream().filter(k -> vaultVersion(k.path()) == 2).count(),
+                        WAVE_KEYS);
+
+                node = KeybridgeProcess.start(folder, "wave-" + run + "-" + starts++, arguments);
+                Api api = node.api();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    for (Crashed key : wave) {
+                        List<JsonNode> history = history(api, key.keyId());
+                        assertThat(history)
+                                .noneMatch(r -> r.path("state").asString().equals("DELIVERING"));
+                        assertThat(successful(history)).as(key.path()).hasSize(1);
+                    }
+                });
+                for (Crashed key : wave) {
+                    String held = read(key.path());
+                    JsonNode details =
+                            api.get("/api/v1/keys/" + key.keyId(), ADMIN).json();
+                    assertThat(api.verify(VERIFIER, held, List.of()).status())
+                            .as("the key Vault holds verifies")
+                            .isEqualTo(200);
+                    assertThat(held).startsWith(details.path("prefix").asString());
+                    assertThat(vaultVersion(key.path()))
+                            .as("%s written once: no second version at Vault", key.path())
+                            .isEqualTo(2);
+                    assertThat(details.path("destinations")
+                                    .get(0)
+                                    .path("version")
+                                    .asString())
+                            .isEqualTo("2");
+                    assertThat(api.verify(VERIFIER, key.oldKey(), List.of()).status())
+                            .as("the old key is valid through the overlap")
+                            .isEqualTo(200);
+                }
+                crashed.addAll(wave);
+            }
+        } finally {
+            node.close();
+        }
+        assertDatabaseShape(folder, crashed.size());
+        for (int i = 0; i < starts; i++) {
+            SecretHygiene.assertNoKeyInLog(Path.of("target/crash-tests/wave-" + run + "-" + i + ".log"));
+        }
+    }
+
+    /** Seconds between two wave policies: a wave is due at the first of them far enough ahead. */
+    private static final int WAVE_SPACING = 5;
+
+    private static final int WAVE_CANDIDATES = 120;
+
+    /** The test's policies, plus one-shot cron policies every {@link #WAVE_SPACING} seconds for ten minutes. */
+    private static void writeWavePolicies(Path folder, Instant first) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(folder);
+        try (var files = java.nio.file.Files.list(Path.of("src/test/resources/rotation-policies"))) {
+            for (Path file : files.toList()) {
+                java.nio.file.Files.copy(
+                        file, folder.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        for (int i = 0; i < WAVE_CANDIDATES; i++) {
+            java.time.ZonedDateTime at =
+                    first.plusSeconds((long) WAVE_SPACING * i).atZone(java.time.ZoneOffset.UTC);
+            java.nio.file.Files.writeString(folder.resolve("wave-" + i + ".yaml"), """
+                    name: wave-%d
+                    cron: "%d %d %d %d %d ? %d"
+                    overlap: PT2M
+                    rotateBeforeExpiry: PT1M
+                    revokeAtDestination: destroy
+                    """.formatted(
+                            i,
+                            at.getSecond(),
+                            at.getMinute(),
+                            at.getHour(),
+                            at.getDayOfMonth(),
+                            at.getMonthValue(),
+                            at.getYear()));
+        }
+    }
+
+    /**
+     * Moves the keys to the first wave policy at least a few seconds ahead (more than moving them takes).
+     *
+     * @return when the wave is due
+     */
+    private static Instant moveToWave(Api api, List<Crashed> keys, Instant firstWave) {
+        int candidate = 0;
+        while (firstWave
+                .plusSeconds((long) WAVE_SPACING * candidate)
+                .isBefore(Instant.now().plusSeconds(4))) {
+            candidate++;
+        }
+        assertThat(candidate).as("a wave policy far enough ahead").isLessThan(WAVE_CANDIDATES);
+        Instant due = firstWave.plusSeconds((long) WAVE_SPACING * candidate);
+        for (Crashed key : keys) {
+            Api.Response moved =
+                    api.patch("/api/v1/keys/" + key.keyId(), ADMIN, Map.of("rotationPolicy", "wave-" + candidate));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        }
+        assertThat(Instant.now()).as("keys moved before their wave").isBefore(due);
+        return due;
+    }
+
+    /** Read with the data files of the stopped keybridge: one ACTIVE version per key, nothing left half done. */
+    private static void assertDatabaseShape(Path folder, int keys) throws SQLException {
+        String url = "jdbc:h2:file:" + folder.toAbsolutePath() + "/keybridge";
+        try (Connection connection = DriverManager.getConnection(url, "keybridge", "");
+                Statement statement = connection.createStatement()) {
+            Map<String, Integer> active = new HashMap<>();
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT key_id, COUNT(*) FROM key_versions WHERE state = 'ACTIVE' GROUP BY key_id")) {
+                while (rs.next()) {
+                    active.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            assertThat(active).hasSize(keys);
+            assertThat(active.values()).as("exactly one ACTIVE version per key").containsOnly(1);
+            try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM rotations WHERE state = 'DELIVERING'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("no rotation left delivering").isZero();
+            }
+            SecretHygiene.assertNoKeyInH2(statement);
+        }
+    }
+
     private static String awsCurrent(Moto moto, String secretId) {
         OpenBao.Cli read = moto.read("keybridge/" + secretId, "AWSCURRENT");
         assertThat(read.exitCode()).as(read.stderr()).isZero();

@@ -166,6 +166,11 @@ public final class KeybridgeProcess implements AutoCloseable {
         write(CrashableKeybridge.CRASH_AT, step.name());
     }
 
+    /** Holds the rotation that reaches {@code step} as the {@code occurrence}-th, and every rotating thread after it. */
+    public void crashAt(StepReached.Step step, int occurrence) {
+        write(CrashableKeybridge.CRASH_AT, step.name() + " " + occurrence);
+    }
+
     /** Waits until a rotation is held at the crash point; returns what the listener wrote (key id and step). */
     public String awaitCrashPoint(Duration timeout) {
         Path reached = folder.resolve(CrashableKeybridge.CRASH_REACHED);

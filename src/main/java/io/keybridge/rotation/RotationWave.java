@@ -1,0 +1,231 @@
+package io.keybridge.rotation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gathers the rotations asked for at about the same time — a wave of scheduled firings, a bulk emergency run, an
+ * operator's rotation — into batches for {@link RotationRunner#runAll}: what arrives within {@code linger} of the
+ * first, up to {@code batch-size}. A batch costs two commits and its store calls run concurrently, where one rotation
+ * at a time cost two commits each, one call after the other.
+ *
+ * <p>A caller waits for what it needs: an operator for the outcome, a Quartz firing only until its rotation is
+ * recorded — from then on a {@code kill -9} leaves a rotation that recovery settles, and before then the firing is
+ * still running, so Quartz fires it again after the crash. Before the wave starts and after it stops, a rotation runs
+ * on the caller's thread, a batch of one.
+ */
+@Component
+class RotationWave implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RotationWave.class);
+    static final int MAX_CONCURRENCY = 1024;
+    /** Two batches at a time: one making its store calls while the other commits. */
+    private static final int BATCHES_AT_ONCE = 2;
+
+    private final RotationRunner runner;
+    private final RotationWaveProperties properties;
+    private final int concurrency;
+    private final BlockingQueue<WaveItem> queue = new LinkedBlockingQueue<>();
+    private final Object lifecycle = new Object();
+    private final Semaphore runners = new Semaphore(BATCHES_AT_ONCE);
+    private ExecutorService calls;
+    private ExecutorService batchRunners;
+    private Thread gatherer;
+    private volatile boolean running;
+
+    RotationWave(
+            RotationRunner runner,
+            RotationWaveProperties properties,
+            @Value("${keybridge.delivery.concurrency:32}") int concurrency) {
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException(
+                    "keybridge.delivery.concurrency must be between 1 and " + MAX_CONCURRENCY + ", not " + concurrency);
+        }
+        this.runner = runner;
+        this.properties = properties;
+        this.concurrency = concurrency;
+    }
+
+    /** Rotates and waits for the outcome; throws what {@link RotationRunner#run} throws. */
+    Rotation rotate(RotationRequest request) {
+        return join(submit(request).done());
+    }
+
+    /**
+     * Waits until the rotation is recorded (or refused); the rest of it goes on in the wave. A failed delivery is
+     * recorded and retried by the runner.
+     *
+     * @throws RotationRunner.Superseded, RotationInProgressException, KeyNotRotatableException as refusals
+     */
+    void startRotation(RotationRequest request) {
+        join(submit(request).started());
+    }
+
+    /** Submits every rotation at once; each future completes with its own outcome. */
+    List<CompletableFuture<Rotation>> rotateAll(List<RotationRequest> requests) {
+        return requests.stream().map(request -> submit(request).done()).toList();
+    }
+
+    private WaveItem submit(RotationRequest request) {
+        WaveItem item = WaveItem.of(request);
+        synchronized (lifecycle) {
+            if (running) {
+                queue.add(item);
+                return item;
+            }
+        }
+        try {
+            runner.runAll(List.of(item), Runnable::run);
+        } catch (RuntimeException e) {
+            item.refused(e);
+        }
+        return item;
+    }
+
+    /**
+     * The one thread that forms batches. It takes a batch only when a runner is free, so while both are busy the
+     * rotations arriving meanwhile wait in the queue and make the next batch larger.
+     */
+    private void gather() {
+        while (true) {
+            try {
+                runners.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            List<WaveItem> batch = nextBatch();
+            if (batch == null) {
+                runners.release();
+                return; // stopped, and everything submitted before is done
+            }
+            batchRunners.execute(() -> {
+                try {
+                    runner.runAll(batch, calls);
+                } catch (RuntimeException | Error e) {
+                    log.error("a batch of {} rotations stopped: {}", batch.size(), e.toString());
+                    batch.forEach(item -> item.refused(e)); // no-ops for the items already done
+                } finally {
+                    runners.release();
+                }
+            });
+        }
+    }
+
+    /** What arrives within the linger of the first rotation, up to the batch size; null once stopped and drained. */
+    private List<WaveItem> nextBatch() {
+        WaveItem first = null;
+        try {
+            while (first == null) {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null && !running && queue.isEmpty()) {
+                    return null;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        List<WaveItem> batch = new ArrayList<>();
+        batch.add(first);
+        long deadline = System.nanoTime() + properties.linger().toNanos();
+        try {
+            while (batch.size() < properties.batchSize()) {
+                queue.drainTo(batch, properties.batchSize() - batch.size());
+                long left = deadline - System.nanoTime();
+                if (batch.size() >= properties.batchSize() || left <= 0) {
+                    break;
+                }
+                WaveItem next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+                batch.add(next);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // run what was gathered, then stop
+        }
+        return batch;
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (running) {
+                return;
+            }
+            calls = Executors.newFixedThreadPool(
+                    concurrency,
+                    Thread.ofPlatform().name("delivery-", 1).daemon(true).factory());
+            batchRunners = Executors.newFixedThreadPool(
+                    BATCHES_AT_ONCE,
+                    Thread.ofPlatform().name("rotation-batch-", 1).daemon(true).factory());
+            running = true;
+            gatherer = Thread.ofPlatform().name("rotation-wave").daemon(true).start(this::gather);
+        }
+    }
+
+    /** Stops taking rotations into batches; those queued are run first. */
+    @Override
+    public void stop() {
+        Thread stopping;
+        synchronized (lifecycle) {
+            running = false;
+            stopping = gatherer;
+            gatherer = null;
+        }
+        if (stopping == null) {
+            return;
+        }
+        try {
+            stopping.join();
+            batchRunners.shutdown();
+            batchRunners.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        calls.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Started before, and stopped after, what submits rotations: Quartz's scheduler and the web server, whose last
+     * firings and requests are waited for.
+     */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    /** The item's outcome, or its exception as it was thrown in the batch. */
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}
