@@ -150,20 +150,24 @@ public class Containment {
      * @throws RotationFailedException if the new version could not be delivered (the old ones stay revoked)
      */
     public Rotation reissue(UUID keyId, String actor, String reason, Instant revokedAt, List<KeyVersion> revoked) {
-        return RotationWave.join(reissueInWave(keyId, actor, reason, revokedAt, revoked));
+        delivered.remove(
+                keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
+        return RotationWave.join(
+                reissueRemoved(List.of(keyId), actor, reason, revokedAt).getFirst());
     }
 
     /**
-     * {@link #reissue}, with the new version's delivery left to the wave's next batch: returns once the revoked
-     * versions are removed, with the rotation's outcome to come.
+     * Issues and delivers new versions of contained keys whose revoked versions are removed already, in the
+     * rotation wave's batches.
+     *
+     * @return each key's outcome to come, in the order of {@code keyIds}
      */
-    CompletableFuture<Rotation> reissueInWave(
-            UUID keyId, String actor, String reason, Instant revokedAt, List<KeyVersion> revoked) {
-        delivered.remove(
-                keyId, revoked.stream().map(KeyVersion::id).toList(), SecretDestination.Removal.DESTROY_VERSION);
-        return wave.rotateAll(List.of(
-                        new RotationRequest(keyId, Trigger.EMERGENCY, actor, reason, Duration.ZERO, revokedAt, null)))
-                .getFirst();
+    List<CompletableFuture<Rotation>> reissueRemoved(
+            List<UUID> keyIds, String actor, String reason, Instant revokedAt) {
+        return wave.rotateAll(keyIds.stream()
+                .map(keyId ->
+                        new RotationRequest(keyId, Trigger.EMERGENCY, actor, reason, Duration.ZERO, revokedAt, null))
+                .toList());
     }
 
     /**

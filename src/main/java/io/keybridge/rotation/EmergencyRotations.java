@@ -2,6 +2,8 @@ package io.keybridge.rotation;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
+import io.keybridge.delivery.DeliveredVersions;
+import io.keybridge.delivery.SecretDestination;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Environment;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -44,11 +47,14 @@ public class EmergencyRotations {
 
     private static final Logger log = LoggerFactory.getLogger(EmergencyRotations.class);
     private static final java.time.Duration PROGRESS_INTERVAL = java.time.Duration.ofMillis(250);
+    /** Keys whose revoked versions are removed together, their outcomes recorded in one transaction. */
+    private static final int REMOVAL_CHUNK = 250;
 
     private final ApiKeys keys;
     private final AuditLog audit;
     private final EmergencyRuns runs;
     private final Containment containment;
+    private final DeliveredVersions delivered;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final int concurrency;
@@ -59,6 +65,7 @@ public class EmergencyRotations {
             AuditLog audit,
             EmergencyRuns runs,
             Containment containment,
+            DeliveredVersions delivered,
             TransactionTemplate transactions,
             Clock clock,
             @Value("${keybridge.rotation.emergency-concurrency:4}") int concurrency,
@@ -68,6 +75,7 @@ public class EmergencyRotations {
         this.audit = audit;
         this.runs = runs;
         this.containment = containment;
+        this.delivered = delivered;
         this.transactions = transactions;
         this.clock = clock;
         this.concurrency = Math.max(1, concurrency);
@@ -167,21 +175,42 @@ public class EmergencyRotations {
 
     private void reissueAll(
             UUID runId, Map<UUID, List<KeyVersion>> revoked, Instant revokedAt, String actor, String reason) {
-        // The removals of the revoked versions are store calls of their own, made by the workers; each key's new
-        // version is then left to the rotation wave, so that the replacements are delivered in batches.
+        // A chunk at a time: the removals of its revoked versions are store calls made by the workers and recorded in
+        // one transaction, then its new versions go to the rotation wave's batches, while the next chunk's removals
+        // run.
         Queue<KeyDone> done = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> outcomes = new ArrayList<>();
+        List<UUID> keyIds = List.copyOf(revoked.keySet());
         try (ExecutorService workers = Executors.newFixedThreadPool(concurrency)) {
-            revoked.forEach((keyId, versions) -> outcomes.add(CompletableFuture.supplyAsync(
-                            () -> containment.reissueInWave(keyId, actor, reason, revokedAt, versions), workers)
-                    .thenCompose(rotation -> rotation)
-                    .handle((rotation, failure) -> {
+            for (int from = 0; from < keyIds.size(); from += REMOVAL_CHUNK) {
+                List<UUID> chunk = keyIds.subList(from, Math.min(keyIds.size(), from + REMOVAL_CHUNK));
+                Map<UUID, List<UUID>> versionsByKey = new LinkedHashMap<>();
+                chunk.forEach(keyId -> versionsByKey.put(
+                        keyId, revoked.get(keyId).stream().map(KeyVersion::id).toList()));
+                try {
+                    delivered.removeEach(versionsByKey, SecretDestination.Removal.DESTROY_VERSION, workers);
+                } catch (RuntimeException e) {
+                    // a removal that could not be recorded is repeated by a later one; the keys still need new versions
+                    log.warn(
+                            "emergency run {}: removing the revoked versions of {} keys: {}",
+                            runId,
+                            chunk.size(),
+                            e.toString());
+                }
+                List<CompletableFuture<Rotation>> rotations =
+                        containment.reissueRemoved(chunk, actor, reason, revokedAt);
+                for (int i = 0; i < chunk.size(); i++) {
+                    UUID keyId = chunk.get(i);
+                    outcomes.add(rotations.get(i).handle((rotation, failure) -> {
                         done.add(
                                 failure == null
                                         ? new KeyDone(keyId, EmergencyRun.Outcome.DELIVERED, rotation.id(), null)
                                         : new KeyDone(keyId, EmergencyRun.Outcome.FAILED, null, rootMessage(failure)));
                         return null;
-                    })));
+                    }));
+                }
+                recordDone(runId, done);
+            }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
         // progress is recorded a batch at a time, one commit for many keys

@@ -22,6 +22,7 @@ import io.keybridge.keys.VersionState;
 import io.keybridge.retry.RetryBackOff;
 import io.keybridge.verification.VerificationIndex;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.security.SecureRandom;
@@ -134,6 +135,10 @@ class RotationRunner {
      * Returns once every item is done.
      */
     void runAll(List<WaveItem> batch, Executor calls) {
+        DistributionSummary.builder("keybridge.rotation.batch.size")
+                .description("Rotations recorded, delivered and activated together")
+                .register(meters)
+                .record(batch.size());
         List<Prepared> prepared = new ArrayList<>(batch.size());
         try {
             for (WaveItem item : batch) {

@@ -83,6 +83,98 @@ class EmergencyRotationsIntegrationTests extends IntegrationTest {
         assertThat(api.verify(VERIFIER, bystander, List.of()).status()).isEqualTo(200);
     }
 
+    /**
+     * A bulk run whose store refuses some of its keys (Vault denies their paths): the replacements travel in shared
+     * batches, and a refusal is its key's alone — the others are delivered, the refused ones are recorded failed with
+     * their error and a retry, and deliver once the store lets them.
+     */
+    @Test
+    void aRunWhoseStoreRefusesSomeKeysDeliversTheOthersInSharedBatches() {
+        String team = unique("half-refused");
+        String folder = unique("mixed");
+        int keys = 40;
+        List<String> ids = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            String path = folder + (refused(i) ? "/refused/" : "/delivered/") + i + "/api-key";
+            ids.add(issueId(unique("mixed"), team, path, List.of("lists:read")));
+            paths.add(path);
+        }
+        List<String> leaked = paths.stream().map(this::readKeyOverHttp).toList();
+        double[] batchesBefore = batches();
+        bao.denyKeybridge(folder + "/refused/*");
+        try {
+            Api.Response started = api.post(
+                    "/api/v1/emergency-rotations",
+                    RESPONDER,
+                    Map.of("selector", Map.of("owner", team), "reason", "team token leaked"));
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            String run = started.headers().get("location").getFirst();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode progress = api.get(run, AUDITOR).json();
+                assertThat(progress.path("state").asString()).isEqualTo("COMPLETED");
+                assertThat(progress.path("delivered").asInt()).isEqualTo(keys - keys / 8);
+                assertThat(progress.path("failed").asInt()).isEqualTo(keys / 8);
+            });
+            double[] batchesAfter = batches();
+            double batches = batchesAfter[0] - batchesBefore[0];
+            double rotations = batchesAfter[1] - batchesBefore[1];
+            assertThat(rotations).as("every replacement went through a batch").isGreaterThanOrEqualTo(keys);
+            assertThat(batches)
+                    .as("fewer batches than rotations: they were shared")
+                    .isLessThan(rotations);
+            for (int i = 0; i < keys; i++) {
+                assertThat(api.verify(VERIFIER, leaked.get(i), List.of()).status())
+                        .as("contained")
+                        .isEqualTo(401);
+                JsonNode key = api.get("/api/v1/keys/" + ids.get(i), AUDITOR).json();
+                if (refused(i)) {
+                    assertThat(key.path("rotationError").asString()).contains("permission denied");
+                    assertThat(key.path("nextRotationAt").isNull())
+                            .as("a retry is planned")
+                            .isFalse();
+                } else {
+                    String replacement = readKeyOverHttp(paths.get(i));
+                    assertThat(replacement).isNotEqualTo(leaked.get(i));
+                    assertThat(api.verify(VERIFIER, replacement, List.of()).status())
+                            .isEqualTo(200);
+                    assertThat(key.path("rotationError").isNull()).isTrue();
+                }
+            }
+        } finally {
+            bao.restoreDenials();
+        }
+        Api.Response retried = api.post("/api/v1/keys/" + ids.getFirst() + "/rotate", ADMIN, Map.of());
+        assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+        assertThat(api.verify(VERIFIER, readKeyOverHttp(paths.getFirst()), List.of())
+                        .status())
+                .as("the refused key delivers once the store lets it")
+                .isEqualTo(200);
+    }
+
+    private static boolean refused(int i) {
+        return i % 8 == 0;
+    }
+
+    /** The batches run so far and the rotations they carried ({@code keybridge.rotation.batch.size}). */
+    private double[] batches() {
+        Api.Response metric = api.get("/actuator/metrics/keybridge.rotation.batch.size", ADMIN);
+        if (metric.status() == 404) {
+            return new double[] {0, 0};
+        }
+        assertThat(metric.status()).as(metric.body()).isEqualTo(200);
+        double count = 0;
+        double total = 0;
+        for (JsonNode measurement : metric.json().path("measurements")) {
+            switch (measurement.path("statistic").asString()) {
+                case "COUNT" -> count = measurement.path("value").asDouble();
+                case "TOTAL" -> total = measurement.path("value").asDouble();
+                default -> {}
+            }
+        }
+        return new double[] {count, total};
+    }
+
     @Test
     void aRunNeedsASelectorCriterionAReasonAndAResponder() {
         assertThat(api.post("/api/v1/emergency-rotations", ADMIN, Map.of("selector", Map.of(), "reason", "x"))
