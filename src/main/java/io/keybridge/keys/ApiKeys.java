@@ -348,6 +348,28 @@ public class ApiKeys {
                 .list();
     }
 
+    /**
+     * Active keys whose next rotation is due by {@code now} and that no rotation is delivering, the longest due first,
+     * with their current version.
+     */
+    public List<DueKey> dueForRotation(Instant now, int limit) {
+        return jdbc.sql("""
+                        SELECT k.id, k.rotation_policy, v.version, v.expires_at FROM api_keys k
+                        LEFT JOIN key_versions v ON v.key_id = k.id AND v.state = 'ACTIVE'
+                        WHERE k.status = 'ACTIVE' AND k.next_rotation_at <= :now
+                          AND NOT EXISTS (SELECT 1 FROM rotations r WHERE r.active_key_id = k.id)
+                        ORDER BY k.next_rotation_at
+                        LIMIT :limit""")
+                .param("now", Sql.timestamp(now))
+                .param("limit", limit)
+                .query((rs, row) -> new DueKey(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("rotation_policy"),
+                        (Integer) rs.getObject("version"),
+                        Sql.instant(rs, "expires_at")))
+                .list();
+    }
+
     /** Active keys whose next rotation is planned before the instant. */
     public List<ApiKey> rotatingBefore(Instant before) {
         return jdbc.sql("SELECT * FROM api_keys WHERE status = 'ACTIVE' AND next_rotation_at < :before")

@@ -9,6 +9,7 @@ import io.keybridge.keys.KeyVersions;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -125,24 +126,18 @@ public class RotationCoordinator {
             return;
         }
         KeyVersion current = versions.currentOf(keyId);
-        RotationPolicy policy = policies.get(key.rotationPolicy());
-        boolean expiring = current != null
-                && current.expiresAt() != null
-                && !clock.instant().isBefore(current.expiresAt().minus(policy.rotateBeforeExpiry()));
+        takeAlongTheOthersDue(keyId);
         try {
             // The checks above read the key without its lock. A rotation confirmed since (another node settling one
             // its stopped node left, while Quartz fires that node's job again here) has replaced the version this
             // firing was for and planned the next: naming it makes the start refuse, under the lock, to rotate twice.
             // The firing waits until its rotation is recorded, not for its outcome: from then on a crash leaves a
             // rotation the sweeps settle, and until then Quartz still counts the firing as running.
-            wave.startRotation(new RotationRequest(
+            wave.startRotation(dueRotation(
                     keyId,
-                    expiring ? Trigger.EXPIRY : Trigger.SCHEDULED,
-                    "scheduler",
-                    null,
-                    null,
-                    null,
-                    current == null ? null : current.version()));
+                    key.rotationPolicy(),
+                    current == null ? null : current.version(),
+                    current == null ? null : current.expiresAt()));
         } catch (RotationRunner.Superseded e) {
             log.info(
                     "scheduled rotation of key {} skipped: version {} was replaced meanwhile",
@@ -153,6 +148,49 @@ public class RotationCoordinator {
         } catch (KeyNotRotatableException e) {
             log.info("scheduled rotation of key {} stopped: {}", keyId, e.getMessage());
         }
+    }
+
+    /**
+     * A wave of keys due at one instant would otherwise wait for Quartz to fire each key's trigger in turn, a few
+     * commits apiece: the first firings take the other keys due into the wave's next batch, as much as it has room for.
+     * Their own triggers stay planned until their rotations replace them, so nothing is lost should the process stop
+     * before they are recorded; a trigger that fires meanwhile waits for the rotation under way (or finds it done).
+     */
+    private void takeAlongTheOthersDue(UUID firing) {
+        int room = wave.room();
+        if (room == 0) {
+            return; // the wave has enough to do, or another firing is looking: the next firings take the rest
+        }
+        try {
+            List<RotationRequest> due = keys.dueForRotation(clock.instant(), room).stream()
+                    .filter(other -> !other.keyId().equals(firing))
+                    .map(other -> dueRotation(
+                            other.keyId(), other.rotationPolicy(), other.currentVersion(), other.currentExpiresAt()))
+                    .toList();
+            int taken = wave.takeAlong(due);
+            if (taken > 0) {
+                log.debug("the firing of key {} took along {} other keys due", firing, taken);
+            }
+        } catch (RuntimeException e) {
+            // each of those keys still has its own trigger; this firing's rotation goes on
+            log.warn("the firing of key {} could not take along the other keys due: {}", firing, e.toString());
+        } finally {
+            wave.lookedUp();
+        }
+    }
+
+    /**
+     * A due rotation, on schedule or for expiry, that replaces the version the caller read: checked under the key's
+     * lock when it is recorded, since a rotation confirmed in between (another node's, or a settled one) has replaced
+     * it and planned the next.
+     */
+    private RotationRequest dueRotation(
+            UUID keyId, String policyName, @Nullable Integer currentVersion, @Nullable Instant currentExpiresAt) {
+        RotationPolicy policy = policies.get(policyName);
+        boolean expiring = currentExpiresAt != null
+                && !clock.instant().isBefore(currentExpiresAt.minus(policy.rotateBeforeExpiry()));
+        return new RotationRequest(
+                keyId, expiring ? Trigger.EXPIRY : Trigger.SCHEDULED, "scheduler", null, null, null, currentVersion);
     }
 
     /** The key's rotations, newest first. */

@@ -2,14 +2,18 @@ package io.keybridge.rotation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,6 +43,11 @@ class RotationWave implements SmartLifecycle {
     private final RotationWaveProperties properties;
     private final int concurrency;
     private final BlockingQueue<WaveItem> queue = new LinkedBlockingQueue<>();
+    /** The rotations submitted and not yet recorded, by key. */
+    private final Map<UUID, WaveItem> waitingFor = new ConcurrentHashMap<>();
+
+    private final AtomicBoolean lookingUp = new AtomicBoolean();
+
     private final Object lifecycle = new Object();
     private final Semaphore runners = new Semaphore(BATCHES_AT_ONCE);
     private ExecutorService calls;
@@ -66,12 +75,58 @@ class RotationWave implements SmartLifecycle {
 
     /**
      * Waits until the rotation is recorded (or refused); the rest of it goes on in the wave. A failed delivery is
-     * recorded and retried by the runner.
+     * recorded and retried by the runner. If the key is waiting in the wave already (taken along by another firing),
+     * this waits for that rotation to be recorded instead of asking for a second one.
      *
      * @throws RotationRunner.Superseded, RotationInProgressException, KeyNotRotatableException as refusals
      */
     void startRotation(RotationRequest request) {
+        WaveItem waiting = waitingFor.get(request.keyId());
+        if (waiting != null) {
+            try {
+                join(waiting.started());
+                return;
+            } catch (RuntimeException refusedOrFailed) {
+                // whatever stopped that one, this firing asks for its own: it must not end with nothing recorded
+            }
+        }
         join(submit(request).started());
+    }
+
+    /**
+     * Adds rotations that are due to the wave without waiting for them: the keys a firing takes along. A key already
+     * waiting in the wave is skipped. Should the process stop before they are recorded, nothing is lost: each key's
+     * own trigger is still planned, and fires.
+     *
+     * @return how many were added
+     */
+    int takeAlong(List<RotationRequest> requests) {
+        int added = 0;
+        for (RotationRequest request : requests) {
+            if (!waitingFor.containsKey(request.keyId())) {
+                submit(request);
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /**
+     * How many due rotations a firing should look up and take along now: none while the wave has half a batch waiting
+     * or another firing is looking (each look-up reads past the rotations under way), else what the next batch has
+     * room for. A positive answer must be followed by {@link #lookedUp}.
+     */
+    int room() {
+        int room = properties.batchSize() - queue.size();
+        if (room < Math.max(2, properties.batchSize() / 2) || !lookingUp.compareAndSet(false, true)) {
+            return 0;
+        }
+        return room;
+    }
+
+    /** The look-up {@link #room} allowed is done. */
+    void lookedUp() {
+        lookingUp.set(false);
     }
 
     /** Submits every rotation at once; each future completes with its own outcome. */
@@ -83,6 +138,8 @@ class RotationWave implements SmartLifecycle {
         WaveItem item = WaveItem.of(request);
         synchronized (lifecycle) {
             if (running) {
+                waitingFor.put(request.keyId(), item);
+                item.started().whenComplete((ok, failure) -> waitingFor.remove(request.keyId(), item));
                 queue.add(item);
                 return item;
             }

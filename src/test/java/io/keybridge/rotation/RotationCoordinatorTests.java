@@ -2,8 +2,10 @@ package io.keybridge.rotation;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -11,6 +13,7 @@ import static org.mockito.Mockito.when;
 
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.DueKey;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
@@ -19,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +89,48 @@ class RotationCoordinatorTests {
 
         verify(wave).startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
         verifyNoInteractions(scheduler);
+    }
+
+    /**
+     * A wave: the first firing takes the other keys due into the wave's next batch (not itself, and no more than the
+     * wave has room for), each as a rotation of the version it found current, an expiring one for expiry.
+     */
+    @Test
+    void aDueFiringTakesAlongTheOtherKeysDueAsMuchAsTheWaveHasRoomFor() {
+        ApiKey key = key(KeyStatus.ACTIVE, NOW);
+        current(key, null);
+        UUID other = UUID.randomUUID();
+        UUID expiring = UUID.randomUUID();
+        when(wave.room()).thenReturn(500);
+        when(keys.dueForRotation(NOW, 500))
+                .thenReturn(List.of(
+                        new DueKey(key.id(), "weekly", 3, null),
+                        new DueKey(other, "weekly", 7, null),
+                        new DueKey(expiring, "weekly", 2, NOW.plus(Duration.ofHours(1)))));
+
+        coordinator.rotateWhenDue(key.id());
+
+        verify(wave)
+                .takeAlong(List.of(
+                        new RotationRequest(other, Trigger.SCHEDULED, "scheduler", null, null, null, 7),
+                        new RotationRequest(expiring, Trigger.EXPIRY, "scheduler", null, null, null, 2)));
+        verify(wave).startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
+    }
+
+    @Test
+    void aFiringTakesNothingAlongWhenTheWaveIsFullAndRotatesItsKeyWhenTheLookUpFails() {
+        ApiKey key = key(KeyStatus.ACTIVE, NOW);
+        current(key, null);
+        when(wave.room()).thenReturn(0).thenReturn(500);
+        when(keys.dueForRotation(any(), anyInt())).thenThrow(new IllegalStateException("database busy"));
+
+        coordinator.rotateWhenDue(key.id());
+        coordinator.rotateWhenDue(key.id());
+
+        verify(keys, times(1)).dueForRotation(any(), anyInt());
+        verify(wave, never()).takeAlong(any());
+        verify(wave, times(2))
+                .startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
     }
 
     @Test

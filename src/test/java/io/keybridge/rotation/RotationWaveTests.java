@@ -80,6 +80,35 @@ class RotationWaveTests {
         assertThat(batches).hasSize(1);
     }
 
+    /** A firing for a key another firing took along waits for that rotation rather than asking for a second one. */
+    @Test
+    void aFiringForAKeyTakenAlongWaitsForThatRotation() {
+        CountDownLatch recorded = new CountDownLatch(1);
+        doAnswer(call -> {
+                    List<WaveItem> batch = call.getArgument(0);
+                    batches.add(List.copyOf(batch));
+                    recorded.await(10, TimeUnit.SECONDS);
+                    batch.forEach(item -> item.started().complete(null));
+                    batch.forEach(item -> item.done().complete(null));
+                    return null;
+                })
+                .when(runner)
+                .runAll(any(), any());
+        RotationWave wave = wave(500, Duration.ZERO);
+        wave.start();
+        RotationRequest takenAlong = request();
+
+        assertThat(wave.takeAlong(List.of(takenAlong, takenAlong))).as("once").isEqualTo(1);
+        CompletableFuture<Void> firing = CompletableFuture.runAsync(() -> wave.startRotation(takenAlong));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !firing.isDone());
+        recorded.countDown();
+        firing.join();
+
+        assertThat(batches.stream().mapToInt(List::size).sum())
+                .as("one rotation asked for")
+                .isEqualTo(1);
+    }
+
     @Test
     void aRefusalReachesItsCallerAsItWasThrown() {
         doAnswer(call -> {

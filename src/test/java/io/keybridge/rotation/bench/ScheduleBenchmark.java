@@ -81,6 +81,7 @@ public final class ScheduleBenchmark {
         quartz.standby(); // nothing fires while seeding
         long seeding = System.nanoTime();
         List<UUID> ids = new ArrayList<>(keyCount);
+        java.util.Map<UUID, String> paths = new java.util.concurrent.ConcurrentHashMap<>();
         Instant now = Instant.now();
         for (int batch = 0; batch < keyCount; batch += 1000) {
             int from = batch;
@@ -117,12 +118,22 @@ public final class ScheduleBenchmark {
                                 null);
                         versions.add(version, targets, now);
                         versions.changeState(version.id(), VersionState.ACTIVE, now);
+                        // as issuance leaves it: keybridge's record of the Vault version it wrote (written below)
+                        versions.updateDelivery(
+                                version.id(),
+                                targets.getFirst().id(),
+                                io.keybridge.keys.DeliveryState.CONFIRMED,
+                                "1",
+                                true,
+                                null,
+                                now);
                     }
                     // far in the future (1 to 90 days), as a fleet on a 90-day schedule; re-planned below for some
                     Instant next = now.plus(Duration.ofMinutes(1440 + random.nextInt(89 * 1440)));
                     keys.rotationPlanned(id, next, null);
                     rotations.scheduleRotation(id, next);
                     ids.add(id);
+                    paths.put(id, path);
                 }
             });
             if (to % 10_000 == 0) {
@@ -157,6 +168,23 @@ public final class ScheduleBenchmark {
 
         // spread: rotations falling due over SPREAD_SECONDS, among all the others
         Collections.shuffle(ids, random);
+        // the secrets of the keys that will rotate, at Vault as issuance wrote them: a rotation then plans its write
+        // from
+        // keybridge's record and makes one call, as in production
+        long writing = System.nanoTime();
+        org.springframework.vault.core.VaultVersionedKeyValueOperations kv = context.getBean(
+                        org.springframework.vault.core.VaultOperations.class)
+                .opsForVersionedKeyValue("secret");
+        try (java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < Math.min(keyCount, spread + burst); i++) {
+                String path = "keybridge/" + paths.get(ids.get(i));
+                writers.submit(() -> kv.put(path, java.util.Map.of("api_key", "seeded")));
+            }
+        }
+        System.out.printf(
+                "wrote the %,d secrets that will rotate to Vault in %.0f s%n",
+                Math.min(keyCount, spread + burst), (System.nanoTime() - writing) / 1e9);
+
         // far enough ahead that planning them all is done before the first is due, so lag measures Quartz alone
         Instant spreadStart = Instant.now().plusSeconds(30);
         transactions.executeWithoutResult(status -> {
