@@ -140,6 +140,7 @@ class RotationRunner {
                 .register(meters)
                 .record(batch.size());
         List<Prepared> prepared = new ArrayList<>(batch.size());
+        List<CompletableFuture<Void>> delivering = new ArrayList<>();
         try {
             for (WaveItem item : batch) {
                 try {
@@ -159,7 +160,6 @@ class RotationRunner {
                 events.publishEvent(
                         new StepReached(p.key.id(), p.next.id(), p.next.version(), StepReached.Step.VERSION_RECORDED));
             }
-            List<CompletableFuture<Void>> delivering = new ArrayList<>(started.size());
             for (Prepared p : started) {
                 delivering.add(CompletableFuture.runAsync(() -> deliver(p), calls));
             }
@@ -179,6 +179,8 @@ class RotationRunner {
             batch.forEach(item -> item.refused(e)); // no-ops for the items already done
             throw e;
         } finally {
+            // no call may still be reading a key when it is wiped
+            delivering.forEach(call -> call.exceptionally(e -> null).join());
             prepared.forEach(p -> p.material.close());
         }
     }
@@ -385,6 +387,12 @@ class RotationRunner {
         try {
             transactions.executeWithoutResult(status -> {
                 stillActive.clear();
+                // every key's lock before Quartz's (the first trigger planted takes it): the transactions that plant
+                // a trigger for one key (an overlap's end, a recovery) lock that key first, so holding Quartz's lock
+                // while waiting for a key's could deadlock with them
+                for (Prepared p : ordered) {
+                    keys.lockUnlessRevoked(p.key.id());
+                }
                 for (Prepared p : ordered) {
                     stillActive.put(
                             p, recordActivation(p.key, p.policy, p.rotation, p.next, p.confirmation, confirmedAt));

@@ -187,7 +187,10 @@ class RotationCrashIntegrationTests {
         Path policies = folder.resolveSibling("wave-" + run + "-policies");
         Instant firstWave = Instant.now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         writeWavePolicies(policies, firstWave);
-        List<String> arguments = List.of("--keybridge.rotation.policies=" + policies.toAbsolutePath());
+        // four calls at a time, so that holding every thread at the 20th write stops the batch with about half of its
+        // calls made
+        List<String> arguments = List.of(
+                "--keybridge.rotation.policies=" + policies.toAbsolutePath(), "--keybridge.delivery.concurrency=4");
         record Crash(Step step, int occurrence) {}
         List<Crash> crashes = List.of(
                 new Crash(Step.VERSION_RECORDED, 1),
