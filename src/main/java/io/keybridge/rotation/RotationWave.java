@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gathers the rotations asked for at about the same time — a wave of scheduled firings, a bulk emergency run, an
- * operator's rotation — into batches for {@link RotationRunner#runAll}: what arrives within {@code linger} of the
- * first, up to {@code batch-size}. A batch costs two commits and its store calls run concurrently, where one rotation
+ * operator's rotation — into batches for {@link RotationRunner#runAll}: two batches run at a time, and what is asked
+ * for meanwhile (and within {@code linger}, if set) makes the next, up to {@code batch-size}. A batch costs two commits and its store calls run concurrently, where one rotation
  * at a time cost two commits each, one call after the other.
  *
  * <p>A caller waits for what it needs: an operator for the outcome, a Quartz firing only until its rotation is
