@@ -270,8 +270,7 @@ class RotationRunner {
      * @return the rotations recorded
      */
     private List<Prepared> recordStarts(List<Prepared> prepared) {
-        List<Prepared> ordered =
-                prepared.stream().sorted(Comparator.comparing(p -> p.key.id())).toList();
+        List<Prepared> ordered = byKeyId(prepared);
         Map<Prepared, RuntimeException> refusals = new HashMap<>();
         try {
             transactions.executeWithoutResult(status -> {
@@ -364,6 +363,11 @@ class RotationRunner {
         }
     }
 
+    /** In the order their keys are locked, the same in every batch, so that two batches cannot deadlock. */
+    private static List<Prepared> byKeyId(List<Prepared> rotations) {
+        return rotations.stream().sorted(Comparator.comparing(p -> p.key.id())).toList();
+    }
+
     /** The store calls of one rotation, on a thread of the batch's call pool. */
     private void deliver(Prepared p) {
         try {
@@ -380,8 +384,7 @@ class RotationRunner {
         if (confirmed.isEmpty()) {
             return;
         }
-        List<Prepared> ordered =
-                confirmed.stream().sorted(Comparator.comparing(p -> p.key.id())).toList();
+        List<Prepared> ordered = byKeyId(confirmed);
         Instant confirmedAt = clock.instant();
         Map<Prepared, Boolean> stillActive = new HashMap<>();
         try {
