@@ -101,7 +101,7 @@ class EmergencyRotationsIntegrationTests extends IntegrationTest {
             paths.add(path);
         }
         List<String> leaked = paths.stream().map(this::readKeyOverHttp).toList();
-        double[] batchesBefore = batches();
+        RotationBatches before = rotationBatches();
         bao.denyKeybridge(folder + "/refused/*");
         try {
             Api.Response started = api.post(
@@ -116,13 +116,14 @@ class EmergencyRotationsIntegrationTests extends IntegrationTest {
                 assertThat(progress.path("delivered").asInt()).isEqualTo(keys - keys / 8);
                 assertThat(progress.path("failed").asInt()).isEqualTo(keys / 8);
             });
-            double[] batchesAfter = batches();
-            double batches = batchesAfter[0] - batchesBefore[0];
-            double rotations = batchesAfter[1] - batchesBefore[1];
-            assertThat(rotations).as("every replacement went through a batch").isGreaterThanOrEqualTo(keys);
-            assertThat(batches)
+            RotationBatches after = rotationBatches();
+            RotationBatches shared = after.since(before);
+            assertThat(shared.rotations())
+                    .as("every replacement went through a batch")
+                    .isGreaterThanOrEqualTo(keys);
+            assertThat(shared.batches())
                     .as("fewer batches than rotations: they were shared")
-                    .isLessThan(rotations);
+                    .isLessThan(shared.rotations());
             for (int i = 0; i < keys; i++) {
                 assertThat(api.verify(VERIFIER, leaked.get(i), List.of()).status())
                         .as("contained")
@@ -154,25 +155,6 @@ class EmergencyRotationsIntegrationTests extends IntegrationTest {
 
     private static boolean refused(int i) {
         return i % 8 == 0;
-    }
-
-    /** The batches run so far and the rotations they carried ({@code keybridge.rotation.batch.size}). */
-    private double[] batches() {
-        Api.Response metric = api.get("/actuator/metrics/keybridge.rotation.batch.size", ADMIN);
-        if (metric.status() == 404) {
-            return new double[] {0, 0};
-        }
-        assertThat(metric.status()).as(metric.body()).isEqualTo(200);
-        double count = 0;
-        double total = 0;
-        for (JsonNode measurement : metric.json().path("measurements")) {
-            switch (measurement.path("statistic").asString()) {
-                case "COUNT" -> count = measurement.path("value").asDouble();
-                case "TOTAL" -> total = measurement.path("value").asDouble();
-                default -> {}
-            }
-        }
-        return new double[] {count, total};
     }
 
     @Test

@@ -125,6 +125,34 @@ public abstract class IntegrationTest {
     }
 
     /** A name no other test uses. */
+    /** How many rotation batches have run so far, and how many rotations they carried. */
+    protected record RotationBatches(double batches, double rotations) {
+
+        /** The batches and rotations since {@code before}. */
+        public RotationBatches since(RotationBatches before) {
+            return new RotationBatches(batches - before.batches, rotations - before.rotations);
+        }
+    }
+
+    /** Read from the metric {@code keybridge.rotation.batch.size} (absent until the first batch). */
+    protected RotationBatches rotationBatches() {
+        Api.Response metric = api.get("/actuator/metrics/keybridge.rotation.batch.size", ADMIN);
+        if (metric.status() == 404) {
+            return new RotationBatches(0, 0);
+        }
+        assertThat(metric.status()).as(metric.body()).isEqualTo(200);
+        double count = 0;
+        double total = 0;
+        for (JsonNode measurement : metric.json().path("measurements")) {
+            switch (measurement.path("statistic").asString()) {
+                case "COUNT" -> count = measurement.path("value").asDouble();
+                case "TOTAL" -> total = measurement.path("value").asDouble();
+                default -> {}
+            }
+        }
+        return new RotationBatches(count, total);
+    }
+
     protected static String unique(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -203,6 +204,93 @@ class SecretsManagerFaultIntegrationTests extends IntegrationTest {
         System.out.printf(
                 "bulk AWS emergency: %d keys, %d writes over %d ms, busiest second %d%n",
                 keys, writes.size(), spread.toMillis(), busiestSecond);
+    }
+
+    @Test
+    void aBulkEmergencyRotationWhoseAwsRefusesSomeSecretsDeliversTheOthersInSharedBatches() {
+        int keys = 12;
+        String team = unique("aws-half-refused");
+        String folder = unique("aws-mixed");
+        List<String> ids = new ArrayList<>();
+        List<String> secretIds = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            String secretId = folder + (refused(i) ? "/refused/" : "/delivered/") + i + "/api-key";
+            Api.Response issued = issueToAws(secretId, team);
+            assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+            ids.add(issued.json().path("id").asString());
+            secretIds.add(secretId);
+        }
+        List<String> leaked = secretIds.stream().map(this::currentKey).toList();
+        aws.clear();
+        RotationBatches before = rotationBatches();
+        aws.refuseWhere(
+                "PutSecretValue",
+                "/refused/",
+                400,
+                "AccessDeniedException",
+                "User: arn:aws:iam::123456789012:user/keybridge is not authorized to perform:"
+                        + " secretsmanager:PutSecretValue");
+
+        Api.Response started = api.post(
+                "/api/v1/emergency-rotations",
+                RESPONDER,
+                Map.of("selector", Map.of("owner", team), "reason", "team's AWS keys leaked"));
+
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String run = started.headers().get("location").getFirst();
+        int refusedKeys = (int) IntStream.range(0, keys)
+                .filter(SecretsManagerFaultIntegrationTests::refused)
+                .count();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            JsonNode progress = api.get(run, AUDITOR).json();
+            assertThat(progress.path("state").asString()).isEqualTo("COMPLETED");
+            assertThat(progress.path("delivered").asInt()).isEqualTo(keys - refusedKeys);
+            assertThat(progress.path("failed").asInt()).isEqualTo(refusedKeys);
+        });
+        RotationBatches after = rotationBatches();
+        RotationBatches shared = after.since(before);
+        assertThat(shared.rotations())
+                .as("every replacement went through a batch")
+                .isGreaterThanOrEqualTo(keys);
+        assertThat(shared.batches())
+                .as("fewer batches than rotations: the AWS calls of one batch were shared")
+                .isLessThan(shared.rotations());
+        for (int i = 0; i < keys; i++) {
+            assertThat(api.verify(VERIFIER, leaked.get(i), List.of()).status())
+                    .as("contained, delivered or not")
+                    .isEqualTo(401);
+            JsonNode key = api.get("/api/v1/keys/" + ids.get(i), AUDITOR).json();
+            if (refused(i)) {
+                assertThat(key.path("rotationError").asString()).contains("may not call secretsmanager:PutSecretValue");
+                assertThat(key.path("nextRotationAt").isNull())
+                        .as("a retry is planned")
+                        .isFalse();
+                assertThat(currentKey(secretIds.get(i)))
+                        .as("AWS still holds the contained key: nothing was written")
+                        .isEqualTo(leaked.get(i));
+            } else {
+                String replacement = currentKey(secretIds.get(i));
+                assertThat(replacement).isNotEqualTo(leaked.get(i));
+                assertThat(api.verify(VERIFIER, replacement, List.of()).status())
+                        .isEqualTo(200);
+                assertThat(key.path("rotationError").isNull()).isTrue();
+            }
+        }
+        assertThat(aws.calls("PutSecretValue").stream().filter(call -> call.status() == 400))
+                .as("a refusal is not retried at once: one refused write per refused key")
+                .hasSize(refusedKeys);
+
+        aws.clear();
+        Api.Response retried = api.post("/api/v1/keys/" + ids.getFirst() + "/rotate", ADMIN, Map.of());
+        assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+        assertThat(api.verify(VERIFIER, currentKey(secretIds.getFirst()), List.of())
+                        .status())
+                .as("the refused key delivers once AWS lets it")
+                .isEqualTo(200);
+    }
+
+    private static boolean refused(int i) {
+        return i % 4 == 0;
     }
 
     @Test

@@ -53,6 +53,10 @@ public final class FaultProxy implements AutoCloseable {
 
     private record Answer(int status, String contentType, String body) implements Fault {}
 
+    private record StandingRefusal(String operation, String bodyContains, Refuse refusal) {}
+
+    private final List<StandingRefusal> standing = new CopyOnWriteArrayList<>();
+
     private volatile Duration everyCall = Duration.ZERO;
 
     public FaultProxy(String target) throws IOException {
@@ -73,6 +77,14 @@ public final class FaultProxy implements AutoCloseable {
             faults.computeIfAbsent(operation, o -> new ConcurrentLinkedQueue<>())
                     .add(new Refuse(status, code, message));
         }
+    }
+
+    /**
+     * Until cleared, every call of the operation whose request body contains {@code bodyContains} gets this AWS error:
+     * a store that refuses some secrets (a policy scoped too tightly) and serves the others.
+     */
+    public void refuseWhere(String operation, String bodyContains, int status, String code, String message) {
+        standing.add(new StandingRefusal(operation, bodyContains, new Refuse(status, code, message)));
     }
 
     /** The next {@code times} Vault calls whose method and path contain {@code call} get this Vault error. */
@@ -96,6 +108,7 @@ public final class FaultProxy implements AutoCloseable {
     public void clear() {
         everyCall = Duration.ZERO;
         faults.clear();
+        standing.clear();
         calls.clear();
     }
 
@@ -118,7 +131,11 @@ public final class FaultProxy implements AutoCloseable {
                     : exchange.getRequestMethod() + " "
                             + exchange.getRequestURI().getPath();
             String text = new String(body, StandardCharsets.UTF_8);
-            Fault fault = nextFault(operation);
+            Fault fault = standing.stream()
+                    .filter(refusal -> operation.equals(refusal.operation()) && text.contains(refusal.bodyContains()))
+                    .<Fault>map(StandingRefusal::refusal)
+                    .findFirst()
+                    .orElseGet(() -> nextFault(operation));
             if (fault instanceof Answer answer) {
                 calls.add(new Call(arrived, operation, text, answer.status()));
                 exchange.getResponseHeaders().set("Content-Type", answer.contentType());
