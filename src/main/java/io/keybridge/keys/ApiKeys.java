@@ -5,6 +5,7 @@ import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,15 +60,31 @@ public class ApiKeys {
                     .param("expiresAt", Sql.timestamp(key.expiresAt()))
                     .update();
             for (KeyDestination destination : destinations) {
+                ConsumerProfile consumer = destination.consumer();
                 jdbc.sql("""
-                        INSERT INTO key_destinations (id, key_id, position, type, path, ref, live_ref)
-                        VALUES (:id, :keyId, :position, :type, :path, :ref, :ref)""")
+                        INSERT INTO key_destinations (id, key_id, position, type, path, ref, live_ref, consumer_kind,
+                            consumer_refresh_seconds, consumer_restart_grace_seconds)
+                        VALUES (:id, :keyId, :position, :type, :path, :ref, :ref, :consumerKind, :refreshSeconds,
+                            :graceSeconds)""")
                         .param("id", destination.id())
                         .param("keyId", destination.keyId())
                         .param("position", destination.position())
                         .param("type", destination.type())
                         .param("path", destination.path())
                         .param("ref", destination.ref())
+                        .param(
+                                "consumerKind",
+                                consumer == null ? null : consumer.kind().name())
+                        .param(
+                                "refreshSeconds",
+                                consumer == null
+                                        ? null
+                                        : consumer.refreshInterval().toSeconds())
+                        .param(
+                                "graceSeconds",
+                                consumer == null
+                                        ? null
+                                        : consumer.restartGrace().toSeconds())
                         .update();
             }
         } catch (DataIntegrityViolationException e) {
@@ -297,10 +314,30 @@ public class ApiKeys {
                             rs.getInt("position"),
                             rs.getString("type"),
                             rs.getString("path"),
-                            rs.getString("ref")))
+                            rs.getString("ref"),
+                            consumer(rs)))
                     .list());
         }
         return found;
+    }
+
+    /**
+     * The stored consumer profile, or null. A kind this release does not know (written by a newer one) reads as
+     * {@code custom} with the stored intervals, so one row cannot stop a listing.
+     */
+    private static @Nullable ConsumerProfile consumer(ResultSet rs) throws SQLException {
+        String kind = rs.getString("consumer_kind");
+        if (kind == null) {
+            return null;
+        }
+        ConsumerProfile.Kind known = Arrays.stream(ConsumerProfile.Kind.values())
+                .filter(k -> k.name().equals(kind))
+                .findFirst()
+                .orElse(ConsumerProfile.Kind.CUSTOM);
+        return new ConsumerProfile(
+                known,
+                Duration.ofSeconds(rs.getLong("consumer_refresh_seconds")),
+                Duration.ofSeconds(rs.getLong("consumer_restart_grace_seconds")));
     }
 
     /** The live key delivered to the destination, if any. */

@@ -118,6 +118,7 @@ public class KeyCatalog {
                 destination.ref(),
                 Intent.shown(delivery.remoteVersion()),
                 delivery.state(),
-                delivery.error());
+                delivery.error(),
+                destination.consumer());
     }
 }

@@ -5,9 +5,11 @@ import io.keybridge.audit.Outcome;
 import io.keybridge.keys.AllowedSources;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.KeyDestination;
 import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.verification.VerificationIndex;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -155,11 +157,13 @@ public class KeyEditor {
                     "unknown-policy",
                     "no rotation policy named '" + policy + "' in the policy folder");
         }
-        rates.check(
-                policy,
-                keys.destinationsOf(keyId).stream()
-                        .map(io.keybridge.keys.KeyDestination::type)
-                        .toList());
+        List<KeyDestination> destinations = keys.destinationsOf(keyId);
+        rates.check(policy, destinations.stream().map(KeyDestination::type).toList());
+        ConsumerOverlaps.requireCovered(
+                destinations,
+                policies.overlap(policy),
+                position -> "rotationPolicy",
+                "rotation policy '" + policy + "'");
     }
 
     /** Scopes are never added to a live key; a key that needs more is a new key. */

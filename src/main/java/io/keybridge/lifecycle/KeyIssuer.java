@@ -114,9 +114,13 @@ public class KeyIssuer {
         validate(request, now);
         UUID keyId = UUID.randomUUID();
         List<KeyDestination> targets = resolveDestinations(keyId, request.destinations());
-        rates.check(
-                request.rotationPolicy() == null ? "default" : request.rotationPolicy(),
-                targets.stream().map(KeyDestination::type).toList());
+        String policy = request.rotationPolicy() == null ? "default" : request.rotationPolicy();
+        rates.check(policy, targets.stream().map(KeyDestination::type).toList());
+        ConsumerOverlaps.requireCovered(
+                targets,
+                policies.overlap(policy),
+                position -> "destinations[" + position + "].consumer",
+                "rotation policy '" + policy + "'");
 
         try (KeyMaterial material = format.generate(request.environment(), random)) {
             ApiKey key = ApiKey.pending(
@@ -272,7 +276,7 @@ public class KeyIssuer {
                 throw new InvalidKeyRequestException(
                         "destinations[" + i + "]", "unique-destination", "destination " + ref + " is listed twice");
             }
-            resolved.add(new KeyDestination(UUID.randomUUID(), keyId, i, target.type(), path, ref));
+            resolved.add(new KeyDestination(UUID.randomUUID(), keyId, i, target.type(), path, ref, target.consumer()));
         }
         return resolved;
     }

@@ -2,6 +2,7 @@ package io.keybridge.lifecycle;
 
 import io.keybridge.delivery.DestinationFields;
 import io.keybridge.keys.AllowedSources;
+import io.keybridge.keys.ConsumerProfile;
 import io.keybridge.keys.Environment;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,15 @@ public record NewKey(
         List<Target> destinations,
         AllowedSources allowedSources) {
 
-    /** Where to deliver the key: a destination type and a path below keybridge's root there. */
-    /** A destination as requested: its type, and the fields that type reads to find where the secret goes. */
-    public record Target(String type, DestinationFields fields) {}
+    /**
+     * A destination as requested: its type, the fields that type reads to find where the secret goes, and how its
+     * consumer reads it (null: not said).
+     */
+    public record Target(
+            String type, DestinationFields fields, @Nullable ConsumerProfile consumer) {
+
+        public Target(String type, DestinationFields fields) {
+            this(type, fields, null);
+        }
+    }
 }

@@ -10,6 +10,7 @@ import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
+import io.keybridge.lifecycle.ConsumerOverlaps;
 import io.keybridge.verification.LastUseRecorder;
 import io.keybridge.verification.VerificationIndex;
 import java.time.Clock;
@@ -172,11 +173,17 @@ class OverlapEnd {
             return;
         }
         Instant now = clock.instant();
+        // whatever the usage says, every consumer gets one refresh after the new version landed: a consumer that was
+        // quiet for drainQuiet (a nightly job) has not moved, it has just not called yet
+        Duration refresh = ConsumerOverlaps.longestRefresh(keys.destinationsOf(key.id()));
+        Instant refreshed =
+                rotation.confirmedAt() == null ? null : rotation.confirmedAt().plus(refresh);
+        boolean consumersRefreshed = refreshed != null && !refreshed.isAfter(now);
         boolean newInUse = lastUse(rotation.toVersionId()) != null;
         boolean oldQuiet = versions.liveOlderThan(key.id(), rotation.toVersion()).stream()
                 .map(v -> lastUse(v.id()))
                 .allMatch(used -> used == null || !used.plus(quiet).isAfter(now));
-        if (newInUse && oldQuiet) {
+        if (newInUse && oldQuiet && consumersRefreshed) {
             log.info(
                     "rotation {} of key {}: new version in use, old quiet for {}; revoking the old one early",
                     rotationId,
@@ -187,6 +194,9 @@ class OverlapEnd {
         }
         Instant next = now.plus(
                 quiet.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : quiet.dividedBy(2));
+        if (newInUse && oldQuiet && refreshed != null) {
+            next = refreshed; // drained already: check again when the consumers have had their refresh
+        }
         if (rotation.retireAt() != null && next.isBefore(rotation.retireAt())) {
             scheduler.scheduleDrainCheck(rotationId, next);
         }

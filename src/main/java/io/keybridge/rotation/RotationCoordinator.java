@@ -6,6 +6,7 @@ import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
+import io.keybridge.lifecycle.ConsumerOverlaps;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,17 @@ public class RotationCoordinator {
                     "overlap must be at most " + RotationPolicies.readable(properties.maximumOverlap())
                             + " (keybridge.rotation.maximum-overlap): a replaced key is meant to stop working soon");
         }
+        ApiKey key = keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+        Duration effective = overlap != null
+                ? overlap
+                : policies.find(key.rotationPolicy())
+                        .map(RotationPolicy::overlap)
+                        .orElse(Duration.ZERO);
+        ConsumerOverlaps.requireCovered(
+                keys.destinationsOf(keyId),
+                effective,
+                position -> "overlap",
+                overlap != null ? "the requested overlap" : "rotation policy '" + key.rotationPolicy() + "'");
         return wave.rotate(new RotationRequest(keyId, Trigger.MANUAL, actor, null, overlap, null, null));
     }
 

@@ -84,6 +84,11 @@ public class RotationPolicies implements RotationPolicyLookup {
     }
 
     @Override
+    public Duration overlap(String name) {
+        return get(name).overlap();
+    }
+
+    @Override
     public @Nullable Duration keyLifetime(String name) {
         return get(name).keyLifetime();
     }

@@ -19,6 +19,7 @@ import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
+import io.keybridge.lifecycle.ConsumerOverlaps;
 import io.keybridge.retry.RetryBackOff;
 import io.keybridge.verification.VerificationIndex;
 import io.micrometer.core.instrument.Counter;
@@ -223,6 +224,25 @@ class RotationRunner {
         }
     }
 
+    /**
+     * The request's overlap, else the policy's, but never shorter than the key's consumers need: a policy file
+     * shortened since the key was checked against it must not revoke a key before its consumers have moved (a manual
+     * rotation's overlap was refused up front instead).
+     */
+    private static Duration overlap(RotationRequest request, RotationPolicy policy, List<KeyDestination> targets) {
+        Duration asked = request.overlapOverride() != null ? request.overlapOverride() : policy.overlap();
+        Duration needed = ConsumerOverlaps.shortestOverlap(targets);
+        if (asked.compareTo(needed) < 0) {
+            log.warn(
+                    "key {}: overlap {} is shorter than its consumers need; the old version stays valid for {}",
+                    request.keyId(),
+                    asked,
+                    needed);
+            return needed;
+        }
+        return asked;
+    }
+
     /** Reads what the rotation needs and draws the new key; records nothing. */
     private Prepared prepare(WaveItem item) {
         RotationRequest request = item.request();
@@ -232,8 +252,8 @@ class RotationRunner {
             throw new KeyNotRotatableException(keyId, key.status().name());
         }
         RotationPolicy policy = policies.get(key.rotationPolicy());
-        Duration overlap = request.overlapOverride() != null ? request.overlapOverride() : policy.overlap();
         List<KeyDestination> targets = keys.destinationsOf(keyId);
+        Duration overlap = overlap(request, policy, targets);
         Instant now = clock.instant();
         int fromVersion = versions.ofKey(keyId).stream()
                 .mapToInt(KeyVersion::version)

@@ -21,6 +21,6 @@ class ReadInstructionsTests {
     }
 
     private static DestinationStatus status(String type, String ref) {
-        return new DestinationStatus(type, ref, "v1", DeliveryState.values()[0], null);
+        return new DestinationStatus(type, ref, "v1", DeliveryState.values()[0], null, null);
     }
 }

@@ -13,7 +13,9 @@ import static org.mockito.Mockito.when;
 
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.ConsumerProfile;
 import io.keybridge.keys.DueKey;
+import io.keybridge.keys.KeyDestination;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersions;
 import io.keybridge.keys.VersionState;
@@ -179,6 +181,9 @@ class RotationCoordinatorTests {
     @Test
     void aManualOverlapOutsideTheBoundsIsRefusedBeforeAnythingIsRecorded() {
         UUID keyId = UUID.randomUUID();
+        when(keys.find(keyId))
+                .thenReturn(Optional.of(
+                        RotationTestData.key(keyId, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(1)), null)));
 
         assertThatThrownBy(() -> coordinator.rotate(keyId, "alice", Duration.ofMinutes(59)))
                 .isInstanceOf(InvalidKeyRequestException.class)
@@ -186,12 +191,38 @@ class RotationCoordinatorTests {
         assertThatThrownBy(() -> coordinator.rotate(keyId, "alice", Duration.ofDays(31)))
                 .isInstanceOf(InvalidKeyRequestException.class)
                 .hasMessageContaining("at most");
-        verifyNoInteractions(wave, keys, versions);
+        verifyNoInteractions(wave, versions);
+        verify(keys, never()).find(keyId);
 
         coordinator.rotate(keyId, "alice", Duration.ofHours(1));
         coordinator.rotate(keyId, "alice", null);
         verify(wave).rotate(new RotationRequest(keyId, Trigger.MANUAL, "alice", null, Duration.ofHours(1), null, null));
         verify(wave).rotate(new RotationRequest(keyId, Trigger.MANUAL, "alice", null, null, null, null));
+    }
+
+    @Test
+    void aManualOverlapShorterThanAConsumerNeedsIsRefusedNamingTheDestinationAndTheOverlapThatWorks() {
+        ApiKey key = key(KeyStatus.ACTIVE, null);
+        ConsumerProfile hourly =
+                ConsumerProfile.of(ConsumerProfile.Kind.EXTERNAL_SECRETS, null, Duration.ofMinutes(10));
+        when(keys.destinationsOf(key.id()))
+                .thenReturn(List.of(
+                        new KeyDestination(UUID.randomUUID(), key.id(), 0, "vault", "a", "secret/keybridge/a"),
+                        new KeyDestination(
+                                UUID.randomUUID(), key.id(), 1, "vault", "b", "secret/keybridge/b", hourly)));
+
+        assertThatThrownBy(() -> coordinator.rotate(key.id(), "alice", Duration.ofHours(2)))
+                .isInstanceOf(InvalidKeyRequestException.class)
+                .hasMessageContaining("destination secret/keybridge/b")
+                .hasMessageContaining("an external-secrets consumer that refreshes every PT1H (restart grace PT10M)")
+                .hasMessageContaining("the requested overlap gives PT2H")
+                .hasMessageContaining("the shortest overlap that works is PT2H10M");
+        verifyNoInteractions(wave);
+
+        coordinator.rotate(key.id(), "alice", Duration.ofMinutes(130));
+        verify(wave)
+                .rotate(new RotationRequest(
+                        key.id(), Trigger.MANUAL, "alice", null, Duration.ofMinutes(130), null, null));
     }
 
     @Test

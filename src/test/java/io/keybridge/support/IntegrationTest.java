@@ -124,7 +124,6 @@ public abstract class IntegrationTest {
         }
     }
 
-    /** A name no other test uses. */
     /** How many rotation batches have run so far, and how many rotations they carried. */
     protected record RotationBatches(double batches, double rotations) {
 
@@ -153,6 +152,7 @@ public abstract class IntegrationTest {
         return new RotationBatches(count, total);
     }
 
+    /** A name no other test uses. */
     protected static String unique(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

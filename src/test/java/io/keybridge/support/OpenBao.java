@@ -154,15 +154,53 @@ public final class OpenBao implements AutoCloseable {
 
     /** A token with the consumer policy rendered for one path (policies/vault/consumer.hcl.tmpl). */
     public String consumerToken(String path) {
+        return createToken(List.of(consumerPolicy(path)));
+    }
+
+    /** Writes the consumer policy rendered for one path (policies/vault/consumer.hcl.tmpl); answers its name. */
+    public String consumerPolicy(String path) {
         try {
             String template = Files.readString(
                     Path.of(System.getProperty("user.dir")).resolve("policies/vault/consumer.hcl.tmpl"));
             String name = "consumer-" + path.replaceAll("[^A-Za-z0-9]", "-");
             writePolicy(name, template.replace("{{path}}", path));
-            return createToken(List.of(name));
+            return name;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An AppRole's credentials, as a service's deployment hands them to its agent. */
+    public record AppRole(String roleId, String secretId) {}
+
+    /**
+     * An AppRole (auth method {@code approle}, enabled on first use) whose tokens carry only the consumer policy of
+     * these paths, and one secret id of it.
+     */
+    public AppRole consumerAppRole(String name, List<String> paths) {
+        Response enabled = root("POST", "sys/auth/approle", "{\"type\": \"approle\"}");
+        if (enabled.status() >= 300 && !enabled.json().toString().contains("path is already in use")) {
+            throw new IllegalStateException("could not enable approle: " + enabled.json());
+        }
+        List<String> policies = paths.stream().map(this::consumerPolicy).toList();
+        Response role = root(
+                "POST",
+                "auth/approle/role/" + name,
+                JSON.writeValueAsString(Map.of("token_policies", policies, "token_ttl", "1h")));
+        if (role.status() >= 300) {
+            throw new IllegalStateException("could not write role " + name + ": " + role.json());
+        }
+        String roleId = root("GET", "auth/approle/role/" + name + "/role-id", null)
+                .json()
+                .path("data")
+                .path("role_id")
+                .asString();
+        String secretId = root("POST", "auth/approle/role/" + name + "/secret-id", "{}")
+                .json()
+                .path("data")
+                .path("secret_id")
+                .asString();
+        return new AppRole(roleId, secretId);
     }
 
     /** The real {@code bao} binary, for tests that run it from another program. */

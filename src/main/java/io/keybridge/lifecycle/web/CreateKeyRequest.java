@@ -71,7 +71,10 @@ public record CreateKeyRequest(
         for (int i = 0; i < destinations.size(); i++) {
             DestinationRequest destination = destinations.get(i);
             try {
-                targets.add(new NewKey.Target(destination.type(), new DestinationFields(destination.fields())));
+                targets.add(new NewKey.Target(
+                        destination.type(),
+                        new DestinationFields(destination.fields()),
+                        ConsumerRequest.profile("destinations[" + i + "].consumer", destination.consumer())));
             } catch (InvalidDestinationException e) {
                 throw new InvalidKeyRequestException("destinations[" + i + "]", e.rule(), e.getMessage());
             }
@@ -98,22 +101,40 @@ public record CreateKeyRequest(
             @Size(min = 1, max = 32)
             String type,
 
-            @Schema(hidden = true) Map<String, @Nullable Object> fields) {
+            @Schema(hidden = true) Map<String, @Nullable Object> fields,
+
+            @Schema(
+                    description = "how the destination's consumer reads the secret: {kind, refreshInterval?,"
+                            + " restartGrace?} with kind one of vault-agent (PT5M), external-secrets (PT1H),"
+                            + " csi-driver (PT2M), aws-caching-client (PT1H), aws-lambda-extension (PT5M),"
+                            + " startup-only and custom (both need refreshInterval). A rotation's overlap must be at"
+                            + " least 2 x refreshInterval + restartGrace",
+                    example = "{\"kind\": \"vault-agent\", \"refreshInterval\": \"PT1M\"}")
+            @Nullable
+            Object consumer) {
 
         public DestinationRequest {
             fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
 
-        /** Every field but {@code type} goes to the destination's type, which refuses those it does not have. */
+        public DestinationRequest(String type, Map<String, @Nullable Object> fields) {
+            this(type, fields, null);
+        }
+
+        /**
+         * Every field but {@code type} and {@code consumer} goes to the destination's type, which refuses those it
+         * does not have.
+         */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         static DestinationRequest of(Map<String, @Nullable Object> body) {
             Map<String, @Nullable Object> fields = new LinkedHashMap<>(body);
             Object type = fields.remove("type");
+            Object consumer = fields.remove("consumer");
             if (type != null && !(type instanceof String)) {
                 // the message never echoes the value
                 throw new IllegalArgumentException("a destination's type is text, e.g. \"vault\"");
             }
-            return new DestinationRequest(type == null ? "" : (String) type, fields);
+            return new DestinationRequest(type == null ? "" : (String) type, fields, consumer);
         }
 
         @JsonAnyGetter

@@ -1,6 +1,8 @@
 package io.keybridge.lifecycle.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.keybridge.keys.ApiKey;
+import io.keybridge.keys.ConsumerProfile;
 import io.keybridge.keys.DeliveryState;
 import io.keybridge.keys.Environment;
 import io.keybridge.keys.KeyStatus;
@@ -57,7 +59,8 @@ record KeyResponse(
                 key.rotationError(),
                 key.allowedSources().blocks(),
                 details.destinations().stream()
-                        .map(d -> new Destination(d.type(), d.ref(), d.version(), d.state(), d.error()))
+                        .map(d -> new Destination(
+                                d.type(), d.ref(), d.version(), d.state(), d.error(), Consumer.of(d.consumer())))
                         .toList());
     }
 
@@ -70,5 +73,27 @@ record KeyResponse(
             String ref,
             @Nullable String version,
             DeliveryState state,
-            @Nullable String error) {}
+            @Nullable String error,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Consumer consumer) {}
+
+    /**
+     * How the destination's consumer reads it, and what that implies.
+     *
+     * @param requiredOverlap the shortest overlap a rotation of this key may have: after a rotation, the old key stays
+     *     valid at least this long
+     */
+    record Consumer(String kind, String refreshInterval, String restartGrace, String requiredOverlap) {
+
+        static @Nullable Consumer of(@Nullable ConsumerProfile profile) {
+            return profile == null
+                    ? null
+                    : new Consumer(
+                            profile.kind().label(),
+                            profile.refreshInterval().toString(),
+                            profile.restartGrace().toString(),
+                            profile.requiredOverlap().toString());
+        }
+    }
 }
