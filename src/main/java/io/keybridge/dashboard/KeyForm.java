@@ -31,13 +31,15 @@ record KeyForm(
         @Nullable List<String> destinationType,
         @Nullable List<String> destinationPath,
         @Nullable String allowedSources,
-        @Nullable Map<String, List<String>> destinationFields) {
+        @Nullable Map<String, List<String>> destinationFields,
+        @Nullable List<String> destinationConsumer,
+        @Nullable List<String> destinationRefresh) {
 
     /** The prefix of the form fields that a destination type adds to each row ({@code destination.region}). */
     static final String FIELD_PREFIX = "destination.";
 
     static KeyForm empty() {
-        return new KeyForm(null, "live", List.of(), null, null, null, null, null, null, null, null);
+        return new KeyForm(null, "live", List.of(), null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -62,7 +64,9 @@ record KeyForm(
                 destinationType,
                 destinationPath,
                 allowedSources,
-                fields);
+                fields,
+                destinationConsumer,
+                destinationRefresh);
     }
 
     CreateKeyRequest toRequest() {
@@ -92,6 +96,30 @@ record KeyForm(
     /** The value of a destination type's own field in row {@code i}, for showing it again. */
     public String field(String name, int i) {
         return at(destinationFields == null ? null : destinationFields.get(name), i, "");
+    }
+
+    /** Row {@code i}'s consumer kind ({@code vault-agent}), empty for none, and its refresh interval. */
+    public String consumerKind(int i) {
+        return at(destinationConsumer, i, "");
+    }
+
+    public String consumerRefresh(int i) {
+        return at(destinationRefresh, i, "");
+    }
+
+    /** Row {@code i}'s consumer as the API takes it, or null when the row names none. */
+    private @Nullable Map<String, String> consumer(int i) {
+        String kind = consumerKind(i).strip();
+        if (kind.isEmpty()) {
+            return null;
+        }
+        Map<String, String> consumer = new LinkedHashMap<>();
+        consumer.put("kind", kind);
+        String refresh = consumerRefresh(i).strip();
+        if (!refresh.isEmpty()) {
+            consumer.put("refreshInterval", refresh);
+        }
+        return consumer;
     }
 
     public boolean hasScope(String scope) {
@@ -145,7 +173,7 @@ record KeyForm(
                     }
                 });
             }
-            destinations.add(new CreateKeyRequest.DestinationRequest(type(i).strip(), fields));
+            destinations.add(new CreateKeyRequest.DestinationRequest(type(i).strip(), fields, consumer(i)));
         }
         return destinations;
     }

@@ -4,6 +4,7 @@ import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
 import io.keybridge.delivery.Destinations;
 import io.keybridge.delivery.FormField;
+import io.keybridge.keys.ConsumerProfile;
 import io.keybridge.keys.DestinationInUseException;
 import io.keybridge.keys.DuplicateKeyNameException;
 import io.keybridge.keys.Environment;
@@ -177,6 +178,7 @@ class KeysPage {
         model.addAttribute("environments", Environment.values());
         model.addAttribute("policies", policyNames());
         model.addAttribute("destinationTypes", destinations.all());
+        model.addAttribute("consumerKinds", ConsumerProfile.Kind.values());
         // every type's own fields, once each, offered on every row
         model.addAttribute(
                 "destinationFields",

@@ -63,6 +63,55 @@ class CliIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aKeyCreatedWithItsConsumerShowsWhatARotationKeepsAndAPolicyTooShortForItIsRefused() {
+        String name = unique("cli_agent");
+        String path = "cli/" + name;
+
+        CliRun tooShort = cli(
+                ADMIN,
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--owner",
+                "revops",
+                "--scope",
+                "lists:read",
+                "--vault",
+                path,
+                "--policy",
+                "fast",
+                "--consumer",
+                "vault-agent");
+        assertThat(tooShort.code()).as(tooShort.out()).isNotZero();
+        assertThat(tooShort.err()).contains("the shortest overlap that works is PT10M");
+
+        CliRun created = cli(
+                ADMIN,
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--owner",
+                "revops",
+                "--scope",
+                "lists:read",
+                "--vault",
+                path,
+                "--consumer",
+                "vault-agent:PT1M");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out())
+                .contains("read by")
+                .contains("vault-agent every PT1M: the old key stays valid at least PT2M after a rotation");
+        CliRun shown = cli(AUDITOR, "keys", "show", name);
+        assertThat(shown.out())
+                .contains("read by")
+                .contains("vault-agent every PT1M: the old key stays valid at least PT2M after a rotation");
+        readKeyAsConsumer(path);
+    }
+
+    @Test
     void listsKeysAsATableOrAsJson() {
         String owner = unique("cliowner");
         issue(unique("alpha"), owner, "cli/" + unique("alpha"), List.of("lists:read"));

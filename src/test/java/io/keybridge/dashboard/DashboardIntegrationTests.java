@@ -103,6 +103,39 @@ class DashboardIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void theFormTakesHowTheServiceReadsItsKeyAndTheKeyPageSaysWhatThatImplies() {
+        Dashboard browser = Dashboard.signedIn(port, ADMIN);
+        String name = unique("agent-read");
+        String path = "dash/" + name;
+        browser.get("/ui/keys/new");
+        Map<String, List<String>> tooFast = new LinkedHashMap<>(form(name, "revops", path));
+        tooFast.put("rotationPolicy", List.of("fast")); // overlap PT2S
+        tooFast.put("destinationConsumer", List.of("vault-agent", "", ""));
+        tooFast.put("destinationRefresh", List.of("", "", ""));
+
+        Dashboard.Page refused = browser.post("/ui/keys", tooFast);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body())
+                .contains("The key was not created")
+                .contains("a vault-agent consumer that refreshes every PT5M")
+                .contains("the shortest overlap that works is PT10M");
+        assertThat(bao.root("GET", "secret/data/keybridge/" + path, null).status())
+                .isEqualTo(404);
+
+        Map<String, List<String>> fits = new LinkedHashMap<>(tooFast);
+        fits.put("rotationPolicy", List.of(""));
+        fits.put("destinationRefresh", List.of("PT1M", "", ""));
+        Dashboard.Page created = browser.post("/ui/keys", fits);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(302);
+        Dashboard.Page detail = browser.get(created.location().replaceFirst("^https?://[^/]+", ""));
+        assertThat(detail.body())
+                .contains("a vault-agent consumer that refreshes every PT1M: after each rotation the old key stays"
+                        + " valid at least PT2M");
+    }
+
+    @Test
     void badInputIsShownOnTheFormAndCreatesNothing() {
         Dashboard browser = Dashboard.signedIn(port, ADMIN);
         browser.get("/ui/keys/new");

@@ -44,7 +44,7 @@ class ConsumerPickupIntegrationTests extends IntegrationTest {
             JsonNode rotation = awaitCompleted(id, 1).getFirst();
             awaitCalls(service, Instant.parse(rotation.path("oldRevokedAt").asString()));
 
-            assertPickedUpInTime(service, List.of(rotation), "manual");
+            service.assertPickedUpBeforeRevocation(List.of(rotation), "manual, bao agent rendering every 1 s");
             assertThat(agent.log()).as("the agent's log").doesNotContain(readKeyAsConsumer(path));
         } finally {
             revoke(id);
@@ -65,7 +65,7 @@ class ConsumerPickupIntegrationTests extends IntegrationTest {
             assertThat(rotations)
                     .allSatisfy(rotation ->
                             assertThat(rotation.path("trigger").asString()).isEqualTo("SCHEDULED"));
-            assertPickedUpInTime(service, rotations, "scheduled");
+            service.assertPickedUpBeforeRevocation(rotations, "scheduled, bao agent rendering every 1 s");
         } finally {
             revoke(id);
         }
@@ -84,7 +84,7 @@ class ConsumerPickupIntegrationTests extends IntegrationTest {
             JsonNode rotation = awaitCompleted(id, 1).getFirst();
             awaitCalls(service, Instant.parse(rotation.path("oldRevokedAt").asString()));
 
-            assertPickedUpInTime(service, List.of(rotation), "drain-gated");
+            service.assertPickedUpBeforeRevocation(List.of(rotation), "drain-gated, bao agent rendering every 1 s");
             Instant confirmed = Instant.parse(rotation.path("confirmedAt").asString());
             Instant revoked = Instant.parse(rotation.path("oldRevokedAt").asString());
             assertThat(Duration.between(confirmed, revoked))
@@ -127,43 +127,6 @@ class ConsumerPickupIntegrationTests extends IntegrationTest {
     /** Until the service has made a few calls after that instant (a revocation: the calls that could be refused). */
     private static void awaitCalls(PickupConsumer service, Instant after) {
         await().atMost(Duration.ofSeconds(30)).until(() -> service.callsAfter(after) >= 10);
-    }
-
-    /**
-     * Each rotation: the service called with the new key before the old one was revoked and never with the old one
-     * after; no call was refused. Prints the figures for docs/GUARANTEES.md.
-     */
-    private static void assertPickedUpInTime(PickupConsumer service, List<JsonNode> rotations, String what) {
-        List<String> keys = service.calls().stream()
-                .map(PickupConsumer.Call::key)
-                .distinct()
-                .toList();
-        assertThat(service.refusals())
-                .as("calls the service made that were refused")
-                .isEmpty();
-        assertThat(keys).as("the keys the service used, in order").hasSize(rotations.size() + 1);
-        for (int i = 0; i < rotations.size(); i++) {
-            JsonNode rotation = rotations.get(i);
-            Instant confirmed = Instant.parse(rotation.path("confirmedAt").asString());
-            Instant revoked = Instant.parse(rotation.path("oldRevokedAt").asString());
-            Instant pickedUp = service.firstUse(keys.get(i + 1)).orElseThrow();
-            Instant lastOld = service.lastUse(keys.get(i)).orElseThrow();
-            assertThat(pickedUp)
-                    .as("the new key in use before the old one is revoked")
-                    .isBefore(revoked);
-            assertThat(lastOld)
-                    .as("the old key's last use before it is revoked")
-                    .isBefore(revoked);
-            System.out.printf(
-                    "consumer pickup (%s, bao agent rendering every %ds): new key used %d ms after it was confirmed,"
-                            + " %d ms before the old one was revoked; %d calls, %d refused%n",
-                    what,
-                    RENDER.toSeconds(),
-                    Duration.between(confirmed, pickedUp).toMillis(),
-                    Duration.between(pickedUp, revoked).toMillis(),
-                    service.calls().size(),
-                    service.refusals().size());
-        }
     }
 
     private void revoke(String id) {

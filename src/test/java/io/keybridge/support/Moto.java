@@ -122,6 +122,15 @@ public final class Moto {
         return OpenBao.run(command, Map.of("ENDPOINT", endpoint));
     }
 
+    /** A Python program of its own (boto3 and the caching client at hand, moto's endpoint in {@code ENDPOINT}). */
+    public ProcessBuilder pythonProcess(String script, String... arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(python.toString(), "-u", "-c", script));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("ENDPOINT", endpoint);
+        return builder;
+    }
+
     /** {@code DescribeSecret} with boto3: versions and their stages, tags, KMS key. */
     public OpenBao.Cli describe(String secretName) {
         String script = """

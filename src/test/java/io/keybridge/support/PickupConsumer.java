@@ -1,11 +1,14 @@
 package io.keybridge.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A service calling the API with whatever key it holds at the moment, continuously, through rotations: each call
@@ -136,6 +140,38 @@ public final class PickupConsumer implements AutoCloseable {
             previous = call.key();
         }
         return changes;
+    }
+
+    /**
+     * For each rotation (oldest first, each moving the service from one key to the next): the service called with the
+     * new key before the old one was revoked and never with the old one after; no call was refused. Prints the
+     * figures (for docs/GUARANTEES.md).
+     */
+    public void assertPickedUpBeforeRevocation(List<JsonNode> rotations, String what) {
+        List<String> keys = calls().stream().map(Call::key).distinct().toList();
+        assertThat(refusals()).as("calls the service made that were refused").isEmpty();
+        assertThat(keys).as("the keys the service used, in order").hasSize(rotations.size() + 1);
+        for (int i = 0; i < rotations.size(); i++) {
+            JsonNode rotation = rotations.get(i);
+            Instant confirmed = Instant.parse(rotation.path("confirmedAt").asString());
+            Instant revoked = Instant.parse(rotation.path("oldRevokedAt").asString());
+            Instant pickedUp = firstUse(keys.get(i + 1)).orElseThrow();
+            Instant lastOld = lastUse(keys.get(i)).orElseThrow();
+            assertThat(pickedUp)
+                    .as("the new key in use before the old one is revoked")
+                    .isBefore(revoked);
+            assertThat(lastOld)
+                    .as("the old key's last use before it is revoked")
+                    .isBefore(revoked);
+            System.out.printf(
+                    "consumer pickup (%s): new key used %d ms after it was confirmed, %d ms before the old one was"
+                            + " revoked; %d calls, %d refused%n",
+                    what,
+                    Duration.between(confirmed, pickedUp).toMillis(),
+                    Duration.between(pickedUp, revoked).toMillis(),
+                    calls.size(),
+                    refusals().size());
+        }
     }
 
     @Override
