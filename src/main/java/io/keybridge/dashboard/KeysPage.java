@@ -19,9 +19,12 @@ import io.keybridge.lifecycle.KeyIssuer;
 import io.keybridge.lifecycle.web.CreateKeyRequest;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import io.keybridge.rotation.Rotation;
 import io.keybridge.rotation.RotationCoordinator;
+import io.keybridge.rotation.RotationPickup;
 import io.keybridge.rotation.RotationPolicies;
 import io.keybridge.rotation.RotationPolicy;
+import io.keybridge.rotation.RotationState;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
 import java.time.Clock;
@@ -54,6 +57,7 @@ class KeysPage {
     private final KeyCatalog catalog;
     private final KeyIssuer issuer;
     private final RotationCoordinator rotations;
+    private final RotationPickup pickup;
     private final RotationPolicies policies;
     private final KeyProperties properties;
     private final AuditLog audit;
@@ -66,6 +70,7 @@ class KeysPage {
             KeyCatalog catalog,
             KeyIssuer issuer,
             RotationCoordinator rotations,
+            RotationPickup pickup,
             RotationPolicies policies,
             KeyProperties properties,
             AuditLog audit,
@@ -76,6 +81,7 @@ class KeysPage {
         this.catalog = catalog;
         this.issuer = issuer;
         this.rotations = rotations;
+        this.pickup = pickup;
         this.policies = policies;
         this.properties = properties;
         this.audit = audit;
@@ -161,7 +167,16 @@ class KeysPage {
                 details.destinations().stream()
                         .map(destination -> ReadInstructions.of(destinations, destination))
                         .toList());
-        model.addAttribute("history", rotations.history(id));
+        List<Rotation> history = rotations.history(id);
+        model.addAttribute("history", history);
+        // during an overlap: who has picked the new version up, and who is still on the old one
+        model.addAttribute(
+                "pickup",
+                history.stream()
+                        .filter(rotation -> rotation.state() == RotationState.OVERLAP)
+                        .findFirst()
+                        .flatMap(pickup::of)
+                        .orElse(null));
         model.addAttribute(
                 "audit",
                 audit.search(new AuditQuery(id, null, null, null, null), new PageRequest(0, 100))

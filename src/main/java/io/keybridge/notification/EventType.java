@@ -17,7 +17,8 @@ final class EventType {
             "key.emergency-rotate.revoked", "key.revoked",
             "key.expiring", "key.expiring",
             "finding.raised", "finding.raised",
-            "emergency.completed", "emergency.completed");
+            "emergency.completed", "emergency.completed",
+            "rotation.stragglers", "rotation.stragglers");
 
     static final Set<String> NAMES = Set.copyOf(new TreeSet<>(BY_ACTION.values()));
 

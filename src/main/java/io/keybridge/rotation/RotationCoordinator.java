@@ -205,6 +205,20 @@ public class RotationCoordinator {
                 keyId, expiring ? Trigger.EXPIRY : Trigger.SCHEDULED, "scheduler", null, null, null, currentVersion);
     }
 
+    /**
+     * One of the key's rotations.
+     *
+     * @throws KeyNotFoundException if there is no such key
+     * @throws RotationNotFoundException if the key has no such rotation
+     */
+    public Rotation rotation(UUID keyId, UUID rotationId) {
+        keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));
+        return rotations
+                .find(rotationId)
+                .filter(rotation -> rotation.keyId().equals(keyId))
+                .orElseThrow(() -> new RotationNotFoundException(keyId, rotationId));
+    }
+
     /** The key's rotations, newest first. */
     public List<Rotation> history(UUID keyId) {
         keys.find(keyId).orElseThrow(() -> new KeyNotFoundException(keyId));

@@ -73,17 +73,46 @@ class Rotations {
                 > 0;
     }
 
-    /** The new version is confirmed everywhere: the overlap runs until {@code retireAt}. */
+    /**
+     * The new version is confirmed everywhere: the overlap runs until {@code retireAt}, and who is still on the old
+     * version is checked when it is half over ({@link StragglerCheck}).
+     */
     public void confirmed(UUID id, Instant at, Instant retireAt) {
+        Instant halfOver =
+                retireAt.isAfter(at) ? at.plus(Duration.between(at, retireAt).dividedBy(2)) : null;
         jdbc.sql("""
                 UPDATE rotations SET state = :to, confirmed_at = :at, retire_at = :retireAt, active_key_id = NULL,
-                       error = NULL
+                       error = NULL, stragglers_check_at = :halfOver
                 WHERE id = :id AND state = :from""")
                 .params(move(RotationState.DELIVERING, RotationState.OVERLAP))
                 .param("id", id)
                 .param("at", Sql.timestamp(at))
                 .param("retireAt", Sql.timestamp(retireAt))
+                .param("halfOver", Sql.timestamp(halfOver))
                 .update();
+    }
+
+    /** Rotations in their overlap whose check for stragglers is due, at most {@code limit}. */
+    List<Rotation> stragglerChecksDue(Instant now, int limit) {
+        return jdbc
+                .sql("""
+                SELECT * FROM rotations WHERE stragglers_check_at <= :now AND state = 'OVERLAP'
+                ORDER BY stragglers_check_at""")
+                .param("now", Sql.timestamp(now))
+                .query(Rotations::rotation)
+                .list() // not stream(): a query's stream holds its connection until it is closed
+                .stream()
+                .limit(limit)
+                .toList();
+    }
+
+    /** Takes the rotation's straggler check: true for the one caller (of any node) that gets it. */
+    boolean claimStragglerCheck(UUID id) {
+        return jdbc.sql(
+                                "UPDATE rotations SET stragglers_check_at = NULL WHERE id = :id AND stragglers_check_at IS NOT NULL")
+                        .param("id", id)
+                        .update()
+                == 1;
     }
 
     /** Delivery failed. */

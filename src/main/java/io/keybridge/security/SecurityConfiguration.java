@@ -125,6 +125,7 @@ class SecurityConfiguration {
                                 "/api/v1/keys",
                                 "/api/v1/keys/*",
                                 "/api/v1/keys/*/rotations",
+                                "/api/v1/keys/*/rotations/*",
                                 "/api/v1/scopes")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
                         .requestMatchers(

@@ -36,6 +36,12 @@ public class KeyUsage {
     private static final int SAMPLE = 16;
     /** Distinct straggling versions kept per interval. */
     private static final int MAX_STRAGGLERS = 10_000;
+    /** Distinct sources whose versions are kept per key and interval. */
+    static final int MAX_SOURCES = 64;
+    /** Sources listed for a key at most. */
+    static final int LISTED_SOURCES = 100;
+
+    private static final String NOT_GIVEN = "(not given)";
 
     private final Map<UUID, Counts> counts = new ConcurrentHashMap<>();
     private final Map<Straggler, Sighting> stragglers = new ConcurrentHashMap<>();
@@ -57,10 +63,20 @@ public class KeyUsage {
         this.clock = clock;
     }
 
-    /** A valid key was presented and verified (or was refused only for a scope: {@code missingScope}). */
-    public void used(UUID keyId, Set<String> scopesNeeded, boolean missingScope) {
+    /**
+     * A valid key was presented and verified (or was refused only for a scope: {@code missingScope}), as its
+     * {@code version}, from {@code source}.
+     */
+    public void used(
+            UUID keyId,
+            int version,
+            @Nullable String source,
+            Instant at,
+            Set<String> scopesNeeded,
+            boolean missingScope) {
         Counts key = countsOf(keyId);
         key.requests.increment();
+        key.seen(source == null ? NOT_GIVEN : source, version, at);
         if (missingScope) {
             key.missingScope.increment();
         } else if (!key.scopes.containsAll(scopesNeeded) && key.scopes.size() < SAMPLE * 4) {
@@ -74,7 +90,7 @@ public class KeyUsage {
         key.requests.increment();
         key.sourceRefused.increment();
         if (key.refusedSources.size() < SAMPLE) {
-            key.refusedSources.add(source == null ? "(not given)" : source);
+            key.refusedSources.add(source == null ? NOT_GIVEN : source);
         }
     }
 
@@ -85,7 +101,7 @@ public class KeyUsage {
 
     /** A revoked version was presented: a consumer that never picked up the new one, or a leak. */
     public void revokedVersionUsed(UUID keyId, int version, @Nullable String source, String caller) {
-        Straggler straggler = new Straggler(keyId, version, source == null ? "(not given)" : source, caller);
+        Straggler straggler = new Straggler(keyId, version, source == null ? NOT_GIVEN : source, caller);
         Sighting sighting = stragglers.get(straggler);
         if (sighting == null) {
             if (stragglers.size() >= MAX_STRAGGLERS) {
@@ -108,6 +124,14 @@ public class KeyUsage {
             Counts taken = counts.remove(keyId);
             if (taken != null) {
                 raised += flush(keyId, taken, now, hour);
+                if (!taken.sources.isEmpty()) {
+                    try {
+                        store.sourcesSeen(keyId, taken.sources.values());
+                    } catch (RuntimeException e) {
+                        // one key's sightings must not stop the others' flush; they are seen again soon
+                        log.warn("usage: could not record the sources of key {}: {}", keyId, e.toString());
+                    }
+                }
             }
         }
         for (Straggler straggler : new ArrayList<>(stragglers.keySet())) {
@@ -180,12 +204,51 @@ public class KeyUsage {
         return findings.raise(finding).isPresent() ? 1 : 0;
     }
 
+    /**
+     * The sources that presented the key at or after {@code since}, each with the version it presented last, the most
+     * recent first: what is written, and what this node has seen since its last flush.
+     */
+    public List<SourceSighting> sourcesOf(UUID keyId, Instant since) {
+        Map<String, SourceSighting> merged = new LinkedHashMap<>();
+        for (SourceSighting stored : store.sources(keyId, since, LISTED_SOURCES)) {
+            merged.put(stored.source(), stored);
+        }
+        Counts unflushed = counts.get(keyId);
+        if (unflushed != null) {
+            unflushed.sources.values().stream()
+                    .filter(seen -> !seen.lastSeenAt().isBefore(since))
+                    .forEach(seen -> merged.merge(seen.source(), seen, SourceSighting::latest));
+        }
+        return merged.values().stream()
+                .sorted(java.util.Comparator.comparing(SourceSighting::lastSeenAt)
+                        .reversed())
+                .limit(LISTED_SOURCES)
+                .toList();
+    }
+
     private static final class Counts {
         final LongAdder requests = new LongAdder();
         final LongAdder missingScope = new LongAdder();
         final LongAdder sourceRefused = new LongAdder();
         final Set<String> refusedSources = ConcurrentHashMap.newKeySet();
         final Set<String> scopes = ConcurrentHashMap.newKeySet();
+        final Map<String, SourceSighting> sources = new ConcurrentHashMap<>();
+
+        /** A read per request; a write only for a new source, a new version, or a second later (like last use). */
+        void seen(String source, int version, Instant at) {
+            if (source.length() > 64) {
+                return; // not an address (they are canonical, 39 characters at most): nothing to show
+            }
+            SourceSighting known = sources.get(source);
+            if (known == null) {
+                if (sources.size() < MAX_SOURCES) {
+                    sources.merge(source, new SourceSighting(source, version, at), SourceSighting::latest);
+                }
+            } else if (known.version() != version
+                    || known.lastSeenAt().plusSeconds(1).isBefore(at)) {
+                sources.merge(source, new SourceSighting(source, version, at), SourceSighting::latest);
+            }
+        }
     }
 
     private record Straggler(UUID keyId, int version, String source, String caller) {}

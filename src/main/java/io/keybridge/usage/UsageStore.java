@@ -120,9 +120,57 @@ public class UsageStore {
 
     /** Deletes hours older than the instant; returns how many. */
     int prune(Instant before) {
+        jdbc.sql("DELETE FROM key_sources WHERE last_seen_at < :before")
+                .param("before", Sql.timestamp(before))
+                .update();
         return jdbc.sql("DELETE FROM key_usage_hours WHERE hour_start < :before")
                 .param("before", Sql.timestamp(before))
                 .update();
+    }
+
+    /** Moves each source's sighting forward (never back: another node may have written a later one). */
+    void sourcesSeen(UUID keyId, Collection<SourceSighting> sightings) {
+        for (SourceSighting seen : sightings) {
+            int moved = jdbc.sql("""
+                    UPDATE key_sources SET version = :version, last_seen_at = :at
+                    WHERE key_id = :keyId AND source = :source AND last_seen_at < :at""")
+                    .param("keyId", keyId)
+                    .param("source", seen.source())
+                    .param("version", seen.version())
+                    .param("at", Sql.timestamp(seen.lastSeenAt()))
+                    .update();
+            if (moved == 0) {
+                try {
+                    jdbc.sql("""
+                            INSERT INTO key_sources (key_id, source, version, last_seen_at)
+                            VALUES (:keyId, :source, :version, :at)""")
+                            .param("keyId", keyId)
+                            .param("source", seen.source())
+                            .param("version", seen.version())
+                            .param("at", Sql.timestamp(seen.lastSeenAt()))
+                            .update();
+                } catch (DuplicateKeyException alreadyThere) {
+                    // recorded already, as late or later
+                }
+            }
+        }
+    }
+
+    /** The key's sources seen at or after {@code since}, the most recent first, at most {@code limit}. */
+    List<SourceSighting> sources(UUID keyId, Instant since, int limit) {
+        return jdbc
+                .sql("""
+                SELECT source, version, last_seen_at FROM key_sources
+                WHERE key_id = :keyId AND last_seen_at >= :since
+                ORDER BY last_seen_at DESC""")
+                .param("keyId", keyId)
+                .param("since", Sql.timestamp(since))
+                .query((rs, row) -> new SourceSighting(
+                        rs.getString("source"), rs.getInt("version"), Sql.instant(rs, "last_seen_at")))
+                .list() // not stream(): a query's stream holds its connection until it is closed
+                .stream()
+                .limit(limit)
+                .toList();
     }
 
     /** One hour of a key's use. */

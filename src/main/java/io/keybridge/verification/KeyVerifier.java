@@ -143,12 +143,12 @@ public class KeyVerifier {
             Set<String> missing = new TreeSet<>(requiredScopes);
             missing.removeAll(version.scopes());
             missingScope.increment();
-            usage.used(version.keyId(), requiredScopes, true);
+            usage.used(version.keyId(), version.version(), source, now, requiredScopes, true);
             audit.recordRefusal(caller, "verify", version.keyId(), "missing scope", String.join(" ", missing));
             return new Verdict.MissingScope(version.keyId(), missing);
         }
         valid.increment();
-        usage.used(version.keyId(), requiredScopes, false);
+        usage.used(version.keyId(), version.version(), source, now, requiredScopes, false);
         return new Verdict.Valid(
                 version.keyId(),
                 version.name(),

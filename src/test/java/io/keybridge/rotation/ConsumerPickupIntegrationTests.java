@@ -52,12 +52,12 @@ class ConsumerPickupIntegrationTests extends IntegrationTest {
     }
 
     @Test
-    void aServiceReadingWhatTheAgentRendersFollowsScheduledRotations() throws Exception {
+    void aServiceReadingWhatTheAgentRendersFollowsAScheduledRotation() throws Exception {
         String path = unique("agent-scheduled") + "/api-key";
         String id = issueWithAgent(path, "agent"); // every 8 s, overlap 4 s
         try (BaoAgent agent = BaoAgent.start(bao, unique("scheduled"), path, RENDER);
                 PickupConsumer service = PickupConsumer.reading(agent::read, api, VERIFIER)) {
-            List<JsonNode> rotations = awaitCompleted(id, 2);
+            List<JsonNode> rotations = awaitCompleted(id, 1);
             awaitCalls(
                     service,
                     Instant.parse(rotations.getLast().path("oldRevokedAt").asString()));

@@ -93,6 +93,7 @@ public abstract class IntegrationTest {
         registry.add("keybridge.webhooks.poll-interval", () -> "200ms");
         // usage is flushed by the tests that replay traffic, at the moments they choose
         registry.add("keybridge.usage.flush-interval", () -> "PT1H");
+        registry.add("keybridge.rotation.straggler-check-interval", () -> "PT1S");
         List<Map.Entry<String, String>> tokens = List.of(
                 Map.entry("responder", RESPONDER), Map.entry("auditor", AUDITOR), Map.entry("gateway", VERIFIER));
         String[] roles = {"RESPONDER", "AUDITOR", "VERIFIER"};

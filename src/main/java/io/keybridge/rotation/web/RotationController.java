@@ -1,9 +1,12 @@
 package io.keybridge.rotation.web;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.rotation.Containment;
+import io.keybridge.rotation.Pickup;
 import io.keybridge.rotation.Rotation;
 import io.keybridge.rotation.RotationCoordinator;
+import io.keybridge.rotation.RotationPickup;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -32,11 +35,14 @@ class RotationController {
     private final RotationCoordinator coordinator;
     private final Containment containment;
     private final KeyCatalog catalog;
+    private final RotationPickup pickup;
 
-    RotationController(RotationCoordinator coordinator, Containment containment, KeyCatalog catalog) {
+    RotationController(
+            RotationCoordinator coordinator, Containment containment, KeyCatalog catalog, RotationPickup pickup) {
         this.coordinator = coordinator;
         this.containment = containment;
         this.catalog = catalog;
+        this.pickup = pickup;
     }
 
     /**
@@ -79,6 +85,23 @@ class RotationController {
                 .map(rotation -> RotationResponse.of(rotation, catalog))
                 .toList();
     }
+
+    /**
+     * One rotation, with who has picked its new version up: each client address seen presenting the key within the
+     * policy's {@code drainQuiet} (else 15 minutes) and the version it presented last.
+     */
+    @GetMapping("/rotations/{rotationId}")
+    @ApiResponse(responseCode = "404", description = "no such key, or the key has no such rotation")
+    RotationDetailResponse rotation(@PathVariable UUID id, @PathVariable UUID rotationId) {
+        Rotation rotation = coordinator.rotation(id, rotationId);
+        return new RotationDetailResponse(
+                RotationResponse.of(rotation, catalog), pickup.of(rotation).orElse(null));
+    }
+
+    /** A rotation as listed, and its pickup (null for a rotation that made no new version). */
+    record RotationDetailResponse(
+            @JsonUnwrapped RotationResponse rotation,
+            @Nullable Pickup pickup) {}
 
     /** Optional body of a manual rotation: the overlap, if not the policy's (ISO-8601, e.g. PT2H). */
     record RotateRequest(@Nullable Duration overlap) {}
