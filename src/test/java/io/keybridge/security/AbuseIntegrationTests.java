@@ -48,6 +48,7 @@ class AbuseIntegrationTests extends IntegrationTest {
         ALLOWED.put("POST /api/v1/keys/{id}/revoke", RESPONDERS);
         ALLOWED.put("POST /api/v1/keys/{id}/rotate", ADMINS);
         ALLOWED.put("GET /api/v1/keys/{id}/rotations", READERS);
+        ALLOWED.put("GET /api/v1/keys/{id}/rotations/{rotationId}", READERS);
         ALLOWED.put("POST /api/v1/keys/{id}/suspend", RESPONDERS);
         ALLOWED.put("GET /api/v1/scopes", READERS);
         ALLOWED.put("POST /api/v1/verify", Set.of("ADMIN", "VERIFIER"));
@@ -83,7 +84,8 @@ class AbuseIntegrationTests extends IntegrationTest {
         for (Map.Entry<String, Set<String>> operation : ALLOWED.entrySet()) {
             String[] parts = operation.getKey().split(" ", 2);
             String path = parts[1].replace("{id}", UUID.randomUUID().toString())
-                    .replace("{runId}", UUID.randomUUID().toString());
+                    .replace("{runId}", UUID.randomUUID().toString())
+                    .replace("{rotationId}", UUID.randomUUID().toString());
             for (Map.Entry<String, String> caller : callers.entrySet()) {
                 // an empty object: never a valid request, so an allowed call is refused for its body or finds nothing
                 // (/verify without a key: 401 invalid-api-key, which is about the key, not the caller)

@@ -99,6 +99,11 @@ public final class PickupConsumer implements AutoCloseable {
         }
     }
 
+    /** False once a consumer process has exited (a service that cannot start, e.g. a module missing). */
+    public boolean alive() {
+        return process == null || process.isAlive();
+    }
+
     public List<Call> calls() {
         return List.copyOf(calls);
     }

@@ -86,6 +86,8 @@ class AwsCachingClientPickupIntegrationTests extends IntegrationTest {
     }
 
     private static void awaitCalls(PickupConsumer service, Instant after) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> service.callsAfter(after) >= 10);
+        await().atMost(Duration.ofSeconds(30))
+                .failFast("the service exited (its error is in the test's output)", () -> !service.alive())
+                .until(() -> service.callsAfter(after) >= 10);
     }
 }
