@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,8 +221,7 @@ public class KeyUsage {
                     .forEach(seen -> merged.merge(seen.source(), seen, SourceSighting::latest));
         }
         return merged.values().stream()
-                .sorted(java.util.Comparator.comparing(SourceSighting::lastSeenAt)
-                        .reversed())
+                .sorted(Comparator.comparing(SourceSighting::lastSeenAt).reversed())
                 .limit(LISTED_SOURCES)
                 .toList();
     }
