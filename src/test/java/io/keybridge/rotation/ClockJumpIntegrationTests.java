@@ -10,6 +10,7 @@ import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
+import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.clock.WallClock;
@@ -35,6 +36,7 @@ import tools.jackson.databind.JsonNode;
  * and verifies it.
  */
 @ExtendWith(OpenBaoExtension.class)
+@ProcessOnly
 class ClockJumpIntegrationTests {
 
     private final OpenBao bao = OpenBaoExtension.server();

@@ -13,6 +13,7 @@ import io.keybridge.support.Moto;
 import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
+import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import tools.jackson.databind.JsonNode;
  * delivered, and the old key valid until the new one is confirmed.
  */
 @ExtendWith({OpenBaoExtension.class, MotoExtension.class})
+@ProcessOnly
 class RotationCrashIntegrationTests {
 
     /**

@@ -70,13 +70,7 @@ public final class KeybridgeProcess implements AutoCloseable {
             List<String> arguments,
             Map<String, String> extraEnvironment,
             javax.net.ssl.SSLContext tls) {
-        return start(
-                folder,
-                name,
-                List.of("-cp", System.getProperty("java.class.path"), CrashableKeybridge.class.getName()),
-                arguments,
-                extraEnvironment,
-                tls);
+        return start(folder, name, sharedClasses(), arguments, extraEnvironment, tls);
     }
 
     /**
@@ -100,30 +94,8 @@ public final class KeybridgeProcess implements AutoCloseable {
             Files.deleteIfExists(folder.resolve(CrashableKeybridge.CRASH_REACHED));
             Path log = Path.of("target/crash-tests", name + ".log");
             Files.createDirectories(log.getParent());
-            OpenBao bao = OpenBaoExtension.server();
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(
-                    ProcessHandle.current().info().command().orElse("java"),
-                    "-XX:TieredStopAtLevel=1",
-                    "-Xmx512m",
-                    "-Dlogback.configurationFile="
-                            + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath(),
-                    // a file, not the class path: a boot jar of another release does not hold the test resources
-                    "-Dlogging.config="
-                            + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath()));
-            command.addAll(launch);
-            command.addAll(List.of(
-                    "--server.port=" + port,
-                    "--keybridge.vault.uri=" + bao.address(),
-                    "--keybridge.aws.endpoint=" + Moto.server().endpoint(),
-                    "--keybridge.aws.region=" + Moto.REGION,
-                    "--keybridge.aws.sts-endpoint=" + Moto.server().endpoint(),
-                    "--keybridge.security.admin-token=" + ADMIN,
-                    "--keybridge.security.tokens[0].name=gateway",
-                    "--keybridge.security.tokens[0].sha256=" + ApiTokens.sha256(VERIFIER),
-                    "--keybridge.security.tokens[0].roles=VERIFIER",
-                    "--keybridge.rotation.policies=src/test/resources/rotation-policies",
-                    "--keybridge.rotation.minimum-overlap=PT1S"));
+            List<String> command = command(launch, port);
             // Spring joins a repeated argument's values with commas: a given argument replaces the default
             for (String argument : arguments) {
                 String option = argument.substring(0, argument.indexOf("=") + 1);
@@ -134,11 +106,7 @@ public final class KeybridgeProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> environment = builder.environment();
-            environment.put("KEYBRIDGE_DATA_DIR", folder.toAbsolutePath().toString());
-            // the token goes in the environment, not the command line, as in production
-            environment.put("VAULT_TOKEN", bao.keybridgeToken());
-            environment.put("AWS_ACCESS_KEY_ID", "testing"); // moto accepts any
-            environment.put("AWS_SECRET_ACCESS_KEY", "testing");
+            environment.putAll(environment(folder));
             environment.putAll(extraEnvironment);
             KeybridgeProcess node = new KeybridgeProcess(
                     folder, log, builder.start(), port, tls == null ? new Api(port) : new Api(port, tls));
@@ -147,6 +115,63 @@ public final class KeybridgeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The JVM, its options, {@code launch} and the default arguments, listening on {@code port}. */
+    private static List<String> command(List<String> launch, int port) {
+        OpenBao bao = OpenBaoExtension.server();
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx512m",
+                "-Dlogback.configurationFile="
+                        + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath(),
+                // a file, not the class path: a boot jar of another release does not hold the test resources
+                "-Dlogging.config="
+                        + Path.of("src/test/resources/crash-logback.xml").toAbsolutePath()));
+        command.addAll(launch);
+        command.addAll(List.of(
+                "--server.port=" + port,
+                "--keybridge.vault.uri=" + bao.address(),
+                "--keybridge.aws.endpoint=" + Moto.server().endpoint(),
+                "--keybridge.aws.region=" + Moto.REGION,
+                "--keybridge.aws.sts-endpoint=" + Moto.server().endpoint(),
+                "--keybridge.security.admin-token=" + ADMIN,
+                "--keybridge.security.tokens[0].name=gateway",
+                "--keybridge.security.tokens[0].sha256=" + ApiTokens.sha256(VERIFIER),
+                "--keybridge.security.tokens[0].roles=VERIFIER",
+                "--keybridge.rotation.policies=src/test/resources/rotation-policies",
+                "--keybridge.rotation.minimum-overlap=PT1S"));
+        return command;
+    }
+
+    private static Map<String, String> environment(Path folder) {
+        return Map.of(
+                "KEYBRIDGE_DATA_DIR",
+                folder.toAbsolutePath().toString(),
+                // the token goes in the environment, not the command line, as in production
+                "VAULT_TOKEN",
+                OpenBaoExtension.server().keybridgeToken(),
+                "AWS_ACCESS_KEY_ID",
+                "testing", // moto accepts any
+                "AWS_SECRET_ACCESS_KEY",
+                "testing");
+    }
+
+    /**
+     * How to launch {@link CrashableKeybridge}: from the test class path, with the class data archive (made on first
+     * use by a start of its own, on a folder of its own).
+     */
+    private static List<String> sharedClasses() {
+        Path training = Path.of("target/crash-tests/class-data/training-" + UUID.randomUUID());
+        int port;
+        try {
+            port = freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ClassDataArchive.launch(
+                CrashableKeybridge.class.getName(), launch -> command(launch, port), environment(training));
     }
 
     public Api api() {
