@@ -85,6 +85,22 @@ ensure_faketime() {
   compgen -G "/usr/lib/*/faketime/libfaketimeMT.so.1" >/dev/null || apt_install "for the clock-jump tests" libfaketime
 }
 
+# Keycloak (the Quarkus distribution from Maven Central), the identity provider of the single sign-on tests: unpacked
+# once per machine into the user's cache, beside Maven's, not into the checkout
+KEYCLOAK_VERSION=26.5.6
+KEYCLOAK_HOME="$HOME/.cache/keybridge/keycloak-$KEYCLOAK_VERSION"
+ensure_keycloak() {
+  [ -x "$KEYCLOAK_HOME/bin/kc.sh" ] && return 0
+  log "installing Keycloak $KEYCLOAK_VERSION into $KEYCLOAK_HOME (once)"
+  local parent partial
+  parent="$(dirname "$KEYCLOAK_HOME")"
+  mkdir -p "$parent"
+  partial="$(mktemp -d "$parent/keycloak.XXXXXX")"
+  curl -fsSL "https://repo.maven.apache.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz" \
+    | tar -xz -C "$partial" || { rm -rf "$partial"; die "could not download Keycloak $KEYCLOAK_VERSION from Maven Central"; }
+  mv "$partial/keycloak-$KEYCLOAK_VERSION" "$KEYCLOAK_HOME" && rm -rf "$partial"
+}
+
 ensure_browser() {
   [ -x /usr/bin/chromium ] || apt_install "for the dashboard's browser test" chromium
   command -v node >/dev/null || die "node (20 or newer) is needed for the dashboard's browser test"

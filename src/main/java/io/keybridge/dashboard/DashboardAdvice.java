@@ -1,6 +1,7 @@
 package io.keybridge.dashboard;
 
 import io.keybridge.keys.KeyNotFoundException;
+import io.keybridge.lifecycle.KeyAccess;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,14 @@ class DashboardAdvice {
                         : e instanceof NoResourceFoundException
                                 ? "No such page."
                                 : "The address holds a malformed value (an id or a page number, say).");
+        return errorPage(model);
+    }
+
+    @ExceptionHandler(KeyAccess.KeyAccessDeniedException.class)
+    String forbidden(KeyAccess.KeyAccessDeniedException e, Model model, HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("title", "Forbidden");
+        model.addAttribute("message", e.getMessage());
         return errorPage(model);
     }
 

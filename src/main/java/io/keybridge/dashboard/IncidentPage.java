@@ -7,6 +7,8 @@ import io.keybridge.lifecycle.web.Patterns;
 import io.keybridge.rotation.EmergencyRotations;
 import io.keybridge.rotation.EmergencyRun;
 import io.keybridge.rotation.KeySelector;
+import io.keybridge.security.Access;
+import io.keybridge.security.Role;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -62,7 +65,12 @@ class IncidentPage {
         model.addAttribute("environments", Environment.values());
         KeySelector selector;
         try {
-            selector = form.toSelector();
+            KeySelector requested = form.toSelector();
+            // an owner-scoped responder previews and rotates only the keys their bindings reach
+            selector = Access.of(caller)
+                    .owners(Set.of(Role.ADMIN, Role.RESPONDER))
+                    .map(requested::withinOwners)
+                    .orElse(requested);
         } catch (IllegalArgumentException e) {
             model.addAttribute("failure", e.getMessage());
             return "dashboard/incident";

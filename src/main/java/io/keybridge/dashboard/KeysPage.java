@@ -13,6 +13,7 @@ import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.lifecycle.DeliveryFailedException;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
+import io.keybridge.lifecycle.KeyAccess;
 import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.lifecycle.KeyDetails;
 import io.keybridge.lifecycle.KeyIssuer;
@@ -25,6 +26,7 @@ import io.keybridge.rotation.RotationPickup;
 import io.keybridge.rotation.RotationPolicies;
 import io.keybridge.rotation.RotationPolicy;
 import io.keybridge.rotation.RotationState;
+import io.keybridge.security.Role;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
 import java.time.Clock;
@@ -33,6 +35,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
@@ -65,6 +68,7 @@ class KeysPage {
     private final Clock clock;
 
     private final Destinations destinations;
+    private final KeyAccess access;
 
     KeysPage(
             KeyCatalog catalog,
@@ -76,7 +80,9 @@ class KeysPage {
             AuditLog audit,
             Validator validator,
             Destinations destinations,
-            Clock clock) {
+            Clock clock,
+            KeyAccess access) {
+        this.access = access;
         this.destinations = destinations;
         this.catalog = catalog;
         this.issuer = issuer;
@@ -90,9 +96,12 @@ class KeysPage {
     }
 
     @GetMapping
-    String list(@ModelAttribute("filter") KeyFilter filter, Model model) {
+    String list(@ModelAttribute("filter") KeyFilter filter, Authentication caller, Model model) {
         Instant now = clock.instant();
-        Page<KeyDetails> page = catalog.search(filter.toQuery(now), new PageRequest(filter.pageNumber(), PAGE_SIZE));
+        KeyQuery query = filter.toQuery(now);
+        KeyQuery reachable =
+                access.readableOwners(caller).map(query::withinOwners).orElse(query);
+        Page<KeyDetails> page = catalog.search(reachable, new PageRequest(filter.pageNumber(), PAGE_SIZE));
         List<KeyRow> rows =
                 page.items().stream().map(details -> KeyRow.of(details, now)).toList();
         model.addAttribute("rows", rows);
@@ -129,6 +138,7 @@ class KeysPage {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             return createPage(model, form, errors, null);
         }
+        access.requireOwner(request.toNewKey().owner(), caller, "key.create", Set.of(Role.ADMIN));
         UUID id;
         try {
             id = issuer.issue(request.toNewKey(), caller.getName());

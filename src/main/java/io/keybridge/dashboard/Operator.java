@@ -1,18 +1,21 @@
 package io.keybridge.dashboard;
 
+import io.keybridge.security.Access;
+import io.keybridge.security.OperatorGrant;
 import io.keybridge.security.Role;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
 /** Who is signed in, and so which buttons the pages show. The filter chain enforces the same rules. */
-record Operator(String name, Set<Role> roles) {
+record Operator(String name, Set<Role> roles, List<String> grants) {
 
     static Operator of(@Nullable Authentication authentication) {
         if (authentication == null) {
-            return new Operator("", Set.of());
+            return new Operator("", Set.of(), List.of());
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (GrantedAuthority authority : authentication.getAuthorities()) {
@@ -25,7 +28,13 @@ record Operator(String name, Set<Role> roles) {
                 }
             }
         }
-        return new Operator(authentication.getName(), roles);
+        // a person's grants say whose keys they reach ("RESPONDER for revops"); a token's are its roles
+        List<String> grants = Access.of(authentication).grants().stream()
+                .map(OperatorGrant::toString)
+                .distinct()
+                .sorted()
+                .toList();
+        return new Operator(authentication.getName(), roles, grants);
     }
 
     /** Create keys, rename them, change their policy, rotate them. */
@@ -39,6 +48,6 @@ record Operator(String name, Set<Role> roles) {
     }
 
     public String roleNames() {
-        return String.join(", ", roles.stream().map(Enum::name).sorted().toList());
+        return String.join(", ", grants);
     }
 }

@@ -4,6 +4,7 @@ import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.Outcome;
 import io.keybridge.security.ApiTokens;
 import io.keybridge.security.Role;
+import io.keybridge.security.SingleSignOn;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -30,8 +31,10 @@ class SignInController {
     private final ApiTokens tokens;
     private final SecurityContextRepository sessions;
     private final AuditLog audit;
+    private final SingleSignOn sso;
 
-    SignInController(ApiTokens tokens, SecurityContextRepository dashboardSessions, AuditLog audit) {
+    SignInController(ApiTokens tokens, SecurityContextRepository dashboardSessions, AuditLog audit, SingleSignOn sso) {
+        this.sso = sso;
         this.tokens = tokens;
         this.sessions = dashboardSessions;
         this.audit = audit;
@@ -43,8 +46,15 @@ class SignInController {
     }
 
     @GetMapping("/login")
-    String signInPage() {
+    String signInPage(Model model) {
+        signInChoices(model);
         return "dashboard/login";
+    }
+
+    private void signInChoices(Model model) {
+        model.addAttribute("sso", sso.enabled());
+        model.addAttribute("tokenSignIn", sso.tokenSignIn());
+        model.addAttribute("ssoPath", "/oauth2/authorization/" + SingleSignOn.REGISTRATION);
     }
 
     @PostMapping("/login")
@@ -53,6 +63,13 @@ class SignInController {
             HttpServletRequest request,
             HttpServletResponse response,
             Model model) {
+        signInChoices(model);
+        if (!sso.tokenSignIn()) {
+            audit.recordRefusal("anonymous", "dashboard.sign-in", null, "token sign-in is off");
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            model.addAttribute("error", "Signing in with a token is turned off here: use single sign-on.");
+            return "dashboard/login";
+        }
         Optional<ApiTokens.Caller> caller = token.isBlank() ? Optional.empty() : tokens.find(token.strip());
         Optional<ApiTokens.Caller> operator =
                 caller.filter(c -> c.roles().stream().anyMatch(role -> role != Role.VERIFIER));
@@ -81,7 +98,7 @@ class SignInController {
                 UsernamePasswordAuthenticationToken.authenticated(operator.get().name(), null, authorities));
         SecurityContextHolder.setContext(context);
         sessions.saveContext(context, request, response);
-        audit.record(operator.get().name(), "dashboard.sign-in", null, Outcome.SUCCESS, null);
+        audit.record(operator.get().name(), "dashboard.sign-in", null, Outcome.SUCCESS, "operator token");
         return "redirect:/ui/keys";
     }
 }

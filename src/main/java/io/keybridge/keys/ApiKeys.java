@@ -462,6 +462,14 @@ public class ApiKeys {
             where.append(" AND owner = :owner");
             params.put("owner", query.owner());
         }
+        if (query.owners() != null) {
+            if (query.owners().isEmpty()) {
+                where.append(" AND 1 = 0");
+            } else {
+                where.append(" AND owner IN (:owners)");
+                params.put("owners", List.copyOf(query.owners()));
+            }
+        }
         if (query.environment() != null) {
             where.append(" AND environment = :environment");
             params.put("environment", query.environment().name());

@@ -107,6 +107,8 @@ public class EmergencyRotations {
                 selector.keyIds() == null || selector.keyIds().isEmpty() ? null : new HashSet<>(selector.keyIds());
         List<ApiKey> candidates = keys.matching(query).stream()
                 .filter(key -> wanted == null || wanted.contains(key.id()))
+                .filter(key -> selector.withinOwners() == null
+                        || selector.withinOwners().contains(key.owner()))
                 .filter(key ->
                         selector.createdBefore() == null || key.createdAt().isBefore(selector.createdBefore()))
                 .sorted(java.util.Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id))

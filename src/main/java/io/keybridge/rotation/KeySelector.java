@@ -2,6 +2,7 @@ package io.keybridge.rotation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +18,26 @@ public record KeySelector(
         @Nullable String environment,
         @Nullable String destinationPrefix,
         @Nullable Instant createdBefore,
-        @Nullable List<UUID> keyIds) {
+        @Nullable List<UUID> keyIds,
+        @Nullable Set<String> withinOwners) {
+
+    public KeySelector(
+            @Nullable String owner,
+            @Nullable String scope,
+            @Nullable String environment,
+            @Nullable String destinationPrefix,
+            @Nullable Instant createdBefore,
+            @Nullable List<UUID> keyIds) {
+        this(owner, scope, environment, destinationPrefix, createdBefore, keyIds, null);
+    }
+
+    /**
+     * The same criteria, taking only keys of {@code owners}: what an owner-scoped caller's run may touch. Not a
+     * criterion of its own ({@link #isEmpty()} ignores it).
+     */
+    public KeySelector withinOwners(Set<String> owners) {
+        return new KeySelector(owner, scope, environment, destinationPrefix, createdBefore, keyIds, Set.copyOf(owners));
+    }
 
     public boolean isEmpty() {
         return owner == null

@@ -66,7 +66,8 @@ class SecurityConfiguration {
             ProblemResponses problems,
             AuditLog audit,
             RouteTemplates routes,
-            SecurityProperties properties)
+            SecurityProperties properties,
+            SingleSignOn sso)
             throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             audit.recordRefusal("anonymous", routes.action(request), routes.keyId(request), "unauthenticated");
@@ -94,7 +95,10 @@ class SecurityConfiguration {
                     HttpStatus.FORBIDDEN,
                     "forbidden",
                     "Forbidden",
-                    "Your token's roles do not allow " + request.getMethod() + " " + request.getRequestURI() + ".");
+                    "Your token's roles do not allow " + request.getMethod() + " " + request.getRequestURI()
+                            + (who != null && who.getAuthorities().isEmpty()
+                                    ? " (none of your groups is bound to a keybridge role)."
+                                    : "."));
         };
         return http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -104,7 +108,8 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.disable())
                 .x509(x509 -> x509.subjectPrincipalRegex("CN=(.*?)(?:,|$)")
                         .userDetailsService(new ClientCertificates(properties.certificates())))
-                .addFilterBefore(new BearerTokenFilter(tokens, unauthenticated), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(
+                        new BearerTokenFilter(tokens, sso, unauthenticated), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(errors ->
                         errors.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
                 .authorizeHttpRequests(requests -> requests.requestMatchers(

@@ -12,7 +12,6 @@ import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
 import io.keybridge.support.PostgresExtension;
-import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.faults.SwitchableProxy;
@@ -34,7 +33,6 @@ import tools.jackson.databind.JsonNode;
  * rotation resumes where it was, and nothing was lost or done twice.
  */
 @ExtendWith({OpenBaoExtension.class, PostgresExtension.class})
-@ProcessOnly
 class DatabaseOutageIntegrationTests {
 
     private static final Duration OUTAGE = Duration.ofSeconds(15);

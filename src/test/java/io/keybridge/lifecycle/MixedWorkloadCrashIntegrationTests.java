@@ -12,7 +12,6 @@ import io.keybridge.support.Moto;
 import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
-import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import java.nio.file.Path;
@@ -50,7 +49,6 @@ import tools.jackson.databind.JsonNode;
  * replayed.
  */
 @ExtendWith({OpenBaoExtension.class, MotoExtension.class})
-@ProcessOnly
 class MixedWorkloadCrashIntegrationTests {
 
     private static final Logger log = LoggerFactory.getLogger(MixedWorkloadCrashIntegrationTests.class);

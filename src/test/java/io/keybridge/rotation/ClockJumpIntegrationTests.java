@@ -10,7 +10,6 @@ import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
-import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.clock.WallClock;
@@ -36,7 +35,6 @@ import tools.jackson.databind.JsonNode;
  * and verifies it.
  */
 @ExtendWith(OpenBaoExtension.class)
-@ProcessOnly
 class ClockJumpIntegrationTests {
 
     private final OpenBao bao = OpenBaoExtension.server();

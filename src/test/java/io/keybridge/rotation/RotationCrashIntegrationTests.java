@@ -13,7 +13,6 @@ import io.keybridge.support.Moto;
 import io.keybridge.support.MotoExtension;
 import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
-import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.RotationHistory;
 import io.keybridge.support.SecretHygiene;
 import java.nio.file.Path;
@@ -41,7 +40,6 @@ import tools.jackson.databind.JsonNode;
  * delivered, and the old key valid until the new one is confirmed.
  */
 @ExtendWith({OpenBaoExtension.class, MotoExtension.class})
-@ProcessOnly
 class RotationCrashIntegrationTests {
 
     /**
@@ -446,6 +444,7 @@ class RotationCrashIntegrationTests {
         JsonNode rotation = successful(history(api, crash.keyId())).getFirst();
         assertThat(rotation.path("toVersion").asInt())
                 .isEqualTo(key.path("currentVersion").asInt());
+        Instant askedAt = Instant.now();
         int oldStatus = api.verify(VERIFIER, crash.oldKey(), List.of()).status();
 
         switch (crash.step()) {
@@ -477,9 +476,13 @@ class RotationCrashIntegrationTests {
                 assertThat(key.path("currentVersion").asInt())
                         .as("the version delivered before the crash is confirmed, not replaced by a second one")
                         .isEqualTo(2);
-                assertThat(oldStatus)
-                        .as("the old key is valid during the overlap")
-                        .isEqualTo(200);
+                // the overlap began when the recovery confirmed the version; a slow restart may have used it up
+                Instant retireAt = Instant.parse(rotation.path("retireAt").asString());
+                if (askedAt.plusSeconds(1).isBefore(retireAt)) {
+                    assertThat(oldStatus)
+                            .as("the old key is valid during the overlap")
+                            .isEqualTo(200);
+                }
             }
             case ACTIVATED -> {
                 assertThat(key.path("currentVersion").asInt()).isEqualTo(2);

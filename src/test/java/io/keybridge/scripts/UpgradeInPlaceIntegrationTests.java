@@ -14,7 +14,6 @@ import io.keybridge.support.OpenBao;
 import io.keybridge.support.OpenBaoExtension;
 import io.keybridge.support.Postgres;
 import io.keybridge.support.PostgresExtension;
-import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.SecretHygiene;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +40,6 @@ import tools.jackson.databind.JsonNode;
  * in its tables, so this is also what catches a job class that was moved or renamed.
  */
 @ExtendWith({OpenBaoExtension.class, MotoExtension.class, PostgresExtension.class})
-@ProcessOnly
 class UpgradeInPlaceIntegrationTests {
 
     private static final String PREVIOUS = "v0.2.0";

@@ -38,6 +38,11 @@ public abstract class IntegrationTest {
     protected static final String RESPONDER = "it-responder-" + UUID.randomUUID();
     protected static final String AUDITOR = "it-auditor-" + UUID.randomUUID();
     protected static final String VERIFIER = "it-gateway-" + UUID.randomUUID();
+    /** The owners whose keys the Keycloak groups team:revops and team:growth may act on (RESPONDER). */
+    protected static final String SSO_REVOPS = "sso-revops";
+
+    protected static final String SSO_GROWTH = "sso-growth";
+
     private static volatile JdbcClient sharedJdbc;
 
     @LocalServerPort
@@ -94,6 +99,26 @@ public abstract class IntegrationTest {
         // usage is flushed by the tests that replay traffic, at the moments they choose
         registry.add("keybridge.usage.flush-interval", () -> "PT1H");
         registry.add("keybridge.rotation.straggler-check-interval", () -> "PT1S");
+        // single sign-on through the run's Keycloak (started here in the background; the provider is read lazily)
+        Keycloak keycloak = Keycloak.server();
+        registry.add("keybridge.security.oidc.issuer-uri", keycloak::issuer);
+        registry.add("keybridge.security.oidc.client-id", () -> Keycloak.CLIENT_ID);
+        registry.add("keybridge.security.oidc.client-secret", () -> Keycloak.CLIENT_SECRET);
+        String[][] bindings = {
+            {"keybridge-admin", "ADMIN", ""},
+            {"keybridge-auditor", "AUDITOR", ""},
+            {"team:revops", "RESPONDER", SSO_REVOPS},
+            {"team:growth", "RESPONDER", SSO_GROWTH}
+        };
+        for (int i = 0; i < bindings.length; i++) {
+            String[] binding = bindings[i];
+            String prefix = "keybridge.security.oidc.bindings[" + i + "].";
+            registry.add(prefix + "group", () -> binding[0]);
+            registry.add(prefix + "roles", () -> binding[1]);
+            if (!binding[2].isEmpty()) {
+                registry.add(prefix + "owners", () -> binding[2]);
+            }
+        }
         List<Map.Entry<String, String>> tokens = List.of(
                 Map.entry("responder", RESPONDER), Map.entry("auditor", AUDITOR), Map.entry("gateway", VERIFIER));
         String[] roles = {"RESPONDER", "AUDITOR", "VERIFIER"};

@@ -5,18 +5,22 @@ import io.keybridge.keys.KeyProperties;
 import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
+import io.keybridge.lifecycle.KeyAccess;
 import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.lifecycle.KeyEditor;
 import io.keybridge.lifecycle.KeyIssuer;
 import io.keybridge.lifecycle.KeyRevoker;
 import io.keybridge.lifecycle.KeySuspension;
+import io.keybridge.lifecycle.NewKey;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import io.keybridge.security.Role;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
@@ -42,6 +46,7 @@ class KeyController {
     private final KeySuspension suspension;
     private final KeyCatalog catalog;
     private final KeyProperties properties;
+    private final KeyAccess access;
 
     KeyController(
             KeyIssuer issuer,
@@ -49,7 +54,9 @@ class KeyController {
             KeyRevoker revoker,
             KeySuspension suspension,
             KeyCatalog catalog,
-            KeyProperties properties) {
+            KeyProperties properties,
+            KeyAccess access) {
+        this.access = access;
         this.suspension = suspension;
         this.issuer = issuer;
         this.editor = editor;
@@ -63,7 +70,9 @@ class KeyController {
     @ApiResponse(responseCode = "201", description = "issued, delivered and confirmed at every destination")
     @ApiResponse(responseCode = "502", description = "a destination failed: the key was revoked, nothing verifies")
     ResponseEntity<KeyResponse> create(@Valid @RequestBody CreateKeyRequest request, Authentication caller) {
-        UUID id = issuer.issue(request.toNewKey(), caller.getName());
+        NewKey key = request.toNewKey();
+        access.requireOwner(key.owner(), caller, "key.create", Set.of(Role.ADMIN));
+        UUID id = issuer.issue(key, caller.getName());
         return ResponseEntity.created(URI.create("/api/v1/keys/" + id)).body(KeyResponse.of(catalog.find(id)));
     }
 
@@ -75,7 +84,8 @@ class KeyController {
             @RequestParam(required = false) @Nullable String environment,
             @RequestParam(required = false) @Nullable String q,
             @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
+            @RequestParam(defaultValue = "50") int size,
+            Authentication caller) {
         if (scope != null && !properties.scopes().containsKey(scope)) {
             throw new InvalidKeyRequestException(
                     "scope", "unknown-scope", "scope must name a scope of the catalog (GET /api/v1/scopes)");
@@ -87,7 +97,9 @@ class KeyController {
                 environment == null ? null : Environment.of(environment),
                 q,
                 null);
-        return catalog.search(query, new PageRequest(page, size)).map(KeyResponse::of);
+        KeyQuery reachable =
+                access.readableOwners(caller).map(query::withinOwners).orElse(query);
+        return catalog.search(reachable, new PageRequest(page, size)).map(KeyResponse::of);
     }
 
     @GetMapping("/keys/{id}")

@@ -3,6 +3,8 @@ package io.keybridge.rotation.web;
 import io.keybridge.rotation.EmergencyRotations;
 import io.keybridge.rotation.EmergencyRun;
 import io.keybridge.rotation.KeySelector;
+import io.keybridge.security.Access;
+import io.keybridge.security.Role;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -12,6 +14,7 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
@@ -44,7 +47,12 @@ class EmergencyRotationController {
     @ApiResponse(responseCode = "202", description = "every selected key already stopped verifying; re-issue runs")
     @ApiResponse(responseCode = "200", description = "dry run: the keys that would be rotated")
     ResponseEntity<?> start(@Valid @RequestBody EmergencyRunRequest request, Authentication caller) {
-        KeySelector selector = request.selector().toSelector();
+        KeySelector requested = request.selector().toSelector();
+        // an owner-scoped responder's run takes only the keys their bindings reach, and the dry run shows just those
+        KeySelector selector = Access.of(caller)
+                .owners(Set.of(Role.ADMIN, Role.RESPONDER))
+                .map(requested::withinOwners)
+                .orElse(requested);
         if (Boolean.TRUE.equals(request.dryRun())) {
             List<DryRunKey> keys = emergencies.select(selector).stream()
                     .map(key -> new DryRunKey(

@@ -8,7 +8,6 @@ import io.keybridge.support.Api;
 import io.keybridge.support.KeyRequests;
 import io.keybridge.support.KeybridgeProcess;
 import io.keybridge.support.OpenBao;
-import io.keybridge.support.ProcessOnly;
 import io.keybridge.support.SecretHygiene;
 import io.keybridge.support.TestCertificates;
 import java.net.URI;
@@ -31,7 +30,6 @@ import org.springframework.vault.core.VaultTemplate;
  * {@code VAULT_CLIENT_KEY}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ProcessOnly
 class VaultTlsIntegrationTests {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
