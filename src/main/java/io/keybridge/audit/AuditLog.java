@@ -189,6 +189,19 @@ public class AuditLog {
         write(entries);
     }
 
+    /**
+     * Keeps the rows about keys of {@code owners} (by the key's current owner, read from the keys' table: entries carry
+     * the key's id, not its owner).
+     */
+    public static void ownedBy(Set<String> owners, StringBuilder where, Map<String, Object> params) {
+        if (owners.isEmpty()) {
+            where.append(" AND 1 = 0");
+        } else {
+            where.append(" AND key_id IN (SELECT id FROM api_keys WHERE owner IN (:owners))");
+            params.put("owners", List.copyOf(owners));
+        }
+    }
+
     /** Entries matching the query, newest first. */
     @Transactional(readOnly = true)
     public Page<AuditEntry> search(AuditQuery query, PageRequest pageRequest) {
@@ -205,6 +218,9 @@ public class AuditLog {
         if (query.action() != null) {
             where.append(" AND action = :action");
             params.put("action", query.action());
+        }
+        if (query.owners() != null) {
+            ownedBy(query.owners(), where, params);
         }
         if (query.from() != null) {
             where.append(" AND occurred_at >= :from");

@@ -5,12 +5,14 @@ import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import io.keybridge.security.Access;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,8 +32,11 @@ class AuditPage {
     }
 
     @GetMapping("/ui/audit")
-    String audit(@ModelAttribute("filter") AuditFilter filter, Model model) {
-        Page<AuditEntry> page = audit.search(filter.toQuery(), new PageRequest(filter.pageNumber(), PAGE_SIZE));
+    String audit(@ModelAttribute("filter") AuditFilter filter, Authentication caller, Model model) {
+        AuditQuery query = filter.toQuery();
+        AuditQuery reachable =
+                Access.of(caller).owners(Access.READ).map(query::withinOwners).orElse(query);
+        Page<AuditEntry> page = audit.search(reachable, new PageRequest(filter.pageNumber(), PAGE_SIZE));
         model.addAttribute("page", page);
         return "dashboard/audit";
     }

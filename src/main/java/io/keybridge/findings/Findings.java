@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -135,8 +136,22 @@ public class Findings {
             @Nullable Severity minimumSeverity,
             @Nullable Instant since,
             PageRequest page) {
+        return search(keyId, kind, minimumSeverity, since, null, page);
+    }
+
+    /** {@link #search(UUID, FindingKind, Severity, Instant, PageRequest)}, only about keys of {@code owners} if given. */
+    public Page<Finding> search(
+            @Nullable UUID keyId,
+            @Nullable FindingKind kind,
+            @Nullable Severity minimumSeverity,
+            @Nullable Instant since,
+            @Nullable Set<String> owners,
+            PageRequest page) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         Map<String, Object> params = new HashMap<>();
+        if (owners != null) {
+            AuditLog.ownedBy(owners, where, params);
+        }
         if (keyId != null) {
             where.append(" AND key_id = :keyId");
             params.put("keyId", keyId);

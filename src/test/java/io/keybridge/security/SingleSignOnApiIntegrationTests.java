@@ -191,6 +191,43 @@ class SingleSignOnApiIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void theTrailFindingsAndDeliveriesShowATeamNoOtherOwnersKeys() {
+        String erin = token("erin");
+        String alice = token("alice");
+        String own = created(erin, SSO_REVOPS, "trail-own");
+        String other = created(erin, SSO_GROWTH, "trail-other");
+        api.post("/api/v1/keys/" + other + "/revoke", erin, Map.of("reason", "trail test"));
+
+        JsonNode trail = api.get("/api/v1/audit?size=200", alice).json().path("items");
+        List<String> keys = StreamSupport.stream(trail.spliterator(), false)
+                .map(entry -> entry.path("keyId").asString())
+                .distinct()
+                .toList();
+        assertThat(keys).contains(own).doesNotContain(other);
+        for (String key : keys) {
+            assertThat(api.get("/api/v1/keys/" + key, erin).json().path("owner").asString())
+                    .as("an entry about key " + key)
+                    .isEqualTo(SSO_REVOPS);
+        }
+        assertThat(api.get("/api/v1/audit?keyId=" + other, alice).json().path("items"))
+                .isEmpty();
+        assertThat(api.get("/api/v1/audit?keyId=" + other, erin).json().path("items"))
+                .isNotEmpty();
+        // the export is the whole chain: only for someone who may read every owner's entries
+        assertThat(api.get("/api/v1/audit/export", alice).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/audit/export", token("carol")).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/webhooks/deliveries", alice).status()).isEqualTo(403);
+        JsonNode findings = api.get("/api/v1/findings?size=200", alice).json().path("items");
+        for (JsonNode finding : findings) {
+            assertThat(api.get("/api/v1/keys/" + finding.path("keyId").asString(), erin)
+                            .json()
+                            .path("owner")
+                            .asString())
+                    .isEqualTo(SSO_REVOPS);
+        }
+    }
+
+    @Test
     void anAuditorReadsEveryOwnerAndActsOnNone() {
         String erin = token("erin");
         String carol = token("carol"); // keybridge-auditor

@@ -4,6 +4,7 @@ import io.keybridge.audit.AuditEntry;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
 import io.keybridge.audit.AuditTrail;
+import io.keybridge.audit.ReadableOwners;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,10 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /** Reads the audit trail (newest first), checks its hash chain, exports it as JSON Lines. */
 @RestController
@@ -23,10 +27,12 @@ class AuditController {
 
     private final AuditLog audit;
     private final AuditTrail trail;
+    private final ReadableOwners readableOwners;
 
-    AuditController(AuditLog audit, AuditTrail trail) {
+    AuditController(AuditLog audit, AuditTrail trail, ReadableOwners readableOwners) {
         this.audit = audit;
         this.trail = trail;
+        this.readableOwners = readableOwners;
     }
 
     /**
@@ -43,8 +49,16 @@ class AuditController {
     void exportTrail(
             @RequestParam(required = false) @Nullable Instant from,
             @RequestParam(required = false) @Nullable Instant to,
-            HttpServletResponse response)
+            HttpServletResponse response,
+            Authentication caller)
             throws IOException {
+        if (readableOwners.of(caller).isPresent()) {
+            // the export is the whole chain, every owner's entries, so that anyone can recheck it
+            throw new ResponseStatusException(
+                    HttpStatus.FORBIDDEN,
+                    "The export holds every owner's entries; your bindings reach only some owners. Ask someone whose"
+                            + " AUDITOR or ADMIN binding reaches every owner.");
+        }
         response.setContentType("application/jsonl");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Content-Disposition", "attachment; filename=\"keybridge-audit.jsonl\"");
@@ -67,7 +81,12 @@ class AuditController {
             @RequestParam(required = false) @Nullable Instant from,
             @RequestParam(required = false) @Nullable Instant to,
             @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        return audit.search(new AuditQuery(keyId, actor, action, from, to), new PageRequest(page, size));
+            @RequestParam(defaultValue = "50") int size,
+            Authentication caller) {
+        AuditQuery query = new AuditQuery(keyId, actor, action, from, to);
+        // a person whose bindings reach some owners reads the entries about those owners' keys only
+        AuditQuery reachable =
+                readableOwners.of(caller).map(query::withinOwners).orElse(query);
+        return audit.search(reachable, new PageRequest(page, size));
     }
 }

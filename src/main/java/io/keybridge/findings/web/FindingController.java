@@ -6,10 +6,13 @@ import io.keybridge.findings.Findings;
 import io.keybridge.findings.Severity;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
+import io.keybridge.security.Access;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,7 +40,10 @@ class FindingController {
             @RequestParam(required = false) @Nullable Severity severity,
             @RequestParam(required = false) @Nullable Instant since,
             @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        return findings.search(keyId, kind, severity, since, new PageRequest(page, size));
+            @RequestParam(defaultValue = "50") int size,
+            Authentication caller) {
+        // a person whose bindings reach some owners reads the findings about those owners' keys only
+        Set<String> owners = Access.of(caller).owners(Access.READ).orElse(null);
+        return findings.search(keyId, kind, severity, since, owners, new PageRequest(page, size));
     }
 }
