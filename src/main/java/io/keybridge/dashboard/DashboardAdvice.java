@@ -1,8 +1,13 @@
 package io.keybridge.dashboard;
 
+import io.keybridge.audit.ReadableOwners;
+import io.keybridge.findings.FindingNotFoundException;
+import io.keybridge.findings.Findings;
+import io.keybridge.findings.Severity;
 import io.keybridge.keys.KeyNotFoundException;
-import io.keybridge.lifecycle.KeyAccess;
+import io.keybridge.security.KeyAccess;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -29,6 +34,15 @@ class DashboardAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardAdvice.class);
     private static final Times TIMES = new Times();
+    private static final Suggestions SUGGESTIONS = new Suggestions();
+
+    private final Findings findings;
+    private final ReadableOwners reach;
+
+    DashboardAdvice(Findings findings, ReadableOwners reach) {
+        this.findings = findings;
+        this.reach = reach;
+    }
 
     @ModelAttribute("who")
     Operator who(Authentication authentication) {
@@ -40,8 +54,27 @@ class DashboardAdvice {
         return TIMES;
     }
 
-    @ExceptionHandler(KeyNotFoundException.class)
-    String notFound(KeyNotFoundException e, Model model, HttpServletResponse response) {
+    @ModelAttribute("suggest")
+    Suggestions suggestions() {
+        return SUGGESTIONS;
+    }
+
+    /** The navigation's count: open findings of HIGH severity or worse about keys the person may read. */
+    @ModelAttribute("openHigh")
+    long openHigh(@Nullable Authentication authentication) {
+        if (authentication == null || !authentication.isAuthenticated()) {
+            return 0;
+        }
+        try {
+            return findings.openCount(Severity.HIGH, reach.of(authentication).orElse(null));
+        } catch (RuntimeException e) {
+            log.warn("dashboard: could not count open findings: {}", e.toString());
+            return 0; // a count is not worth failing a page over
+        }
+    }
+
+    @ExceptionHandler({KeyNotFoundException.class, FindingNotFoundException.class})
+    String notFound(Exception e, Model model, HttpServletResponse response) {
         response.setStatus(HttpServletResponse.SC_NOT_FOUND);
         model.addAttribute("title", "Not found");
         model.addAttribute("message", e.getMessage());
@@ -102,8 +135,11 @@ class DashboardAdvice {
 
     /** Exception handlers get a model of their own, without the attributes above: the error page needs them too. */
     private String errorPage(Model model) {
-        model.addAttribute("who", Operator.of(SecurityContextHolder.getContext().getAuthentication()));
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        model.addAttribute("who", Operator.of(authentication));
         model.addAttribute("fmt", TIMES);
+        model.addAttribute("suggest", SUGGESTIONS);
+        model.addAttribute("openHigh", openHigh(authentication));
         return "dashboard/error";
     }
 }

@@ -148,10 +148,16 @@ class DashboardSecurity {
                                 "/ui/keys/*/rename",
                                 "/ui/keys/*/policy",
                                 "/ui/keys/*/rotate",
-                                "/ui/keys/*/resume")
+                                "/ui/keys/*/resume",
+                                "/ui/keys/*/scopes")
                         .hasRole(ADMIN)
                         .requestMatchers(
-                                HttpMethod.POST, "/ui/keys/*/revoke", "/ui/keys/*/emergency-rotate", "/ui/incident")
+                                HttpMethod.POST,
+                                "/ui/keys/*/revoke",
+                                "/ui/keys/*/emergency-rotate",
+                                "/ui/incident",
+                                "/ui/findings/*/acknowledge",
+                                "/ui/findings/*/resolve")
                         .hasAnyRole(ADMIN, RESPONDER)
                         .requestMatchers(HttpMethod.GET, "/", "/ui/**")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)

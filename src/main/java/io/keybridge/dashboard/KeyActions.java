@@ -17,6 +17,9 @@ import io.keybridge.rotation.RotationFailedException;
 import io.keybridge.rotation.RotationInProgressException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -116,6 +119,25 @@ class KeyActions {
         } catch (RotationFailedException e) {
             return failure(redirect, id, e.getMessage() + " The current version still verifies; a retry is scheduled.");
         }
+    }
+
+    /** Keeps only the scopes ticked (what an OVER_PRIVILEGED finding suggests); scopes can only be taken away here. */
+    @PostMapping("/{id}/scopes")
+    String narrowScopes(
+            @PathVariable UUID id,
+            @RequestParam(name = "scope", required = false) @Nullable List<String> keep,
+            Authentication caller,
+            RedirectAttributes redirect) {
+        KeyDetails details = catalog.find(id);
+        Set<String> scopes = keep == null ? Set.of() : new TreeSet<>(keep);
+        if (scopes.isEmpty() || !details.key().scopes().containsAll(scopes)) {
+            return failure(redirect, id, "Scopes unchanged: keep at least one of the key's own scopes.");
+        }
+        if (scopes.equals(details.key().scopes())) {
+            return failure(redirect, id, "Scopes unchanged: untick the scopes to take away.");
+        }
+        editor.narrowScopes(id, scopes, caller.getName());
+        return success(redirect, id, "Scopes narrowed to " + scopes + ": every version holds only these from now on.");
     }
 
     @PostMapping("/{id}/resume")

@@ -4,6 +4,9 @@ import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
 import io.keybridge.delivery.Destinations;
 import io.keybridge.delivery.FormField;
+import io.keybridge.findings.Finding;
+import io.keybridge.findings.FindingQuery;
+import io.keybridge.findings.Findings;
 import io.keybridge.keys.ConsumerProfile;
 import io.keybridge.keys.DestinationInUseException;
 import io.keybridge.keys.DuplicateKeyNameException;
@@ -13,7 +16,6 @@ import io.keybridge.keys.KeyQuery;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.lifecycle.DeliveryFailedException;
 import io.keybridge.lifecycle.InvalidKeyRequestException;
-import io.keybridge.lifecycle.KeyAccess;
 import io.keybridge.lifecycle.KeyCatalog;
 import io.keybridge.lifecycle.KeyDetails;
 import io.keybridge.lifecycle.KeyIssuer;
@@ -26,12 +28,19 @@ import io.keybridge.rotation.RotationPickup;
 import io.keybridge.rotation.RotationPolicies;
 import io.keybridge.rotation.RotationPolicy;
 import io.keybridge.rotation.RotationState;
+import io.keybridge.security.KeyAccess;
 import io.keybridge.security.Role;
+import io.keybridge.usage.UsageBaseline;
+import io.keybridge.usage.UsageStore;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,6 +78,14 @@ class KeysPage {
 
     private final Destinations destinations;
     private final KeyAccess access;
+    private final UsageStore usage;
+    private final UsageBaseline baseline;
+    private final Findings findings;
+
+    /** The key page's chart: two weeks, the baseline's own period. */
+    static final Duration CHART_SPAN = Duration.ofDays(14);
+    /** The keys list's sparklines. */
+    static final Duration SPARK_SPAN = Duration.ofDays(7);
 
     KeysPage(
             KeyCatalog catalog,
@@ -81,8 +98,14 @@ class KeysPage {
             Validator validator,
             Destinations destinations,
             Clock clock,
-            KeyAccess access) {
+            KeyAccess access,
+            UsageStore usage,
+            UsageBaseline baseline,
+            Findings findings) {
         this.access = access;
+        this.usage = usage;
+        this.baseline = baseline;
+        this.findings = findings;
         this.destinations = destinations;
         this.catalog = catalog;
         this.issuer = issuer;
@@ -105,6 +128,17 @@ class KeysPage {
         List<KeyRow> rows =
                 page.items().stream().map(details -> KeyRow.of(details, now)).toList();
         model.addAttribute("rows", rows);
+        // one query for the page's keys, then one line each
+        Map<UUID, List<UsageStore.HourCount>> hours = usage.hoursOf(
+                page.items().stream().map(details -> details.key().id()).toList(),
+                now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS).minus(SPARK_SPAN),
+                now.plus(1, ChronoUnit.HOURS));
+        Map<UUID, Sparkline> sparks = new HashMap<>();
+        for (KeyDetails details : page.items()) {
+            UUID id = details.key().id();
+            sparks.put(id, Sparkline.of(hours.getOrDefault(id, List.of()), now, SPARK_SPAN));
+        }
+        model.addAttribute("sparks", sparks);
         model.addAttribute("page", page);
         model.addAttribute("statuses", KeyStatus.values());
         model.addAttribute("environments", Environment.values());
@@ -192,7 +226,38 @@ class KeysPage {
                 audit.search(new AuditQuery(id, null, null, null, null), new PageRequest(0, 100))
                         .items());
         model.addAttribute("policies", policyNames());
+        List<Finding> aboutKey = findings.search(
+                        new FindingQuery(id, null, null, null, Set.of(), null, null, true), new PageRequest(0, 50))
+                .items();
+        model.addAttribute("findings", aboutKey);
+        model.addAttribute("chart", chart(id, history, aboutKey));
         return "dashboard/key";
+    }
+
+    private UsageChart chart(UUID id, List<Rotation> history, List<Finding> aboutKey) {
+        Instant now = clock.instant();
+        Instant from =
+                now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS).minus(CHART_SPAN);
+        List<UsageChart.Event> events = new ArrayList<>();
+        for (Rotation rotation : history) {
+            events.add(new UsageChart.Event(
+                    rotation.startedAt(),
+                    "R",
+                    "rotation",
+                    rotation.trigger() + " rotation v" + rotation.fromVersion() + " → v"
+                            + (rotation.toVersion() == null ? "…" : rotation.toVersion()) + " at "
+                            + Times.hour(rotation.startedAt()) + " UTC"));
+        }
+        for (Finding finding : aboutKey) {
+            events.add(new UsageChart.Event(
+                    finding.raisedAt(),
+                    "F",
+                    "finding",
+                    finding.kind() + " " + finding.severity() + " (" + finding.status() + ") raised at "
+                            + Times.hour(finding.raisedAt()) + " UTC"));
+        }
+        return UsageChart.of(
+                usage.detail(id, from, now.plus(1, ChronoUnit.HOURS)), baseline.of(id, now), events, now, CHART_SPAN);
     }
 
     private String createPage(Model model, KeyForm form, Map<String, String> errors, @Nullable String failure) {

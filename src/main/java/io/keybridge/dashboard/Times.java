@@ -12,6 +12,10 @@ final class Times {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter SECOND =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY_OF_MONTH =
+            DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
@@ -25,5 +29,17 @@ final class Times {
 
     public String day(@Nullable Instant instant) {
         return instant == null ? "—" : DAY.format(instant);
+    }
+
+    static String hour(Instant instant) {
+        return HOUR.format(instant);
+    }
+
+    static String dayOfMonth(Instant instant) {
+        return DAY_OF_MONTH.format(instant);
+    }
+
+    public String hourOf(@Nullable Instant instant) {
+        return instant == null ? "—" : HOUR.format(instant);
     }
 }

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,13 @@ import tools.jackson.databind.json.JsonMapper;
 public class Findings {
 
     private static final Logger log = LoggerFactory.getLogger(Findings.class);
+    /** Who resolves a finding whose condition went away. */
+    public static final String SYSTEM = "keybridge";
+
+    private static final List<String> RECURRING = Arrays.stream(FindingKind.values())
+            .filter(FindingKind::recurs)
+            .map(Enum::name)
+            .toList();
 
     private final JdbcClient jdbc;
     private final TransactionTemplate ownTransaction;
@@ -68,28 +76,36 @@ public class Findings {
         this.events = events;
     }
 
-    /** Raises a finding unless the same one (kind and dedupe key) was raised before; returns it only if new. */
+    /**
+     * Raises a finding unless the same one (kind and dedupe key) was raised before; returns it only if new. The same
+     * one noticed again while unresolved moves its {@code lastSeenAt}; noticed again after it was resolved it opens a
+     * new finding if its kind {@linkplain FindingKind#recurs() recurs}.
+     */
     public Optional<Finding> raise(NewFinding found) {
-        Finding finding = new Finding(
+        Instant now = clock.instant();
+        Finding finding = Finding.open(
                 UUID.randomUUID(),
                 found.keyId(),
                 found.kind(),
                 found.severity(),
-                clock.instant(),
+                now,
                 Sql.truncate(found.summary(), 500),
                 found.evidence());
+        String dedupe = Sql.truncate(found.dedupeKey(), 200);
         try {
             boolean added = Boolean.TRUE.equals(ownTransaction.execute(status -> {
-                boolean exists = jdbc.sql("SELECT COUNT(*) FROM findings WHERE kind = :kind AND dedupe_key = :dedupe")
+                boolean seenAgain = jdbc.sql("""
+                                UPDATE findings SET last_seen_at = :now
+                                WHERE kind = :kind AND dedupe_key = :dedupe AND status <> 'RESOLVED'""")
+                                .param("now", Sql.timestamp(now))
                                 .param("kind", found.kind().name())
-                                .param("dedupe", Sql.truncate(found.dedupeKey(), 200))
-                                .query(Long.class)
-                                .single()
+                                .param("dedupe", dedupe)
+                                .update()
                         > 0;
-                if (exists) {
+                if (seenAgain || exists(found.kind(), dedupe)) {
                     return false;
                 }
-                insert(finding, found.dedupeKey());
+                insert(finding, dedupe);
                 audit.record(
                         "keybridge",
                         found.kind().auditAction(),
@@ -120,7 +136,16 @@ public class Findings {
         return Optional.of(finding);
     }
 
-    /** When the finding of this kind and dedupe key was raised, if it was. */
+    private boolean exists(FindingKind kind, String dedupe) {
+        return jdbc.sql("SELECT COUNT(*) FROM findings WHERE kind = :kind AND dedupe_key = :dedupe")
+                        .param("kind", kind.name())
+                        .param("dedupe", dedupe)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /** When the finding of this kind and dedupe key was raised, if it was (and was not resolved since, if it recurs). */
     public Optional<Instant> raisedAt(FindingKind kind, String dedupeKey) {
         return jdbc.sql("SELECT raised_at FROM findings WHERE kind = :kind AND dedupe_key = :dedupe")
                 .param("kind", kind.name())
@@ -129,56 +154,178 @@ public class Findings {
                 .optional();
     }
 
-    /** Findings, newest first. */
-    public Page<Finding> search(
-            @Nullable UUID keyId,
-            @Nullable FindingKind kind,
-            @Nullable Severity minimumSeverity,
-            @Nullable Instant since,
-            PageRequest page) {
-        return search(keyId, kind, minimumSeverity, since, null, page);
+    public Optional<Finding> find(UUID id) {
+        return jdbc.sql("SELECT * FROM findings WHERE id = :id")
+                .param("id", id)
+                .query(this::finding)
+                .optional();
     }
 
-    /** {@link #search(UUID, FindingKind, Severity, Instant, PageRequest)}, only about keys of {@code owners} if given. */
-    public Page<Finding> search(
-            @Nullable UUID keyId,
-            @Nullable FindingKind kind,
-            @Nullable Severity minimumSeverity,
-            @Nullable Instant since,
-            @Nullable Set<String> owners,
-            PageRequest page) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    /**
+     * {@code OPEN → ACKNOWLEDGED}: someone has it in hand. Audited as {@code finding.acknowledged}.
+     *
+     * @throws FindingNotFoundException if there is no such finding
+     * @throws FindingTransitionException if it is acknowledged or resolved already
+     */
+    public Finding acknowledge(UUID id, String actor, String note) {
+        return transition(
+                        id,
+                        actor,
+                        "acknowledged",
+                        finding -> finding.status() == FindingStatus.OPEN,
+                        () -> jdbc.sql("""
+                        UPDATE findings SET status = 'ACKNOWLEDGED', acknowledged_by = :actor, acknowledged_at = :now,
+                            acknowledge_note = :note
+                        WHERE id = :id AND status = 'OPEN'""")
+                                .param("id", id)
+                                .param("actor", Sql.truncate(actor, 200))
+                                .param("now", Sql.timestamp(clock.instant()))
+                                .param("note", Sql.truncate(note, 500))
+                                .update())
+                .orElseThrow();
+    }
+
+    /**
+     * {@code OPEN or ACKNOWLEDGED → RESOLVED}, by a person with a reason. Audited as {@code finding.resolved}.
+     *
+     * @throws FindingNotFoundException if there is no such finding
+     * @throws FindingTransitionException if it is resolved already
+     */
+    public Finding resolve(UUID id, String actor, String reason) {
+        return transition(id, actor, "resolved", finding -> !finding.resolved(), () -> markResolved(id, actor, reason))
+                .orElseThrow();
+    }
+
+    /**
+     * Resolves the finding because its condition is gone, as keybridge saw; nothing if it was resolved meanwhile (by a
+     * person, or by another node's sweep). Returns whether this call resolved it.
+     */
+    public boolean settle(UUID id, String reason) {
+        try {
+            return transition(
+                            id,
+                            SYSTEM,
+                            "resolved",
+                            finding -> !finding.resolved(),
+                            () -> markResolved(id, SYSTEM, reason))
+                    .isPresent();
+        } catch (FindingTransitionException | FindingNotFoundException alreadyGone) {
+            return false;
+        }
+    }
+
+    private int markResolved(UUID id, String actor, String reason) {
+        // a kind that recurs gives up its dedupe key, so that the same thing noticed again is a new finding
+        return jdbc.sql("""
+                        UPDATE findings SET status = 'RESOLVED', resolved_by = :actor, resolved_at = :now,
+                            resolution = :reason,
+                            dedupe_key = CASE WHEN kind IN (:recurring) THEN CONCAT(dedupe_key, '#', CAST(id AS VARCHAR(36)))
+                                ELSE dedupe_key END
+                        WHERE id = :id AND status <> 'RESOLVED'""")
+                .param("id", id)
+                .param("actor", Sql.truncate(actor, 200))
+                .param("now", Sql.timestamp(clock.instant()))
+                .param("reason", Sql.truncate(reason, 500))
+                .param("recurring", RECURRING)
+                .update();
+    }
+
+    /** One transition, in its own transaction with its audit entry; a concurrent change loses with a 409. */
+    private Optional<Finding> transition(
+            UUID id,
+            String actor,
+            String becomes,
+            java.util.function.Predicate<Finding> allowedFrom,
+            java.util.function.IntSupplier update) {
+        return ownTransaction.execute(status -> {
+            Finding before = find(id).orElseThrow(() -> new FindingNotFoundException(id));
+            if (!allowedFrom.test(before) || update.getAsInt() == 0) {
+                throw new FindingTransitionException(find(id).orElse(before), becomes);
+            }
+            Finding after = find(id).orElseThrow();
+            String why = becomes.equals("acknowledged") ? after.acknowledgeNote() : after.resolution();
+            audit.record(
+                    actor,
+                    "finding." + becomes,
+                    after.keyId(),
+                    Outcome.SUCCESS,
+                    after.kind() + " " + after.severity() + " finding " + id + ": " + why);
+            log.info("finding {} {} about key {} {} by {}", after.kind(), id, after.keyId(), becomes, actor);
+            return Optional.of(after);
+        });
+    }
+
+    /**
+     * Unresolved findings raised after ({@code raisedAt}, {@code id}), oldest first: a sweep reads them page by page.
+     */
+    public List<Finding> unresolvedAfter(@Nullable Instant raisedAt, @Nullable UUID id, int limit) {
+        String after = raisedAt == null ? "" : " AND (raised_at > :raisedAt OR (raised_at = :raisedAt AND id > :id))";
+        var statement = jdbc.sql("SELECT * FROM findings WHERE status <> 'RESOLVED'" + after
+                        + " ORDER BY raised_at, id LIMIT :limit")
+                .param("limit", limit);
+        if (raisedAt != null) {
+            statement = statement.param("raisedAt", Sql.timestamp(raisedAt)).param("id", id);
+        }
+        return statement.query(this::finding).list();
+    }
+
+    /** How many findings are open (not yet acknowledged) at {@code minimum} severity or higher, within {@code owners}. */
+    public long openCount(Severity minimum, @Nullable Set<String> owners) {
+        StringBuilder where = new StringBuilder(" WHERE status = 'OPEN' AND severity IN (:severities)");
         Map<String, Object> params = new HashMap<>();
+        params.put("severities", atLeast(minimum));
         if (owners != null) {
             AuditLog.ownedBy(owners, where, params);
         }
-        if (keyId != null) {
+        return jdbc.sql("SELECT COUNT(*) FROM findings" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Findings matching the query, newest first (or what needs attention first). */
+    public Page<Finding> search(FindingQuery query, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (query.owners() != null) {
+            AuditLog.ownedBy(query.owners(), where, params);
+        }
+        if (query.owner() != null) {
+            where.append(" AND key_id IN (SELECT id FROM api_keys WHERE owner = :owner)");
+            params.put("owner", query.owner());
+        }
+        if (query.keyId() != null) {
             where.append(" AND key_id = :keyId");
-            params.put("keyId", keyId);
+            params.put("keyId", query.keyId());
         }
-        if (kind != null) {
+        if (query.kind() != null) {
             where.append(" AND kind = :kind");
-            params.put("kind", kind.name());
+            params.put("kind", query.kind().name());
         }
-        if (minimumSeverity != null) {
+        if (query.minimumSeverity() != null) {
             where.append(" AND severity IN (:severities)");
-            params.put(
-                    "severities",
-                    java.util.Arrays.stream(Severity.values())
-                            .filter(severity -> severity.atLeast(minimumSeverity))
-                            .map(Severity::name)
-                            .toList());
+            params.put("severities", atLeast(query.minimumSeverity()));
         }
-        if (since != null) {
+        if (query.since() != null) {
             where.append(" AND raised_at >= :since");
-            params.put("since", Sql.timestamp(since));
+            params.put("since", Sql.timestamp(query.since()));
+        }
+        if (!query.statuses().isEmpty()) {
+            where.append(" AND status IN (:statuses)");
+            params.put(
+                    "statuses",
+                    query.statuses().stream().map(Enum::name).sorted().toList());
         }
         long total = jdbc.sql("SELECT COUNT(*) FROM findings" + where)
                 .params(params)
                 .query(Long.class)
                 .single();
-        List<Finding> items = jdbc.sql(
-                        "SELECT * FROM findings" + where + " ORDER BY raised_at DESC, id LIMIT :limit OFFSET :offset")
+        String order = query.attentionFirst()
+                ? " ORDER BY CASE status WHEN 'OPEN' THEN 0 WHEN 'ACKNOWLEDGED' THEN 1 ELSE 2 END,"
+                        + " CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 ELSE 3 END,"
+                        + " raised_at DESC, id"
+                : " ORDER BY raised_at DESC, id";
+        List<Finding> items = jdbc.sql("SELECT * FROM findings" + where + order + " LIMIT :limit OFFSET :offset")
                 .params(params)
                 .param("limit", page.size())
                 .param("offset", page.offset())
@@ -187,10 +334,18 @@ public class Findings {
         return new Page<>(items, page.page(), page.size(), total);
     }
 
+    private static List<String> atLeast(Severity minimum) {
+        return Arrays.stream(Severity.values())
+                .filter(severity -> severity.atLeast(minimum))
+                .map(Severity::name)
+                .toList();
+    }
+
     private void insert(Finding finding, String dedupeKey) {
         jdbc.sql("""
-                INSERT INTO findings (id, key_id, kind, severity, raised_at, summary, evidence, dedupe_key)
-                VALUES (:id, :keyId, :kind, :severity, :raisedAt, :summary, :evidence, :dedupe)""")
+                INSERT INTO findings (id, key_id, kind, severity, raised_at, summary, evidence, dedupe_key, status,
+                    last_seen_at)
+                VALUES (:id, :keyId, :kind, :severity, :raisedAt, :summary, :evidence, :dedupe, 'OPEN', :raisedAt)""")
                 .param("id", finding.id())
                 .param("keyId", finding.keyId())
                 .param("kind", finding.kind().name())
@@ -198,7 +353,7 @@ public class Findings {
                 .param("raisedAt", Sql.timestamp(finding.raisedAt()))
                 .param("summary", finding.summary())
                 .param("evidence", Sql.truncate(json.writeValueAsString(new TreeMap<>(finding.evidence())), 4000))
-                .param("dedupe", Sql.truncate(dedupeKey, 200))
+                .param("dedupe", dedupeKey)
                 .update();
     }
 
@@ -210,6 +365,14 @@ public class Findings {
                 Severity.valueOf(rs.getString("severity")),
                 Sql.instant(rs, "raised_at"),
                 rs.getString("summary"),
-                json.readValue(rs.getString("evidence"), new TypeReference<Map<String, String>>() {}));
+                json.readValue(rs.getString("evidence"), new TypeReference<Map<String, String>>() {}),
+                FindingStatus.valueOf(rs.getString("status")),
+                Sql.instant(rs, "last_seen_at"),
+                rs.getString("acknowledged_by"),
+                Sql.instant(rs, "acknowledged_at"),
+                rs.getString("acknowledge_note"),
+                rs.getString("resolved_by"),
+                Sql.instant(rs, "resolved_at"),
+                rs.getString("resolution"));
     }
 }

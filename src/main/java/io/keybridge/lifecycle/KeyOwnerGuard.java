@@ -1,5 +1,6 @@
 package io.keybridge.lifecycle;
 
+import io.keybridge.security.KeyAccess;
 import io.keybridge.security.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

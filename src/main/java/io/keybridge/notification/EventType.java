@@ -9,16 +9,18 @@ import java.util.TreeSet;
 final class EventType {
 
     /** Audit action (successful entries only) to event type. */
-    private static final Map<String, String> BY_ACTION = Map.of(
-            "key.issue", "key.created",
-            "key.rotate.confirmed", "key.rotated",
-            "key.rotation-overdue", "key.rotation_overdue",
-            "key.revoke", "key.revoked",
-            "key.emergency-rotate.revoked", "key.revoked",
-            "key.expiring", "key.expiring",
-            "finding.raised", "finding.raised",
-            "emergency.completed", "emergency.completed",
-            "rotation.stragglers", "rotation.stragglers");
+    private static final Map<String, String> BY_ACTION = Map.ofEntries(
+            Map.entry("key.issue", "key.created"),
+            Map.entry("key.rotate.confirmed", "key.rotated"),
+            Map.entry("key.rotation-overdue", "key.rotation_overdue"),
+            Map.entry("key.revoke", "key.revoked"),
+            Map.entry("key.emergency-rotate.revoked", "key.revoked"),
+            Map.entry("key.expiring", "key.expiring"),
+            Map.entry("finding.raised", "finding.raised"),
+            Map.entry("finding.acknowledged", "finding.acknowledged"),
+            Map.entry("finding.resolved", "finding.resolved"),
+            Map.entry("emergency.completed", "emergency.completed"),
+            Map.entry("rotation.stragglers", "rotation.stragglers"));
 
     static final Set<String> NAMES = Set.copyOf(new TreeSet<>(BY_ACTION.values()));
 

@@ -149,8 +149,12 @@ class SecurityConfiguration {
                                 "/api/v1/audit/verify",
                                 "/api/v1/audit/export",
                                 "/api/v1/findings",
+                                "/api/v1/findings/*",
                                 "/api/v1/webhooks/deliveries")
                         .hasAnyRole(ADMIN, RESPONDER, AUDITOR)
+                        .requestMatchers(
+                                HttpMethod.POST, "/api/v1/findings/*/acknowledge", "/api/v1/findings/*/resolve")
+                        .hasAnyRole(ADMIN, RESPONDER)
                         .requestMatchers("/actuator/**")
                         .hasAnyRole(ADMIN, AUDITOR)
                         .anyRequest()

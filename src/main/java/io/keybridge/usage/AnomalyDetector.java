@@ -114,7 +114,7 @@ final class AnomalyDetector {
         return false;
     }
 
-    private static long median(List<UsageStore.HourCount> history) {
+    static long median(List<UsageStore.HourCount> history) {
         if (history.isEmpty()) {
             return 0;
         }

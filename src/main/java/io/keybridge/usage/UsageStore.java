@@ -173,6 +173,55 @@ public class UsageStore {
                 .toList();
     }
 
+    /** The key's hours with any use in [from, to), oldest first, with what was refused. */
+    public List<UsageHour> detail(UUID keyId, Instant from, Instant to) {
+        return jdbc.sql("""
+                SELECT hour_start, requests, missing_scope, source_refused FROM key_usage_hours
+                WHERE key_id = :keyId AND hour_start >= :from AND hour_start < :to AND requests > 0
+                ORDER BY hour_start""")
+                .param("keyId", keyId)
+                .param("from", Sql.timestamp(from))
+                .param("to", Sql.timestamp(to))
+                .query((rs, row) -> new UsageHour(
+                        Sql.instant(rs, "hour_start"),
+                        rs.getLong("requests"),
+                        rs.getLong("missing_scope"),
+                        rs.getLong("source_refused")))
+                .list();
+    }
+
+    /** For each of the keys, its hours with requests in [from, to), oldest first (keys without any are absent). */
+    public Map<UUID, List<HourCount>> hoursOf(Collection<UUID> keyIds, Instant from, Instant to) {
+        Map<UUID, List<HourCount>> hours = new java.util.HashMap<>();
+        if (keyIds.isEmpty()) {
+            return hours;
+        }
+        jdbc.sql("""
+                SELECT key_id, hour_start, requests FROM key_usage_hours
+                WHERE key_id IN (:keyIds) AND hour_start >= :from AND hour_start < :to AND requests > 0
+                ORDER BY hour_start""")
+                .param("keyIds", List.copyOf(keyIds))
+                .param("from", Sql.timestamp(from))
+                .param("to", Sql.timestamp(to))
+                .query(rs -> {
+                    hours.computeIfAbsent(rs.getObject("key_id", UUID.class), id -> new java.util.ArrayList<>())
+                            .add(new HourCount(Sql.instant(rs, "hour_start"), rs.getLong("requests")));
+                });
+        return hours;
+    }
+
     /** One hour of a key's use. */
     public record HourCount(Instant hour, long requests) {}
+
+    /**
+     * One hour of a key's use in full: {@code requests} counts every presentation of a valid version, including those
+     * refused for a missing scope or for an address outside the key's allow-list.
+     */
+    public record UsageHour(Instant hour, long requests, long missingScope, long sourceRefused) {
+
+        /** Verified and allowed. */
+        public long valid() {
+            return Math.max(0, requests - missingScope - sourceRefused);
+        }
+    }
 }

@@ -77,6 +77,6 @@ class AutoRotationTests {
 
     private FindingRaised raised(FindingKind kind, Severity severity) {
         return new FindingRaised(
-                new Finding(UUID.randomUUID(), keyId, kind, severity, Instant.now(), "test", Map.of()));
+                Finding.open(UUID.randomUUID(), keyId, kind, severity, Instant.now(), "test", Map.of()));
     }
 }

@@ -99,6 +99,8 @@ public abstract class IntegrationTest {
         // usage is flushed by the tests that replay traffic, at the moments they choose
         registry.add("keybridge.usage.flush-interval", () -> "PT1H");
         registry.add("keybridge.rotation.straggler-check-interval", () -> "PT1S");
+        // findings whose condition went away resolve within a second or so
+        registry.add("keybridge.monitoring.settle-interval", () -> "PT1S");
         // single sign-on through the run's Keycloak (started here in the background; the provider is read lazily)
         Keycloak keycloak = Keycloak.server();
         registry.add("keybridge.security.oidc.issuer-uri", keycloak::issuer);

@@ -1,4 +1,4 @@
-/** {@code GET /api/v1/findings}. */
+/** {@code /api/v1/findings}: list, read, acknowledge and resolve findings. */
 @NullMarked
 package io.keybridge.findings.web;
 

@@ -1,11 +1,9 @@
-package io.keybridge.lifecycle;
+package io.keybridge.security;
 
 import io.keybridge.audit.AuditLog;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.KeyNotFoundException;
-import io.keybridge.security.Access;
-import io.keybridge.security.Role;
 import io.keybridge.web.ProblemException;
 import java.util.Optional;
 import java.util.Set;
