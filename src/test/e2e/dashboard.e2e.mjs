@@ -3,6 +3,7 @@
 //   KB_URL, ADMIN_TOKEN, RESPONDER_TOKEN, AUDITOR_TOKEN, VERIFIER_TOKEN  keybridge and its operator tokens
 //   BAO, VAULT_ADDR, CONSUMER_TOKEN, KEY_PATH, KEY_NAME                  the consumer's view of the key it creates
 //   INCIDENT_OWNER                                                       owner of the keys the incident page rotates
+//   SPIKE_KEY_ID, SPIKE_KEY_NAME, SPIKE_OWNER                            a key whose replayed traffic spiked this hour
 //   OUT_DIR                                                              where screenshots and page HTML go
 // Exits 0 when every step held; prints each step so that a failure says where it happened. Never prints a key.
 import { chromium } from 'playwright-core';
@@ -243,8 +244,95 @@ try {
   }, keyUrl);
   assert.equal(refused, 403, 'an AUDITOR cannot rotate, even with a valid CSRF token');
   await capture(auditor, 'auditor-key', { screenshot: false });
-  await auditorContext.close();
   step('AUDITOR: no acting buttons, create form and rotate refused');
+
+  // findings: the spike the test replayed through /verify is on the Findings page and counted in the navigation
+  const SPIKE_ID = env('SPIKE_KEY_ID');
+  const SPIKE_NAME = env('SPIKE_KEY_NAME');
+  const navCount = async (p) => {
+    const badge = p.locator('header nav .nav-count');
+    return (await badge.count()) === 0 ? 0 : Number(await badge.innerText());
+  };
+  await auditor.goto(`${KB}/ui/findings?owner=${encodeURIComponent(env('SPIKE_OWNER'))}`);
+  const spikeRow = auditor.locator('table.findings tbody tr', { hasText: 'REQUEST_SPIKE' });
+  assert.equal(await spikeRow.count(), 1, 'the spike is listed on the Findings page');
+  assert.ok((await spikeRow.innerText()).includes('OPEN'), 'the spike is open');
+  const openBefore = await navCount(auditor);
+  assert.ok(openBefore >= 1, `the navigation counts the open HIGH finding (${openBefore})`);
+  await spikeRow.getByRole('link', { name: 'REQUEST_SPIKE' }).click();
+  await auditor.waitForURL(/\/ui\/findings\/[0-9a-f-]{36}$/);
+  const findingUrl = auditor.url();
+  for (const name of ['Emergency rotate now', 'Acknowledge', 'Resolve']) {
+    assert.equal(await auditor.getByRole('button', { name }).count(), 0, `an AUDITOR sees no "${name}" button on a finding`);
+  }
+  assert.ok(await auditor.getByText('acting on it takes RESPONDER or ADMIN').isVisible());
+  await capture(auditor, 'auditor-finding', { screenshot: false });
+  // the key page draws the spike: the tallest bar is the current hour's, above the baseline and the threshold
+  await auditor.goto(`${KB}/ui/keys/${SPIKE_ID}`);
+  const chart = auditor.locator('figure.chart svg.usage');
+  await chart.waitFor();
+  const bars = await chart.locator('g.bars > g').count();
+  assert.ok(bars >= 10, `the chart has a bar per busy hour (${bars})`);
+  const tallest = await chart.evaluate((svg) => {
+    const groups = [...svg.querySelectorAll('g.bars > g')];
+    const heightOf = (g) => [...g.querySelectorAll('rect')].reduce((sum, r) => sum + Number(r.getAttribute('height')), 0);
+    const heights = groups.map(heightOf);
+    const max = Math.max(...heights);
+    return { index: heights.indexOf(max), count: heights.length, title: groups[heights.indexOf(max)].querySelector('title').textContent };
+  });
+  assert.equal(tallest.index, tallest.count - 1, 'the tallest bar is the last hour: the spike');
+  assert.ok(/: 2\d\d requests/.test(tallest.title), `the spike's bar says its numbers (${tallest.title})`);
+  assert.ok(await chart.locator('line.median').count() === 1 && await chart.locator('line.spike').count() === 1,
+    'the baseline and the spike threshold are drawn');
+  assert.ok(await chart.locator('g.marker.finding').count() >= 1, 'the finding is marked on the chart');
+  await auditor.getByText(/The numbers: \d+ hour\(s\) with use/).click();
+  assert.ok(await auditor.getByRole('region', { name: 'Verifications per hour' }).isVisible(), 'the numbers are a table too');
+  await auditor.locator('#usage').scrollIntoViewIfNeeded();
+  await capture(auditor, 'key-usage', { fullPage: false });
+  // the keys list draws a sparkline per key
+  await auditor.goto(`${KB}/ui/keys?owner=${encodeURIComponent(env('SPIKE_OWNER'))}`);
+  const spark = auditor.locator('svg.sparkline').first();
+  assert.ok((await spark.getAttribute('aria-label')).includes('verifications in 7 days'), 'a sparkline says its numbers');
+  await auditorContext.close();
+  step(`AUDITOR: the spike of ${SPIKE_NAME} is listed and counted, acts are not offered; its chart shows the spike`);
+
+  // a RESPONDER acknowledges it, emergency-rotates from it, and it resolves itself
+  const { context: responderContext, page: responder } = await signIn(browser, env('RESPONDER_TOKEN'));
+  await responder.goto(`${KB}/ui/findings`);
+  await capture(responder, 'findings');
+  const small = await responderContext.newPage();
+  await small.setViewportSize({ width: 390, height: 844 });
+  await small.goto(`${KB}/ui/findings`);
+  await capture(small, 'findings-phone', { fullPage: false });
+  const phoneOverflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(phoneOverflow <= 1, `the Findings page does not scroll sideways on a phone (${phoneOverflow}px)`);
+  await small.close();
+  await responder.goto(`${KB}/ui/findings?owner=${encodeURIComponent(env('SPIKE_OWNER'))}`);
+  await responder.locator('table.findings tbody tr', { hasText: 'REQUEST_SPIKE' }).getByRole('link', { name: 'Emergency-rotate…' }).click();
+  await responder.waitForURL(/\/ui\/findings\/[0-9a-f-]{36}#act$/);
+  assert.equal(responder.url().replace(/#act$/, ''), findingUrl);
+  await responder.getByLabel('Note (required)').fill('spike from one client, rotating');
+  await responder.getByRole('button', { name: 'Acknowledge' }).click();
+  await responder.getByText('Acknowledged: it is yours').waitFor();
+  assert.ok(await responder.locator('.finding-status.big', { hasText: 'ACKNOWLEDGED' }).isVisible());
+  assert.equal(await navCount(responder), openBefore - 1, 'an acknowledged finding leaves the count');
+  await capture(responder, 'finding');
+  assert.ok((await responder.getByLabel('Why (required)').inputValue()).startsWith('REQUEST_SPIKE finding'),
+    'the emergency rotation says which finding it answers');
+  await responder.getByRole('button', { name: 'Emergency rotate now' }).click();
+  await responder.getByText(/Contained at .*: the old version no longer verifies/).waitFor();
+  step('RESPONDER: acknowledged the spike (count down by one), emergency-rotated the key from it');
+  let resolved = false;
+  for (let attempt = 0; attempt < 60 && !resolved; attempt += 1) {
+    await responder.goto(findingUrl);
+    resolved = (await responder.locator('.finding-status.big').innerText()).trim() === 'RESOLVED';
+    if (!resolved) await responder.waitForTimeout(500);
+  }
+  assert.ok(resolved, 'the finding resolved itself once the versions in use at the spike were revoked');
+  assert.ok(await responder.getByText(/by keybridge: every version live when this was noticed/).isVisible());
+  await capture(responder, 'finding-resolved', { screenshot: false });
+  await responderContext.close();
+  step('the spike resolved itself: the version in use when it was noticed is revoked');
 
   console.log(`OK: ${pageNumber} pages checked, ${seenKeys.size} keys read from Vault, none in any page`);
 } finally {

@@ -1,6 +1,7 @@
 package io.keybridge.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,10 @@ final class FindingsCommand implements Callable<Integer> {
     @Nullable
     String severity;
 
+    @Option(names = "--status", description = "OPEN, ACKNOWLEDGED or RESOLVED (repeatable; every state if not given)")
+    @Nullable
+    List<String> status;
+
     @Option(names = "--since", description = "an instant, e.g. 2026-11-30T00:00:00Z")
     @Nullable
     String since;
@@ -49,18 +54,20 @@ final class FindingsCommand implements Callable<Integer> {
         query.put("kind", kind);
         query.put("severity", severity);
         query.put("since", since);
+        query.put("status", status == null ? null : String.join(",", status));
         query.put("size", limit);
         JsonNode page = client.call(api -> api.findings(KeybridgeClient.query(query)));
         if (cli.json) {
             cli.printJson(page);
             return ExitCodes.OK;
         }
-        Table table = new Table("WHEN", "SEVERITY", "KIND", "KEY", "SUMMARY");
+        Table table = new Table("WHEN", "SEVERITY", "STATUS", "KIND", "KEY", "SUMMARY");
         for (JsonNode finding : page.path("items")) {
             String keyId = finding.path("keyId").asString("");
             table.row(
                     KeyText.when(finding.path("raisedAt").asString()),
                     finding.path("severity").asString(),
+                    finding.path("status").asString(),
                     finding.path("kind").asString(),
                     keyId.length() >= 8 ? keyId.substring(0, 8) : "-",
                     finding.path("summary").asString());

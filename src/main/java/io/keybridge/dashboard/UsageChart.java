@@ -139,7 +139,7 @@ record UsageChart(
 
         List<Tick> xTicks = new ArrayList<>();
         int step = slots > 24 * 7 ? 48 : 24;
-        for (int i = 0; i <= slots; i += step) {
+        for (int i = 0; i < slots; i += step) { // none at the right edge, where its label would be cut
             xTicks.add(new Tick(number(LEFT + i * slot), Times.dayOfMonth(start.plus(i, ChronoUnit.HOURS))));
         }
         List<Tick> yTicks = List.of(

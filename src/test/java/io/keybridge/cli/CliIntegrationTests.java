@@ -216,9 +216,19 @@ class CliIntegrationTests extends IntegrationTest {
         api.patch("/api/v1/keys/" + id, ADMIN, Map.of("allowedSources", List.of("10.0.0.0/8")));
         api.post("/api/v1/verify", VERIFIER, Map.of("clientAddress", "192.0.2.1"), Map.of("X-API-Key", key));
         usage.flush();
-        CliRun findings = cli(AUDITOR, "findings", "--key", name, "--severity", "HIGH");
+        CliRun findings = cli(
+                AUDITOR,
+                "findings",
+                "--key",
+                name,
+                "--severity",
+                "HIGH",
+                "--status",
+                "OPEN",
+                "--status",
+                "ACKNOWLEDGED");
         assertThat(findings.code()).as(findings.err()).isZero();
-        assertThat(findings.out()).contains("SOURCE_NOT_ALLOWED", "HIGH", "refused 1× from outside");
+        assertThat(findings.out()).contains("SOURCE_NOT_ALLOWED", "HIGH", "OPEN", "refused 1× from outside");
         assertThat(cli(AUDITOR, "--json", "findings", "--kind", "NOPE").code()).isEqualTo(ExitCodes.BAD_INPUT);
     }
 

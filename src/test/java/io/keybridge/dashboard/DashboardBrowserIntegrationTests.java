@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keybridge.support.Api;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.support.KeyRequests;
+import io.keybridge.usage.KeyUsage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The dashboard in real headless Chromium (Debian's package, driven by playwright-core from npm; scripts/test installs
@@ -28,6 +32,9 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
     private static final Path E2E = Path.of("src/test/e2e");
     private static final Path OUT = Path.of("target/e2e");
     private static final Pattern KEY_SHAPE = Pattern.compile("ee_(live|test)_[0-9A-Za-z]{20,}");
+
+    @Autowired
+    KeyUsage usage;
 
     @Test
     void theDashboardWorksEndToEndInChromiumWithoutEverShowingAKey() throws Exception {
@@ -63,6 +70,12 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
                 "test",
                 List.of("lists:read", "lists:write"),
                 List.of(KeyRequests.vault("growth/staging/list-export/api-key")));
+        // a key with four ordinary days behind it and a spike this hour: the finding the Findings steps act on
+        String spikeOwner = unique("payments");
+        String spikeName = unique("prod_invoice_webhooks_payments");
+        String spikePath = "e2e/" + spikeName;
+        String spikeId = issueId(spikeName, spikeOwner, spikePath, List.of("lists:read"));
+        replaySpike(spikeId, readKeyOverHttp(spikePath));
         String name = unique("prod_crm_sync_revops");
         String path = "e2e/" + name;
 
@@ -94,6 +107,9 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
                         Map.entry("KEY_NAME", name),
                         Map.entry("INCIDENT_OWNER", owner),
                         Map.entry("SHOWCASE_OWNER", team),
+                        Map.entry("SPIKE_KEY_ID", spikeId),
+                        Map.entry("SPIKE_KEY_NAME", spikeName),
+                        Map.entry("SPIKE_OWNER", spikeOwner),
                         Map.entry("OUT_DIR", OUT.toAbsolutePath().toString())));
         Process node = builder.start();
         boolean finished = node.waitFor(3, TimeUnit.MINUTES);
@@ -117,7 +133,18 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
                         "key-detail.png",
                         "incident.png",
                         "incident-run.png",
-                        "audit.png");
+                        "audit.png",
+                        "findings.png",
+                        "findings-phone.png",
+                        "finding.png",
+                        "key-usage.png");
+        var spike = api.get("/api/v1/findings?kind=REQUEST_SPIKE&keyId=" + spikeId, AUDITOR)
+                .json()
+                .path("items")
+                .get(0);
+        assertThat(spike.path("status").asString()).isEqualTo("RESOLVED");
+        assertThat(spike.path("acknowledgedBy").asString()).isEqualTo("responder");
+        assertThat(spike.path("resolvedBy").asString()).isEqualTo("keybridge");
         // what the browser did is what keybridge recorded
         var key = api.get("/api/v1/keys?q=" + name, ADMIN).json().path("items").get(0);
         assertThat(key.path("status").asString()).isEqualTo("REVOKED");
@@ -129,6 +156,38 @@ class DashboardBrowserIntegrationTests extends IntegrationTest {
         for (String html : pages) {
             assertThat(KEY_SHAPE.matcher(html).find()).isFalse();
             Api.capture(html); // and the suite's scan looks in them for every key any test saw
+        }
+    }
+
+    /**
+     * Four days of office hours, five requests an hour, then 200 in the current hour: through {@code /verify}, with
+     * the clock moved to each hour and the counts flushed, as a gateway's traffic would arrive.
+     */
+    private void replaySpike(String keyId, String key) {
+        Instant now = clock.instant();
+        for (int day = 4; day >= 1; day--) {
+            for (int hour = 8; hour >= 1; hour--) {
+                Instant at = now.minus(Duration.ofDays(day)).minus(Duration.ofHours(hour));
+                clock.advance(Duration.between(clock.instant(), at));
+                verifyTimes(key, 5);
+                usage.flush();
+            }
+        }
+        clock.reset();
+        verifyTimes(key, 200);
+        usage.flush();
+        assertThat(api.get("/api/v1/findings?kind=REQUEST_SPIKE&keyId=" + keyId, AUDITOR)
+                        .json()
+                        .path("totalItems")
+                        .asInt())
+                .as("the replay spiked")
+                .isEqualTo(1);
+    }
+
+    private void verifyTimes(String key, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThat(api.verify(VERIFIER, key, List.of("lists:read")).status())
+                    .isEqualTo(200);
         }
     }
 

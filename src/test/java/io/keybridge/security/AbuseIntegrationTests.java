@@ -39,6 +39,9 @@ class AbuseIntegrationTests extends IntegrationTest {
         ALLOWED.put("POST /api/v1/emergency-rotations", RESPONDERS);
         ALLOWED.put("GET /api/v1/emergency-rotations/{runId}", READERS);
         ALLOWED.put("GET /api/v1/findings", READERS);
+        ALLOWED.put("GET /api/v1/findings/{id}", READERS);
+        ALLOWED.put("POST /api/v1/findings/{id}/acknowledge", RESPONDERS);
+        ALLOWED.put("POST /api/v1/findings/{id}/resolve", RESPONDERS);
         ALLOWED.put("GET /api/v1/keys", READERS);
         ALLOWED.put("POST /api/v1/keys", ADMINS);
         ALLOWED.put("GET /api/v1/keys/{id}", READERS);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,6 +26,9 @@ import tools.jackson.databind.JsonNode;
  * grant, as a script's or the CLI's would come from its flows.
  */
 class SingleSignOnApiIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    io.keybridge.findings.Findings findings;
 
     private static Keycloak keycloak;
 
@@ -217,6 +221,26 @@ class SingleSignOnApiIntegrationTests extends IntegrationTest {
         assertThat(api.get("/api/v1/audit/export", alice).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/audit/export", token("carol")).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/webhooks/deliveries", alice).status()).isEqualTo(403);
+        // a finding is as reachable as its key: another team's reads as absent and cannot be acknowledged
+        String ownFinding = raiseFinding(own);
+        String otherFinding = raiseFinding(other);
+        assertThat(api.get("/api/v1/findings/" + otherFinding, alice).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/findings/" + otherFinding + "/acknowledge", alice, Map.of("note", "mine?"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.post("/api/v1/findings/" + ownFinding + "/acknowledge", alice, Map.of("note", "mine"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.post("/api/v1/findings/" + ownFinding + "/resolve", token("carol"), Map.of("reason", "no"))
+                        .status())
+                .as("an auditor reads and does not act")
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/findings/" + otherFinding, erin)
+                        .json()
+                        .path("status")
+                        .asString())
+                .as("the other team's finding is untouched (open, or resolved by keybridge: its key is revoked)")
+                .isNotEqualTo("ACKNOWLEDGED");
         JsonNode findings = api.get("/api/v1/findings?size=200", alice).json().path("items");
         for (JsonNode finding : findings) {
             assertThat(api.get("/api/v1/keys/" + finding.path("keyId").asString(), erin)
@@ -293,6 +317,19 @@ class SingleSignOnApiIntegrationTests extends IntegrationTest {
         assertThat(refused.status()).as(refused.body()).isEqualTo(401);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.body()).doesNotContain(token.split("\\.")[1]);
+    }
+
+    private String raiseFinding(String keyId) {
+        return findings.raise(new io.keybridge.findings.NewFinding(
+                        java.util.UUID.fromString(keyId),
+                        io.keybridge.findings.FindingKind.OFF_HOURS,
+                        io.keybridge.findings.Severity.MEDIUM,
+                        "off hours, in a test",
+                        Map.of(),
+                        keyId + " sso " + java.util.UUID.randomUUID()))
+                .orElseThrow()
+                .id()
+                .toString();
     }
 
     private String created(String token, String owner, String name) {
