@@ -3,14 +3,13 @@ package io.keybridge.dashboard;
 import io.keybridge.audit.AuditEntry;
 import io.keybridge.audit.AuditLog;
 import io.keybridge.audit.AuditQuery;
+import io.keybridge.audit.ReadableOwners;
 import io.keybridge.paging.Page;
 import io.keybridge.paging.PageRequest;
-import io.keybridge.security.Access;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -26,16 +25,17 @@ class AuditPage {
     private static final int PAGE_SIZE = 50;
 
     private final AuditLog audit;
+    private final ReadableOwners reach;
 
-    AuditPage(AuditLog audit) {
+    AuditPage(AuditLog audit, ReadableOwners reach) {
         this.audit = audit;
+        this.reach = reach;
     }
 
     @GetMapping("/ui/audit")
     String audit(@ModelAttribute("filter") AuditFilter filter, Authentication caller, Model model) {
         AuditQuery query = filter.toQuery();
-        AuditQuery reachable =
-                Access.of(caller).owners(Access.READ).map(query::withinOwners).orElse(query);
+        AuditQuery reachable = reach.of(caller).map(query::withinOwners).orElse(query);
         Page<AuditEntry> page = audit.search(reachable, new PageRequest(filter.pageNumber(), PAGE_SIZE));
         model.addAttribute("page", page);
         return "dashboard/audit";
@@ -52,7 +52,7 @@ class AuditPage {
 
         AuditQuery toQuery() {
             return new AuditQuery(
-                    value(keyId) == null ? null : keyId(value(keyId)),
+                    value(keyId) == null ? null : QueryText.keyId(value(keyId)),
                     value(actor),
                     value(action),
                     value(from) == null ? null : day(value(from)),
@@ -60,16 +60,7 @@ class AuditPage {
         }
 
         int pageNumber() {
-            return page == null || page < 0 ? 0 : page;
-        }
-
-        private static UUID keyId(String text) {
-            try {
-                return UUID.fromString(text);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "key id must be a UUID such as 0b6f3c0e-8f5e-4c3a-9d4e-2a1b3c4d5e6f");
-            }
+            return QueryText.page(page);
         }
 
         private static Instant day(String text) {
@@ -81,7 +72,7 @@ class AuditPage {
         }
 
         private static @Nullable String value(@Nullable String text) {
-            return text == null || text.isBlank() ? null : text.strip();
+            return QueryText.value(text);
         }
     }
 }

@@ -95,16 +95,16 @@ class FindingsPage {
             @RequestParam(defaultValue = "") String note,
             Authentication caller,
             RedirectAttributes redirect) {
-        access.actionable(id, caller, "finding.acknowledge");
-        if (!validText(note)) {
-            return back(redirect, id, "failure", "Not acknowledged: say what you are doing (up to 500 characters).");
-        }
-        try {
-            findings.acknowledge(id, caller.getName(), note.strip());
-            return back(redirect, id, "notice", "Acknowledged: it is yours; it resolves when the condition is gone.");
-        } catch (FindingTransitionException e) {
-            return back(redirect, id, "failure", "Not acknowledged: " + e.getMessage() + ".");
-        }
+        return transition(
+                id,
+                caller,
+                "finding.acknowledge",
+                note,
+                "Not acknowledged",
+                "say what you are doing",
+                () -> findings.acknowledge(id, caller.getName(), note.strip()),
+                "Acknowledged: it is yours; it resolves when the condition is gone.",
+                redirect);
     }
 
     @PostMapping("/ui/findings/{id}/resolve")
@@ -113,15 +113,38 @@ class FindingsPage {
             @RequestParam(defaultValue = "") String reason,
             Authentication caller,
             RedirectAttributes redirect) {
-        access.actionable(id, caller, "finding.resolve");
-        if (!validText(reason)) {
-            return back(redirect, id, "failure", "Not resolved: give the reason (up to 500 characters).");
+        return transition(
+                id,
+                caller,
+                "finding.resolve",
+                reason,
+                "Not resolved",
+                "give the reason",
+                () -> findings.resolve(id, caller.getName(), reason.strip()),
+                "Resolved. If it is noticed again, a new finding opens.",
+                redirect);
+    }
+
+    /** Checks who and what, makes the transition, and says how it went on the finding's page. */
+    private String transition(
+            UUID id,
+            Authentication caller,
+            String action,
+            String text,
+            String notDone,
+            String textWanted,
+            Runnable change,
+            String done,
+            RedirectAttributes redirect) {
+        access.actionable(id, caller, action);
+        if (!validText(text)) {
+            return back(redirect, id, "failure", notDone + ": " + textWanted + " (up to 500 characters).");
         }
         try {
-            findings.resolve(id, caller.getName(), reason.strip());
-            return back(redirect, id, "notice", "Resolved. If it is noticed again, a new finding opens.");
+            change.run();
+            return back(redirect, id, "notice", done);
         } catch (FindingTransitionException e) {
-            return back(redirect, id, "failure", "Not resolved: " + e.getMessage() + ".");
+            return back(redirect, id, "failure", notDone + ": " + e.getMessage() + ".");
         }
     }
 
@@ -155,7 +178,7 @@ class FindingsPage {
 
         FindingQuery toQuery() {
             return new FindingQuery(
-                    value(keyId) == null ? null : uuid(value(keyId)),
+                    value(keyId) == null ? null : QueryText.keyId(value(keyId)),
                     value(kind) == null ? null : named(FindingKind.class, value(kind), "kind"),
                     value(severity) == null ? null : named(Severity.class, value(severity), "severity"),
                     null,
@@ -178,7 +201,7 @@ class FindingsPage {
         }
 
         int pageNumber() {
-            return page == null || page < 0 ? 0 : page;
+            return QueryText.page(page);
         }
 
         private static <E extends Enum<E>> E named(Class<E> type, String text, String what) {
@@ -192,17 +215,8 @@ class FindingsPage {
             }
         }
 
-        private static UUID uuid(String text) {
-            try {
-                return UUID.fromString(text);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "key id must be a UUID such as 0b6f3c0e-8f5e-4c3a-9d4e-2a1b3c4d5e6f");
-            }
-        }
-
         private static @Nullable String value(@Nullable String text) {
-            return text == null || text.isBlank() ? null : text.strip();
+            return QueryText.value(text);
         }
     }
 }

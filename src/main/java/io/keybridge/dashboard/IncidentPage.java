@@ -7,8 +7,6 @@ import io.keybridge.lifecycle.web.Patterns;
 import io.keybridge.rotation.EmergencyRotations;
 import io.keybridge.rotation.EmergencyRun;
 import io.keybridge.rotation.KeySelector;
-import io.keybridge.security.Access;
-import io.keybridge.security.Role;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,7 +14,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -67,10 +64,7 @@ class IncidentPage {
         try {
             KeySelector requested = form.toSelector();
             // an owner-scoped responder previews and rotates only the keys their bindings reach
-            selector = Access.of(caller)
-                    .owners(Set.of(Role.ADMIN, Role.RESPONDER))
-                    .map(requested::withinOwners)
-                    .orElse(requested);
+            selector = requested.reachableBy(caller);
         } catch (IllegalArgumentException e) {
             model.addAttribute("failure", e.getMessage());
             return "dashboard/incident";

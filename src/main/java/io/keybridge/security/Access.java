@@ -18,6 +18,8 @@ public final class Access {
 
     /** What reading keys takes. */
     public static final Set<Role> READ = Set.of(Role.ADMIN, Role.RESPONDER, Role.AUDITOR);
+    /** The roles that contain and re-issue keys in an incident. */
+    public static final Set<Role> RESPOND = Set.of(Role.ADMIN, Role.RESPONDER);
 
     private final List<OperatorGrant> grants;
 
@@ -44,11 +46,6 @@ public final class Access {
     /** Whether one of {@code roles} reaches {@code owner}'s keys. */
     public boolean allows(String owner, Set<Role> roles) {
         return grants.stream().anyMatch(grant -> roles.contains(grant.role()) && grant.reaches(owner));
-    }
-
-    /** {@link #allows(String, Set)} for one or more roles. */
-    public boolean allows(String owner, Role... roles) {
-        return allows(owner, Set.copyOf(Arrays.asList(roles)));
     }
 
     /**

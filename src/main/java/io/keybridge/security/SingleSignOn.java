@@ -69,7 +69,7 @@ public class SingleSignOn {
             throw new IllegalStateException("keybridge.security.oidc.clock-skew must be between PT0S and PT5M");
         }
         this.mapping = new RoleMapping(properties.bindings());
-        String issuer = issuer();
+        String issuer = String.valueOf(properties.issuerUri());
         String audience = StringUtils.hasText(properties.audience()) ? properties.audience() : properties.clientId();
         JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
         timestamps.setClock(clock);
@@ -177,10 +177,6 @@ public class SingleSignOn {
         Object subject = claims.get("sub");
         String who = name instanceof String text && !text.isBlank() ? text : String.valueOf(subject);
         return who + " (" + method + ", sub " + subject + ")";
-    }
-
-    private String issuer() {
-        return String.valueOf(properties.issuerUri());
     }
 
     private static @Nullable String clientSecret(OidcProperties properties) {

@@ -3,8 +3,6 @@ package io.keybridge.rotation.web;
 import io.keybridge.rotation.EmergencyRotations;
 import io.keybridge.rotation.EmergencyRun;
 import io.keybridge.rotation.KeySelector;
-import io.keybridge.security.Access;
-import io.keybridge.security.Role;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -14,7 +12,6 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
@@ -49,10 +46,7 @@ class EmergencyRotationController {
     ResponseEntity<?> start(@Valid @RequestBody EmergencyRunRequest request, Authentication caller) {
         KeySelector requested = request.selector().toSelector();
         // an owner-scoped responder's run takes only the keys their bindings reach, and the dry run shows just those
-        KeySelector selector = Access.of(caller)
-                .owners(Set.of(Role.ADMIN, Role.RESPONDER))
-                .map(requested::withinOwners)
-                .orElse(requested);
+        KeySelector selector = requested.reachableBy(caller);
         if (Boolean.TRUE.equals(request.dryRun())) {
             List<DryRunKey> keys = emergencies.select(selector).stream()
                     .map(key -> new DryRunKey(
