@@ -192,6 +192,52 @@ class FindingLifecycleIntegrationTests extends IntegrationTest {
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
+    @Test
+    void anUnusedScopeIsNarrowedFromItsFindingAndTheFindingResolvesItself() {
+        String keyId = issueId(
+                unique("wide"), unique("team"), unique("wide") + "/api-key", List.of("lists:read", "lists:write"));
+        Finding over = raise(keyId, FindingKind.OVER_PRIVILEGED, Severity.LOW);
+        Dashboard admin = Dashboard.signedIn(port, ADMIN);
+        String page = admin.get("/ui/findings/" + over.id()).body();
+        assertThat(page).contains("/ui/keys/" + keyId + "/scopes", "Narrow the scopes");
+        Dashboard.Page widen = admin.post("/ui/keys/" + keyId + "/scopes", Map.of("scope", List.of("leads:write")));
+        assertThat(widen.status()).isEqualTo(302);
+        assertThat(admin.get(java.net.URI.create(widen.location()).getPath()).body())
+                .contains("Scopes unchanged");
+        Dashboard auditor = Dashboard.signedIn(port, AUDITOR);
+        auditor.get("/ui/keys/" + keyId);
+        assertThat(auditor.post("/ui/keys/" + keyId + "/scopes", Map.of("scope", List.of("lists:read")))
+                        .status())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/keys/" + keyId, AUDITOR)
+                        .json()
+                        .path("scopes")
+                        .size())
+                .as("refused twice, changed nothing")
+                .isEqualTo(2);
+
+        admin.get("/ui/findings/" + over.id());
+        Dashboard.Page narrowed = admin.post("/ui/keys/" + keyId + "/scopes", Map.of("scope", List.of("lists:read")));
+        assertThat(narrowed.status()).isEqualTo(302);
+        assertThat(api.get("/api/v1/keys/" + keyId, AUDITOR)
+                        .json()
+                        .path("scopes")
+                        .size())
+                .isEqualTo(1);
+        assertThat(api.get("/api/v1/keys/" + keyId, AUDITOR)
+                        .json()
+                        .path("scopes")
+                        .get(0)
+                        .asString())
+                .isEqualTo("lists:read");
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(over).equals("RESOLVED"));
+        assertThat(api.get("/api/v1/findings/" + over.id(), AUDITOR)
+                        .json()
+                        .path("resolution")
+                        .asString())
+                .contains("no longer holds [lists:write]");
+    }
+
     private Finding raise(String keyId, FindingKind kind, Severity severity) {
         return findings.raise(new NewFinding(
                         UUID.fromString(keyId),
