@@ -7,15 +7,20 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
-/** {@code keybridge findings}: what keybridge noticed, newest first. */
+/**
+ * {@code keybridge findings}: what keybridge noticed, newest first; {@code findings acknowledge} and
+ * {@code findings resolve} move one along its life.
+ */
 @Command(
         name = "findings",
         description = "What keybridge noticed about keys (leak reports, spikes, stragglers, dormant keys...),"
                 + " newest first.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        subcommands = {FindingsCommand.Acknowledge.class, FindingsCommand.Resolve.class})
 final class FindingsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -61,10 +66,11 @@ final class FindingsCommand implements Callable<Integer> {
             cli.printJson(page);
             return ExitCodes.OK;
         }
-        Table table = new Table("WHEN", "SEVERITY", "STATUS", "KIND", "KEY", "SUMMARY");
+        Table table = new Table("ID", "WHEN", "SEVERITY", "STATUS", "KIND", "KEY", "SUMMARY");
         for (JsonNode finding : page.path("items")) {
             String keyId = finding.path("keyId").asString("");
             table.row(
+                    finding.path("id").asString(),
                     KeyText.when(finding.path("raisedAt").asString()),
                     finding.path("severity").asString(),
                     finding.path("status").asString(),
@@ -74,5 +80,55 @@ final class FindingsCommand implements Callable<Integer> {
         }
         table.print(cli.out);
         return ExitCodes.OK;
+    }
+
+    @Command(
+            name = "acknowledge",
+            description = "Say you have a finding in hand (OPEN → ACKNOWLEDGED): it leaves the dashboard's open count.",
+            mixinStandardHelpOptions = true)
+    static final class Acknowledge implements Callable<Integer> {
+        @ParentCommand
+        @Nullable
+        FindingsCommand findings;
+
+        @Parameters(paramLabel = "FINDING", description = "the finding's id (the ID column)")
+        @Nullable
+        String id;
+
+        @Option(names = "--note", required = true, description = "what you are doing about it (up to 500 characters)")
+        @Nullable
+        String note;
+
+        @Override
+        public Integer call() {
+            KeybridgeCli cli = Cli.root(findings == null ? null : findings.root);
+            JsonNode done = cli.client().call(api -> api.acknowledgeFinding(id, Map.of("note", note)));
+            return cli.report(done, "Acknowledged " + done.path("kind").asString() + " " + id + ".");
+        }
+    }
+
+    @Command(
+            name = "resolve",
+            description = "Resolve a finding by hand (OPEN or ACKNOWLEDGED → RESOLVED); noticed again, it opens anew.",
+            mixinStandardHelpOptions = true)
+    static final class Resolve implements Callable<Integer> {
+        @ParentCommand
+        @Nullable
+        FindingsCommand findings;
+
+        @Parameters(paramLabel = "FINDING", description = "the finding's id (the ID column)")
+        @Nullable
+        String id;
+
+        @Option(names = "--reason", required = true, description = "why it needs nothing more (up to 500 characters)")
+        @Nullable
+        String reason;
+
+        @Override
+        public Integer call() {
+            KeybridgeCli cli = Cli.root(findings == null ? null : findings.root);
+            JsonNode done = cli.client().call(api -> api.resolveFinding(id, Map.of("reason", reason)));
+            return cli.report(done, "Resolved " + done.path("kind").asString() + " " + id + ".");
+        }
     }
 }

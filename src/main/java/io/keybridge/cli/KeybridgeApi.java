@@ -56,6 +56,12 @@ interface KeybridgeApi {
     @GetExchange("/findings")
     JsonNode findings(@RequestParam MultiValueMap<String, String> query);
 
+    @PostExchange("/findings/{id}/acknowledge")
+    JsonNode acknowledgeFinding(@PathVariable String id, @RequestBody Map<String, ?> request);
+
+    @PostExchange("/findings/{id}/resolve")
+    JsonNode resolveFinding(@PathVariable String id, @RequestBody Map<String, ?> request);
+
     @GetExchange("/audit")
     JsonNode audit(@RequestParam MultiValueMap<String, String> query);
 

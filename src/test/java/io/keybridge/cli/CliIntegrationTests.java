@@ -230,6 +230,28 @@ class CliIntegrationTests extends IntegrationTest {
         assertThat(findings.code()).as(findings.err()).isZero();
         assertThat(findings.out()).contains("SOURCE_NOT_ALLOWED", "HIGH", "OPEN", "refused 1× from outside");
         assertThat(cli(AUDITOR, "--json", "findings", "--kind", "NOPE").code()).isEqualTo(ExitCodes.BAD_INPUT);
+
+        // and moved along its life from the command line
+        String findingId = api.get("/api/v1/findings?kind=SOURCE_NOT_ALLOWED&keyId=" + id, AUDITOR)
+                .json()
+                .path("items")
+                .get(0)
+                .path("id")
+                .asString();
+        assertThat(findings.out()).contains(findingId);
+        assertThat(cli(AUDITOR, "findings", "acknowledge", findingId, "--note", "mine")
+                        .code())
+                .as("an AUDITOR reads findings and does not act on them")
+                .isEqualTo(ExitCodes.NOT_ALLOWED);
+        CliRun acknowledged = cli(RESPONDER, "findings", "acknowledge", findingId, "--note", "asking the owners");
+        assertThat(acknowledged.code()).as(acknowledged.err()).isZero();
+        assertThat(acknowledged.out()).contains("Acknowledged SOURCE_NOT_ALLOWED " + findingId);
+        CliRun twice = cli(RESPONDER, "findings", "acknowledge", findingId, "--note", "again");
+        assertThat(twice.code()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(twice.err()).contains("ACKNOWLEDGED");
+        CliRun resolved = cli(ADMIN, "--json", "findings", "resolve", findingId, "--reason", "allow-list was wrong");
+        assertThat(resolved.code()).as(resolved.err()).isZero();
+        assertThat(resolved.out()).contains("RESOLVED", "allow-list was wrong");
     }
 
     @Test
