@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,6 +83,17 @@ final class FindingsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Makes one transition and says what became of the finding. */
+    private static int transition(
+            @Nullable FindingsCommand findings,
+            @Nullable String id,
+            Function<KeybridgeApi, JsonNode> change,
+            String done) {
+        KeybridgeCli cli = Cli.root(findings == null ? null : findings.root);
+        JsonNode finding = cli.client().call(change);
+        return cli.report(finding, done + " " + finding.path("kind").asString() + " " + id + ".");
+    }
+
     @Command(
             name = "acknowledge",
             description = "Say you have a finding in hand (OPEN → ACKNOWLEDGED): it leaves the dashboard's open count.",
@@ -101,9 +113,7 @@ final class FindingsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            KeybridgeCli cli = Cli.root(findings == null ? null : findings.root);
-            JsonNode done = cli.client().call(api -> api.acknowledgeFinding(id, Map.of("note", note)));
-            return cli.report(done, "Acknowledged " + done.path("kind").asString() + " " + id + ".");
+            return transition(findings, id, api -> api.acknowledgeFinding(id, Map.of("note", note)), "Acknowledged");
         }
     }
 
@@ -126,9 +136,7 @@ final class FindingsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            KeybridgeCli cli = Cli.root(findings == null ? null : findings.root);
-            JsonNode done = cli.client().call(api -> api.resolveFinding(id, Map.of("reason", reason)));
-            return cli.report(done, "Resolved " + done.path("kind").asString() + " " + id + ".");
+            return transition(findings, id, api -> api.resolveFinding(id, Map.of("reason", reason)), "Resolved");
         }
     }
 }

@@ -19,7 +19,6 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -39,7 +38,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class FindingsPage {
 
     private static final int PAGE_SIZE = 50;
-    private static final Pattern TEXT = Pattern.compile("[^\\p{Cntrl}]*");
 
     private final Findings findings;
     private final FindingAccess access;
@@ -137,7 +135,7 @@ class FindingsPage {
             String done,
             RedirectAttributes redirect) {
         access.actionable(id, caller, action);
-        if (!validText(text)) {
+        if (!QueryText.validText(text, 500)) {
             return back(redirect, id, "failure", notDone + ": " + textWanted + " (up to 500 characters).");
         }
         try {
@@ -153,10 +151,6 @@ class FindingsPage {
         String reason =
                 finding.kind() + " finding " + finding.id().toString().substring(0, 8) + ": " + finding.summary();
         return reason.length() <= 400 ? reason : reason.substring(0, 399) + "…";
-    }
-
-    private static boolean validText(String text) {
-        return !text.isBlank() && text.length() <= 500 && TEXT.matcher(text).matches();
     }
 
     private static String back(RedirectAttributes redirect, UUID id, String kind, String message) {

@@ -3,7 +3,6 @@ package io.keybridge.dashboard;
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
 import io.keybridge.keys.Environment;
-import io.keybridge.lifecycle.web.Patterns;
 import io.keybridge.rotation.EmergencyRotations;
 import io.keybridge.rotation.EmergencyRun;
 import io.keybridge.rotation.KeySelector;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -36,8 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Controller
 @RequestMapping("/ui/incident")
 class IncidentPage {
-
-    private static final Pattern TEXT = Pattern.compile(Patterns.TEXT);
 
     private final EmergencyRotations emergencies;
     private final ApiKeys keys;
@@ -79,7 +75,7 @@ class IncidentPage {
             return "dashboard/incident";
         }
         String reason = form.reason() == null ? "" : form.reason().strip();
-        if (reason.isEmpty() || reason.length() > 400 || !TEXT.matcher(reason).matches()) {
+        if (!QueryText.validText(reason, 400)) {
             model.addAttribute(
                     "failure", "Give a reason (up to 400 characters): it goes into every key's audit trail.");
             model.addAttribute("preview", emergencies.select(selector));

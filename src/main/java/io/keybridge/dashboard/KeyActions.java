@@ -161,7 +161,7 @@ class KeyActions {
         if (!confirm.strip().equals(details.key().name())) {
             return failure(redirect, id, "Not revoked: type the key's name exactly to confirm.");
         }
-        if (!validText(reason, 500)) {
+        if (!QueryText.validText(reason, 500)) {
             return failure(redirect, id, "Not revoked: give a reason (up to 500 characters, no control characters).");
         }
         revoker.revoke(id, reason.strip(), caller.getName());
@@ -175,7 +175,7 @@ class KeyActions {
             @RequestParam(defaultValue = "") String incident,
             Authentication caller,
             RedirectAttributes redirect) {
-        if (!validText(reason, 400)
+        if (!QueryText.validText(reason, 400)
                 || incident.length() > 64
                 || !TEXT.matcher(incident).matches()) {
             return failure(
@@ -206,10 +206,6 @@ class KeyActions {
 
     private static String utc(@Nullable Instant instant) {
         return TIMES.exact(instant) + " UTC";
-    }
-
-    private static boolean validText(String text, int max) {
-        return !text.isBlank() && text.length() <= max && TEXT.matcher(text).matches();
     }
 
     private static String success(RedirectAttributes redirect, UUID id, String message) {

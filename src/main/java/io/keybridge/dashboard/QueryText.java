@@ -1,12 +1,24 @@
 package io.keybridge.dashboard;
 
+import io.keybridge.lifecycle.web.Patterns;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** What the pages' filter forms send, read the same way everywhere: blank is absent, ids must be UUIDs. */
+/**
+ * What the pages' forms send, read the same way everywhere: in filters blank is absent and ids must be UUIDs; a
+ * reason or note is required, bounded and free of control characters.
+ */
 final class QueryText {
 
+    private static final Pattern TEXT = Pattern.compile(Patterns.TEXT);
+
     private QueryText() {}
+
+    /** A required free-text field (a reason, a note): not blank, at most {@code max} characters, printable. */
+    static boolean validText(String text, int max) {
+        return !text.isBlank() && text.length() <= max && TEXT.matcher(text).matches();
+    }
 
     static @Nullable String value(@Nullable String text) {
         return text == null || text.isBlank() ? null : text.strip();

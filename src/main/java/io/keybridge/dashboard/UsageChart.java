@@ -37,8 +37,6 @@ record UsageChart(
         List<Tick> xTicks,
         List<Tick> yTicks,
         List<UsageHour> rows,
-        long total,
-        long peak,
         UsageBaseline.Baseline baseline,
         String summary) {
 
@@ -166,8 +164,6 @@ record UsageChart(
                 List.copyOf(xTicks),
                 yTicks,
                 List.copyOf(hours),
-                total,
-                peak,
                 baseline,
                 summary);
     }

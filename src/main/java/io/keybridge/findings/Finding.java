@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -78,12 +80,12 @@ public record Finding(
     }
 
     /** An evidence entry that lists values as {@code [a, b]}, as a set (empty if absent). */
-    public java.util.SortedSet<String> listed(String evidenceKey) {
+    public SortedSet<String> listed(String evidenceKey) {
         String inner = evidence.getOrDefault(evidenceKey, "").strip();
         if (inner.startsWith("[") && inner.endsWith("]")) {
             inner = inner.substring(1, inner.length() - 1);
         }
-        java.util.SortedSet<String> values = new java.util.TreeSet<>();
+        SortedSet<String> values = new TreeSet<>();
         for (String value : inner.split(",")) {
             if (!value.isBlank()) {
                 values.add(value.strip());

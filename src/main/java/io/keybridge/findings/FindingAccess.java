@@ -1,9 +1,8 @@
 package io.keybridge.findings;
 
+import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.security.Access;
 import io.keybridge.security.KeyAccess;
-import io.keybridge.security.Role;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
@@ -16,9 +15,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class FindingAccess {
-
-    /** Who may acknowledge and resolve. */
-    public static final Set<Role> ACT = Set.of(Role.ADMIN, Role.RESPONDER);
 
     private final Findings findings;
     private final KeyAccess keys;
@@ -37,7 +33,7 @@ public class FindingAccess {
             }
             try {
                 keys.requireReadable(finding.keyId(), caller);
-            } catch (RuntimeException outOfReach) { // the key's own 404, answered as the finding's
+            } catch (KeyNotFoundException outOfReach) { // the key's own 404, answered as the finding's
                 throw new FindingNotFoundException(id);
             }
         }
@@ -51,8 +47,8 @@ public class FindingAccess {
     public Finding actionable(UUID id, Authentication caller, String action) {
         Finding finding = readable(id, caller);
         if (finding.keyId() != null) {
-            keys.requireAllowed(finding.keyId(), caller, action, ACT);
-        } else if (Access.of(caller).owners(ACT).isPresent()) {
+            keys.requireAllowed(finding.keyId(), caller, action, Access.RESPOND);
+        } else if (Access.of(caller).owners(Access.RESPOND).isPresent()) {
             throw new FindingNotFoundException(id);
         }
         return finding;

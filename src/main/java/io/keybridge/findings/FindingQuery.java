@@ -30,11 +30,6 @@ public record FindingQuery(
         owners = owners == null ? null : Set.copyOf(owners);
     }
 
-    /** Every finding, newest first. */
-    public static FindingQuery all() {
-        return new FindingQuery(null, null, null, null, Set.of(), null, null, false);
-    }
-
     public FindingQuery withinOwners(Set<String> reach) {
         return new FindingQuery(keyId, kind, minimumSeverity, since, statuses, owner, reach, attentionFirst);
     }

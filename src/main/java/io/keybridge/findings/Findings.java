@@ -107,7 +107,7 @@ public class Findings {
                 }
                 insert(finding, dedupe);
                 audit.record(
-                        "keybridge",
+                        SYSTEM,
                         found.kind().auditAction(),
                         found.keyId(),
                         Outcome.SUCCESS,
@@ -172,6 +172,7 @@ public class Findings {
                         id,
                         actor,
                         "acknowledged",
+                        note,
                         finding -> finding.status() == FindingStatus.OPEN,
                         () -> jdbc.sql("""
                         UPDATE findings SET status = 'ACKNOWLEDGED', acknowledged_by = :actor, acknowledged_at = :now,
@@ -192,7 +193,13 @@ public class Findings {
      * @throws FindingTransitionException if it is resolved already
      */
     public Finding resolve(UUID id, String actor, String reason) {
-        return transition(id, actor, "resolved", finding -> !finding.resolved(), () -> markResolved(id, actor, reason))
+        return transition(
+                        id,
+                        actor,
+                        "resolved",
+                        reason,
+                        finding -> !finding.resolved(),
+                        () -> markResolved(id, actor, reason))
                 .orElseThrow();
     }
 
@@ -206,6 +213,7 @@ public class Findings {
                             id,
                             SYSTEM,
                             "resolved",
+                            reason,
                             finding -> !finding.resolved(),
                             () -> markResolved(id, SYSTEM, reason))
                     .isPresent();
@@ -235,6 +243,7 @@ public class Findings {
             UUID id,
             String actor,
             String becomes,
+            String why,
             java.util.function.Predicate<Finding> allowedFrom,
             java.util.function.IntSupplier update) {
         return ownTransaction.execute(status -> {
@@ -243,7 +252,6 @@ public class Findings {
                 throw new FindingTransitionException(find(id).orElse(before), becomes);
             }
             Finding after = find(id).orElseThrow();
-            String why = becomes.equals("acknowledged") ? after.acknowledgeNote() : after.resolution();
             audit.record(
                     actor,
                     "finding." + becomes,

@@ -42,9 +42,7 @@ final class AnomalyDetector {
                 : Duration.between(history.getFirst().hour(), hour);
 
         long median = median(history);
-        if (span.compareTo(properties.spikeHistory()) >= 0
-                && thisHour >= properties.spikeMinimum()
-                && thisHour > properties.spikeFactor() * median) {
+        if (span.compareTo(properties.spikeHistory()) >= 0 && thisHour >= spikeFrom(properties, median)) {
             found.add(new NewFinding(
                     window.keyId(),
                     FindingKind.REQUEST_SPIKE,
@@ -112,6 +110,14 @@ final class AnomalyDetector {
             }
         }
         return false;
+    }
+
+    /**
+     * The fewest requests in an hour that make a spike, for a key whose busy hours have this median: more than
+     * {@code spike-factor} times the median, and at least {@code spike-minimum}.
+     */
+    static long spikeFrom(UsageProperties properties, long median) {
+        return Math.max(properties.spikeMinimum(), properties.spikeFactor() * median + 1);
     }
 
     static long median(List<UsageStore.HourCount> history) {

@@ -23,8 +23,7 @@ public class UsageBaseline {
         Instant hour = now.truncatedTo(ChronoUnit.HOURS);
         List<UsageStore.HourCount> history = store.hours(keyId, hour.minus(properties.baseline()), hour);
         long median = AnomalyDetector.median(history);
-        return new Baseline(
-                median, Math.max(properties.spikeMinimum(), properties.spikeFactor() * median + 1), history.size());
+        return new Baseline(median, AnomalyDetector.spikeFrom(properties, median), history.size());
     }
 
     /**
