@@ -2,6 +2,7 @@ package io.keybridge.rotation;
 
 import io.keybridge.keys.ApiKey;
 import io.keybridge.keys.ApiKeys;
+import io.keybridge.keys.DueKey;
 import io.keybridge.keys.KeyNotFoundException;
 import io.keybridge.keys.KeyStatus;
 import io.keybridge.keys.KeyVersion;
@@ -11,6 +12,7 @@ import io.keybridge.lifecycle.InvalidKeyRequestException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -26,13 +28,14 @@ import org.springframework.stereotype.Service;
 public class RotationCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(RotationCoordinator.class);
+    /** The most keys one look-up of the rotations due reads. */
+    private static final int MAX_LOOK_UP = 50_000;
 
     private final ApiKeys keys;
     private final KeyVersions versions;
     private final Rotations rotations;
     private final RotationPolicies policies;
     private final RotationProperties properties;
-    private final RotationScheduler scheduler;
     private final RotationWave wave;
     private final Clock clock;
 
@@ -42,7 +45,6 @@ public class RotationCoordinator {
             Rotations rotations,
             RotationPolicies policies,
             RotationProperties properties,
-            RotationScheduler scheduler,
             RotationWave wave,
             Clock clock) {
         this.keys = keys;
@@ -50,7 +52,6 @@ public class RotationCoordinator {
         this.rotations = rotations;
         this.policies = policies;
         this.properties = properties;
-        this.scheduler = scheduler;
         this.wave = wave;
         this.clock = clock;
     }
@@ -119,7 +120,10 @@ public class RotationCoordinator {
         }
     }
 
-    /** Called by the scheduler when a key's rotation is due; does nothing for a revoked or busy key. */
+    /**
+     * Called by a trigger that an earlier release planted for the key's rotation (they are planted no more: see
+     * {@link #rotateDue}); does nothing for a revoked or busy key, or one whose plan is not due yet.
+     */
     public void rotateWhenDue(UUID keyId) {
         ApiKey key = keys.find(keyId).orElse(null);
         if (key == null || key.status() != KeyStatus.ACTIVE) {
@@ -132,13 +136,11 @@ public class RotationCoordinator {
             return;
         }
         if (key.nextRotationAt().isAfter(clock.instant().plusSeconds(1))) {
-            // a stale firing: Quartz re-running a job a crash interrupted after the rotation it started was finished,
-            // or a trigger left behind by a manual rotation. The key's own plan decides.
-            scheduler.scheduleRotation(keyId, key.nextRotationAt());
+            // a stale firing: a trigger left behind by a manual rotation, or Quartz re-running a job a crash
+            // interrupted after its rotation was finished. The key's own plan decides, and DueRotations follows it.
             return;
         }
         KeyVersion current = versions.currentOf(keyId);
-        takeAlongTheOthersDue(keyId);
         try {
             // The checks above read the key without its lock. A rotation confirmed since (another node settling one
             // its stopped node left, while Quartz fires that node's job again here) has replaced the version this
@@ -163,31 +165,82 @@ public class RotationCoordinator {
     }
 
     /**
-     * A wave of keys due at one instant would otherwise wait for Quartz to fire each key's trigger in turn, a few
-     * commits apiece: the first firings take the other keys due into the wave's next batch, as much as it has room for.
-     * Their own triggers stay planned until their rotations replace them, so nothing is lost should the process stop
-     * before they are recorded; a trigger that fires meanwhile waits for the rotation under way (or finds it done).
+     * Hands the keys whose rotation is due (their {@code next_rotation_at} passed: on schedule, for expiry, a retry
+     * after a failure, a rotation a restart interrupted) to the wave, as much as its next batches have room for, until
+     * none is left or {@code forAtMost} has passed; called by {@link DueRotations}, with this node's share of the keys.
+     * It does not wait for them: each rotation records itself, and a key whose rotation could not start is still due
+     * and found again, except that one refused for another reason than a rotation already under way, a replaced
+     * version or a key no longer active is put off by {@code putOff} with the reason recorded, so that one bad row is
+     * not retried on every look-up.
+     *
+     * @return how many rotations were handed to the wave
      */
-    private void takeAlongTheOthersDue(UUID firing) {
-        int room = wave.room();
-        if (room == 0) {
-            return; // the wave has enough to do, or another firing is looking: the next firings take the rest
-        }
-        try {
-            List<RotationRequest> due = keys.dueForRotation(clock.instant(), room).stream()
-                    .filter(other -> !other.keyId().equals(firing))
-                    .map(other -> dueRotation(
-                            other.keyId(), other.rotationPolicy(), other.currentVersion(), other.currentExpiresAt()))
-                    .toList();
-            int taken = wave.takeAlong(due);
-            if (taken > 0) {
-                log.debug("the firing of key {} took along {} other keys due", firing, taken);
+    int rotateDue(Duration forAtMost, Duration putOff, DueRotations.Share share) throws InterruptedException {
+        long until = System.nanoTime() + forAtMost.toNanos();
+        int handed = 0;
+        while (true) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return handed;
             }
+            int room = wave.awaitRoom(Duration.ofNanos(left));
+            if (room == 0) {
+                return handed; // busy all along, or stopping: the next look-up goes on
+            }
+            List<WaveItem> added;
+            int found;
+            // the rotations handed over and not yet recorded are found again, and so are the other nodes': read past
+            // them
+            int limit = (int) Math.min(MAX_LOOK_UP, (long) (room + wave.waiting()) * share.of());
+            try {
+                List<DueKey> due = keys.dueForRotation(clock.instant(), limit);
+                found = due.size();
+                List<RotationRequest> requests = new ArrayList<>(due.size());
+                for (DueKey key : due) {
+                    if (!share.owns(key.keyId())) {
+                        continue;
+                    }
+                    try {
+                        requests.add(dueRotation(
+                                key.keyId(), key.rotationPolicy(), key.currentVersion(), key.currentExpiresAt()));
+                    } catch (RuntimeException e) {
+                        putOffUnlessExpected(key.keyId(), e, putOff); // its policy file gone, say: the others go on
+                    }
+                }
+                added = wave.takeAlong(requests);
+            } finally {
+                wave.lookedUp();
+            }
+            added.forEach(item -> item.started().whenComplete((ok, refusal) -> {
+                if (refusal != null) {
+                    putOffUnlessExpected(item.request().keyId(), refusal, putOff);
+                }
+            }));
+            handed += added.size();
+            if (added.isEmpty() || found < limit) {
+                return handed; // nothing else is due (what was found is on its way)
+            }
+        }
+    }
+
+    private void putOffUnlessExpected(UUID keyId, Throwable refusal, Duration putOff) {
+        if (refusal instanceof RotationRunner.Superseded
+                || refusal instanceof RotationInProgressException
+                || refusal instanceof KeyNotRotatableException
+                || refusal instanceof KeyNotFoundException) {
+            return; // rotated meanwhile, or not to be rotated: the key's own state says what comes next
+        }
+        Instant retryAt = clock.instant().plus(putOff);
+        log.warn(
+                "the due rotation of key {} could not start; trying again at {}: {}",
+                keyId,
+                retryAt,
+                refusal.toString());
+        try {
+            keys.rotationPlanned(keyId, retryAt, "rotation could not start: " + refusal.getMessage());
         } catch (RuntimeException e) {
-            // each of those keys still has its own trigger; this firing's rotation goes on
-            log.warn("the firing of key {} could not take along the other keys due: {}", firing, e.toString());
-        } finally {
-            wave.lookedUp();
+            // the database refused this too (an outage): the key stays due and is looked up again
+            log.warn("could not put off the rotation of key {}: {}", keyId, e.toString());
         }
     }
 

@@ -25,9 +25,9 @@ import org.springframework.stereotype.Component;
  * At start, finishes what a stopped process (a crash, a {@code kill -9}) left between two steps: rotations left
  * delivering are confirmed and activated if every destination holds the new version, settled as failed and retried at
  * once otherwise (see {@link RotationRunner#recoverInterrupted}); rotations whose old versions were revoked but
- * not yet handled at the destinations are finished; and every overlap in progress gets its end trigger again, in case
- * the process stopped between activating a version and scheduling the end of its overlap. An emergency rotation
- * stopped between containment and re-issuing gets its new version.
+ * not yet handled at the destinations are finished. An emergency rotation stopped between containment and re-issuing
+ * gets its new version. An overlap's end needs nothing: its trigger was committed with the activation it follows
+ * from, and fires once after start if it fell due meanwhile.
  */
 @Component
 class RotationRecovery implements ApplicationRunner {
@@ -40,7 +40,6 @@ class RotationRecovery implements ApplicationRunner {
     private final Rotations rotations;
     private final ApiKeys keys;
     private final UnfinishedRotations unfinished;
-    private final RotationScheduler scheduler;
     private final ClusterNode node;
     private final Scheduler quartz;
     private final ClusterProperties cluster;
@@ -54,7 +53,6 @@ class RotationRecovery implements ApplicationRunner {
             Rotations rotations,
             ApiKeys keys,
             UnfinishedRotations unfinished,
-            RotationScheduler scheduler,
             ClusterNode node,
             Scheduler quartz,
             ClusterProperties cluster,
@@ -62,7 +60,6 @@ class RotationRecovery implements ApplicationRunner {
         this.rotations = rotations;
         this.keys = keys;
         this.unfinished = unfinished;
-        this.scheduler = scheduler;
         this.node = node;
         this.quartz = quartz;
         this.cluster = cluster;
@@ -96,24 +93,7 @@ class RotationRecovery implements ApplicationRunner {
                         rotation.id(),
                         rotation.keyId());
                 unfinished.settle(START, rotation);
-            } else if (rotation.retireAt() != null) {
-                replantOverlapEnd(rotation);
             }
-        }
-    }
-
-    /**
-     * Quartz may be firing the same overlap end right now (it fell due while keybridge was down); should planning it
-     * again fail anyway, the reconciler ends the overlap: start-up goes on.
-     */
-    private void replantOverlapEnd(Rotation rotation) {
-        try {
-            scheduler.scheduleOverlapEnd(rotation.id(), rotation.retireAt());
-        } catch (RuntimeException e) {
-            log.warn(
-                    "could not plan the end of rotation {}'s overlap again ({}); the reconciler will end it",
-                    rotation.id(),
-                    e.getMessage());
         }
     }
 

@@ -420,6 +420,12 @@ class RotationRunner {
                     stillActive.put(
                             p, recordActivation(p.key, p.policy, p.rotation, p.next, p.confirmation, confirmedAt));
                 }
+                planOverlapEnds(
+                        ordered.stream()
+                                .filter(p -> stillActive.get(p))
+                                .map(p -> p.rotation)
+                                .toList(),
+                        confirmedAt);
             });
         } catch (RuntimeException batchFailure) {
             if (ordered.size() > 1) {
@@ -433,8 +439,8 @@ class RotationRunner {
                 try {
                     stillActive.put(
                             p,
-                            transactions.execute(status -> recordActivation(
-                                    p.key, p.policy, p.rotation, p.next, p.confirmation, confirmedAt)));
+                            transactions.execute(status ->
+                                    activateOne(p.key, p.policy, p.rotation, p.next, p.confirmation, confirmedAt)));
                 } catch (RuntimeException e) {
                     // left DELIVERING with its plan PENDING: the sweeps confirm it from the store's metadata
                     p.item.failed(e);
@@ -457,7 +463,7 @@ class RotationRunner {
 
     /**
      * The new version is confirmed everywhere: it becomes {@code ACTIVE}, the older ones {@code RETIRING}, in one
-     * transaction with the last confirmation and the triggers of the overlap's end and the next rotation.
+     * transaction with the last confirmation, the next rotation's time and the trigger of the overlap's end.
      */
     private void activate(
             ApiKey key,
@@ -466,9 +472,40 @@ class RotationRunner {
             KeyVersion next,
             VersionDelivery.Confirmation confirmation) {
         Instant confirmedAt = clock.instant();
-        boolean stillActive = Boolean.TRUE.equals(transactions.execute(
-                status -> recordActivation(key, policy, rotation, next, confirmation, confirmedAt)));
+        boolean stillActive = Boolean.TRUE.equals(
+                transactions.execute(status -> activateOne(key, policy, rotation, next, confirmation, confirmedAt)));
         activated(rotation, next, confirmation, stillActive, confirmedAt);
+    }
+
+    /** One rotation's activation with its overlap's end, in the caller's transaction. */
+    private boolean activateOne(
+            ApiKey key,
+            RotationPolicy policy,
+            Rotation rotation,
+            KeyVersion next,
+            VersionDelivery.Confirmation confirmation,
+            Instant confirmedAt) {
+        boolean active = recordActivation(key, policy, rotation, next, confirmation, confirmedAt);
+        if (active) {
+            planOverlapEnds(List.of(rotation), confirmedAt);
+        }
+        return active;
+    }
+
+    /**
+     * Plants the ends of the overlaps of rotations activated at {@code confirmedAt}, in the caller's transaction (the
+     * one that activated them: Quartz's job store joins it, so the trigger commits with the state it follows from):
+     * one trigger for all those ending at the same instant. A rotation after containment has no overlap to end.
+     */
+    private void planOverlapEnds(List<Rotation> activated, Instant confirmedAt) {
+        Map<Instant, List<UUID>> byEnd = new java.util.TreeMap<>();
+        for (Rotation rotation : activated) {
+            if (!rotation.afterContainment()) {
+                byEnd.computeIfAbsent(confirmedAt.plus(rotation.overlap()), at -> new ArrayList<>())
+                        .add(rotation.id());
+            }
+        }
+        byEnd.forEach(scheduler::scheduleOverlapEnds);
     }
 
     /**
@@ -515,9 +552,6 @@ class RotationRunner {
         if (contained) {
             rotations.revoking(rotation.id(), confirmedAt);
             rotations.completed(rotation.id(), confirmedAt);
-        } else {
-            // Quartz's job store joins this transaction: the triggers are committed with the state they follow from
-            scheduler.scheduleOverlapEnd(rotation.id(), retireAt);
         }
         if (!contained
                 && policy.revokeOldWhen() == RotationPolicy.RevokeOldWhen.DRAINED
@@ -527,7 +561,6 @@ class RotationRunner {
                 scheduler.scheduleDrainCheck(rotation.id(), firstCheck);
             }
         }
-        scheduler.scheduleRotation(keyId, nextRotation);
         return true;
     }
 
@@ -613,8 +646,7 @@ class RotationRunner {
             rotations.failed(rotation.id(), now, error);
             audit.record(rotation.actor(), "key.rotate", key.id(), Outcome.FAILURE, error + "; retry at " + retryAt);
             if (keys.lockUnlessRevoked(key.id())) { // a key revoked meanwhile is not retried
-                keys.rotationPlanned(key.id(), retryAt, error);
-                scheduler.scheduleRotation(key.id(), retryAt);
+                keys.rotationPlanned(key.id(), retryAt, error); // DueRotations retries it then
             }
         });
         count(rotation.trigger(), "failed");
@@ -711,9 +743,6 @@ class RotationRunner {
                     Outcome.FAILURE,
                     "rotation to version " + rotation.toVersion() + " interrupted by a restart"
                             + (published ? "; the version may be at a destination and stays valid" : ""));
-            if (key.status() == KeyStatus.ACTIVE) {
-                scheduler.scheduleRotation(rotation.keyId(), now);
-            }
         });
         if (next != null && !published) {
             index.revoke(next.hash());

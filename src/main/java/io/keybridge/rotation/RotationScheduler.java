@@ -7,11 +7,11 @@ import io.keybridge.lifecycle.KeyRevoked;
 import io.keybridge.lifecycle.RotationPolicyChanged;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -22,15 +22,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Puts rotations and ends of overlap into Quartz's persistent JDBC job store, so they survive restarts. Each key has
- * at most one pending rotation trigger and each rotation at most one overlap-end trigger; scheduling again replaces
- * it. A trigger missed while keybridge was down fires once, right after start.
+ * Puts the ends of overlaps and the drain checks into Quartz's persistent JDBC job store, so they survive restarts:
+ * one overlap-end trigger per batch of rotations whose overlaps end at the same instant, and each drain-gated rotation
+ * its own drain check. A trigger missed while keybridge was down fires once, right after start.
+ *
+ * <p>The next rotation of a key has no trigger of its own: it is the key's {@code next_rotation_at}, and
+ * {@link DueRotations} finds the keys due through that column's index. An earlier release planted a trigger per key
+ * ({@link ScheduledRotationJob}); those still fire, and find the rotation done or do it.
  */
 @Component
 public class RotationScheduler {
 
     static final String KEY_ID = "keyId";
     static final String ROTATION_ID = "rotationId";
+    static final String ROTATION_IDS = "rotationIds";
 
     private final Scheduler scheduler;
     private final RotationPolicies policies;
@@ -56,7 +61,6 @@ public class RotationScheduler {
     void issued(KeyIssued event) {
         Instant next = policies.get(event.rotationPolicy()).nextRotation(event.issuedAt(), event.versionExpiresAt());
         keys.rotationPlanned(event.keyId(), next, null);
-        scheduleRotation(event.keyId(), next);
     }
 
     /** A key moved to another policy: plan its next rotation from when its current version was issued. */
@@ -75,33 +79,29 @@ public class RotationScheduler {
                         : null; // capped by the key's own expiry, which no rotation can extend
         Instant next = policies.get(event.rotationPolicy()).nextRotation(current.createdAt(), versionExpiry);
         keys.rotationPlanned(event.keyId(), next, null);
-        scheduleRotation(event.keyId(), next);
     }
 
-    /** A revoked key rotates no more. */
+    /** A revoked key rotates no more (a trigger an earlier release planted for it finds it revoked and does nothing). */
     @EventListener
     void revoked(KeyRevoked event) {
-        try {
-            scheduler.deleteJob(rotationJob(event.keyId()));
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("could not unschedule the rotation of key " + event.keyId(), e);
-        }
         keys.rotationPlanned(event.keyId(), null, null);
     }
 
-    /** (Re)schedules the key's next rotation. */
-    public void scheduleRotation(UUID keyId, Instant at) {
-        if (at.equals(Instant.MAX)) { // a cron that fires no more
-            try {
-                scheduler.deleteJob(rotationJob(keyId));
-            } catch (SchedulerException e) {
-                throw new IllegalStateException("could not unschedule the rotation of key " + keyId, e);
-            }
+    /**
+     * Schedules the end of the overlaps of rotations activated together and ending at the same instant: one trigger,
+     * whose job ends each in turn ({@link OverlapEndsJob}).
+     */
+    public void scheduleOverlapEnds(Instant at, List<UUID> rotationIds) {
+        if (rotationIds.size() == 1) {
+            scheduleOverlapEnd(rotationIds.getFirst(), at);
             return;
         }
-        JobDetail job = JobBuilder.newJob(ScheduledRotationJob.class)
-                .withIdentity(rotationJob(keyId))
-                .usingJobData(KEY_ID, keyId.toString())
+        JobDetail job = JobBuilder.newJob(OverlapEndsJob.class)
+                .withIdentity("overlap-ends-" + rotationIds.getFirst(), "rotation")
+                .usingJobData(
+                        ROTATION_IDS,
+                        String.join(
+                                ",", rotationIds.stream().map(UUID::toString).toList()))
                 .requestRecovery()
                 .build();
         schedule(job, at);
@@ -144,9 +144,5 @@ public class RotationScheduler {
                 throw new IllegalStateException("could not schedule " + job.getKey() + " at " + at, e);
             }
         });
-    }
-
-    private static JobKey rotationJob(UUID keyId) {
-        return JobKey.jobKey("rotate-" + keyId, "rotation");
     }
 }

@@ -1,5 +1,6 @@
 package io.keybridge.rotation;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ class RotationWave implements SmartLifecycle {
     private final Map<UUID, WaveItem> waitingFor = new ConcurrentHashMap<>();
 
     private final AtomicBoolean lookingUp = new AtomicBoolean();
+    private final Object roomSignal = new Object();
 
     private final Object lifecycle = new Object();
     private final Semaphore runners = new Semaphore(BATCHES_AT_ONCE);
@@ -94,39 +96,59 @@ class RotationWave implements SmartLifecycle {
     }
 
     /**
-     * Adds rotations that are due to the wave without waiting for them: the keys a firing takes along. A key already
-     * waiting in the wave is skipped. Should the process stop before they are recorded, nothing is lost: each key's
-     * own trigger is still planned, and fires.
+     * Adds rotations that are due to the wave without waiting for them. A key already waiting in the wave is skipped.
+     * Should the process stop before they are recorded, nothing is lost: the keys are still due, and found again.
      *
-     * @return how many were added
+     * @return the items added, to follow their starts
      */
-    int takeAlong(List<RotationRequest> requests) {
-        int added = 0;
+    List<WaveItem> takeAlong(List<RotationRequest> requests) {
+        List<WaveItem> added = new ArrayList<>();
         for (RotationRequest request : requests) {
             if (!waitingFor.containsKey(request.keyId())) {
-                submit(request);
-                added++;
+                added.add(submit(request));
             }
         }
         return added;
     }
 
     /**
-     * How many due rotations a firing should look up and take along now: none while the wave has half a batch waiting
-     * or another firing is looking (each look-up reads past the rotations under way), else what the next batch has
-     * room for. A positive answer must be followed by {@link #lookedUp}.
+     * Waits up to {@code timeout} until the next batch has room: not while the wave has half a batch waiting, and not
+     * while another look-up is under way (each reads past the rotations being prepared). A positive answer, how many
+     * due rotations to look up and add now, must be followed by {@link #lookedUp}. Zero when the wave is not running.
      */
-    int room() {
-        int room = properties.batchSize() - queue.size();
-        if (room < Math.max(2, properties.batchSize() / 2) || !lookingUp.compareAndSet(false, true)) {
+    int awaitRoom(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (roomSignal) {
+            while (running) {
+                int room = properties.batchSize() - queue.size();
+                if (room >= Math.max(2, properties.batchSize() / 2) && lookingUp.compareAndSet(false, true)) {
+                    return room;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return 0;
+                }
+                TimeUnit.NANOSECONDS.timedWait(roomSignal, left);
+            }
             return 0;
         }
-        return room;
     }
 
-    /** The look-up {@link #room} allowed is done. */
+    /** The look-up {@link #awaitRoom} allowed is done. */
     void lookedUp() {
         lookingUp.set(false);
+        signalRoom();
+    }
+
+    /** How many rotations were submitted and are not recorded yet: a look-up of the keys due finds them too. */
+    int waiting() {
+        return waitingFor.size();
+    }
+
+    private void signalRoom() {
+        synchronized (roomSignal) {
+            roomSignal.notifyAll();
+        }
     }
 
     /** Submits every rotation at once; each future completes with its own outcome. */
@@ -165,6 +187,7 @@ class RotationWave implements SmartLifecycle {
                 return;
             }
             List<WaveItem> batch = nextBatch();
+            signalRoom(); // the queue shrank
             if (batch == null) {
                 runners.release();
                 return; // stopped, and everything submitted before is done
@@ -244,6 +267,7 @@ class RotationWave implements SmartLifecycle {
             stopping = gatherer;
             gatherer = null;
         }
+        signalRoom();
         if (stopping == null) {
             return;
         }

@@ -1,8 +1,10 @@
 package io.keybridge.rotation;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -41,7 +43,6 @@ class RotationCoordinatorTests {
     private final ApiKeys keys = mock(ApiKeys.class);
     private final KeyVersions versions = mock(KeyVersions.class);
     private final RotationPolicies policies = mock(RotationPolicies.class);
-    private final RotationScheduler scheduler = mock(RotationScheduler.class);
     private final RotationWave wave = mock(RotationWave.class);
     private final RotationCoordinator coordinator = new RotationCoordinator(
             keys,
@@ -49,7 +50,6 @@ class RotationCoordinatorTests {
             mock(Rotations.class),
             policies,
             RotationTestData.defaultProperties(),
-            scheduler,
             wave,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -90,59 +90,112 @@ class RotationCoordinatorTests {
         coordinator.rotateWhenDue(key.id());
 
         verify(wave).startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
-        verifyNoInteractions(scheduler);
     }
 
     /**
-     * A wave: the first firing takes the other keys due into the wave's next batch (not itself, and no more than the
-     * wave has room for), each as a rotation of the version it found current, an expiring one for expiry.
+     * The look-up hands the keys due to the wave (reading past those handed over and not yet recorded, and no more
+     * than the wave has room for), each as a rotation of the version it found current, an expiring one for expiry;
+     * it stops when fewer are due than there was room for.
      */
     @Test
-    void aDueFiringTakesAlongTheOtherKeysDueAsMuchAsTheWaveHasRoomFor() {
-        ApiKey key = key(KeyStatus.ACTIVE, NOW);
-        current(key, null);
-        UUID other = UUID.randomUUID();
+    void theLookUpHandsTheKeysDueToTheWaveAsMuchAsItHasRoomFor() throws Exception {
+        UUID onSchedule = UUID.randomUUID();
         UUID expiring = UUID.randomUUID();
-        when(wave.room()).thenReturn(500);
-        when(keys.dueForRotation(NOW, 500))
+        when(policies.get("weekly")).thenReturn(weekly);
+        when(wave.awaitRoom(any())).thenReturn(500);
+        when(wave.waiting()).thenReturn(7);
+        when(keys.dueForRotation(NOW, 507))
                 .thenReturn(List.of(
-                        new DueKey(key.id(), "weekly", 3, null),
-                        new DueKey(other, "weekly", 7, null),
+                        new DueKey(onSchedule, "weekly", 7, null),
                         new DueKey(expiring, "weekly", 2, NOW.plus(Duration.ofHours(1)))));
+        List<RotationRequest> expected = List.of(
+                new RotationRequest(onSchedule, Trigger.SCHEDULED, "scheduler", null, null, null, 7),
+                new RotationRequest(expiring, Trigger.EXPIRY, "scheduler", null, null, null, 2));
+        when(wave.takeAlong(expected))
+                .thenReturn(expected.stream().map(WaveItem::of).toList());
 
-        coordinator.rotateWhenDue(key.id());
+        int handed = coordinator.rotateDue(Duration.ofSeconds(2), Duration.ofMinutes(1), DueRotations.Share.ALL);
 
-        verify(wave)
-                .takeAlong(List.of(
-                        new RotationRequest(other, Trigger.SCHEDULED, "scheduler", null, null, null, 7),
-                        new RotationRequest(expiring, Trigger.EXPIRY, "scheduler", null, null, null, 2)));
-        verify(wave).startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
+        assertThat(handed).isEqualTo(2);
+        verify(wave).takeAlong(expected);
+        verify(wave).lookedUp();
+    }
+
+    /** In a cluster of three, this node reads three times as far and takes only the keys of its share. */
+    @Test
+    void inAClusterTheLookUpTakesOnlyThisNodesShare() throws Exception {
+        DueRotations.Share share = new DueRotations.Share(3, 1);
+        List<UUID> ids =
+                java.util.stream.Stream.generate(UUID::randomUUID).limit(30).toList();
+        when(policies.get("weekly")).thenReturn(weekly);
+        when(wave.awaitRoom(any())).thenReturn(500);
+        when(keys.dueForRotation(NOW, 1500))
+                .thenReturn(ids.stream()
+                        .map(id -> new DueKey(id, "weekly", 1, null))
+                        .toList());
+        List<RotationRequest> mine = ids.stream()
+                .filter(share::owns)
+                .map(id -> new RotationRequest(id, Trigger.SCHEDULED, "scheduler", null, null, null, 1))
+                .toList();
+        when(wave.takeAlong(mine)).thenReturn(mine.stream().map(WaveItem::of).toList());
+
+        assertThat(coordinator.rotateDue(Duration.ofSeconds(2), Duration.ofMinutes(1), share))
+                .isEqualTo(mine.size())
+                .isLessThan(ids.size());
+        verify(wave).takeAlong(mine);
     }
 
     @Test
-    void aFiringTakesNothingAlongWhenTheWaveIsFullAndRotatesItsKeyWhenTheLookUpFails() {
-        ApiKey key = key(KeyStatus.ACTIVE, NOW);
-        current(key, null);
-        when(wave.room()).thenReturn(0).thenReturn(500);
+    void theLookUpStopsWhenTheWaveHasNoRoomAndLetsGoOfItsTurnWhenTheDatabaseFails() throws Exception {
+        when(wave.awaitRoom(any())).thenReturn(0).thenReturn(500);
+
+        assertThat(coordinator.rotateDue(Duration.ofSeconds(2), Duration.ofMinutes(1), DueRotations.Share.ALL))
+                .isZero();
+        verifyNoInteractions(keys);
+
         when(keys.dueForRotation(any(), anyInt())).thenThrow(new IllegalStateException("database busy"));
-
-        coordinator.rotateWhenDue(key.id());
-        coordinator.rotateWhenDue(key.id());
-
-        verify(keys, times(1)).dueForRotation(any(), anyInt());
+        assertThatThrownBy(() ->
+                        coordinator.rotateDue(Duration.ofSeconds(2), Duration.ofMinutes(1), DueRotations.Share.ALL))
+                .hasMessage("database busy");
+        verify(wave).lookedUp();
         verify(wave, never()).takeAlong(any());
-        verify(wave, times(2))
-                .startRotation(new RotationRequest(key.id(), Trigger.SCHEDULED, "scheduler", null, null, null, 3));
+    }
+
+    /**
+     * A key whose rotation is refused for what its own state explains (replaced meanwhile, already rotating, no longer
+     * active) is left to that state; one refused for anything else (a bad row) is put off with the reason recorded, so
+     * that it is not handed over again at every look-up.
+     */
+    @Test
+    void aDueKeyRefusedForAnUnexpectedReasonIsPutOffWithTheReasonRecorded() throws Exception {
+        UUID bad = UUID.randomUUID();
+        UUID replaced = UUID.randomUUID();
+        when(policies.get("weekly")).thenReturn(weekly);
+        when(wave.awaitRoom(any())).thenReturn(500);
+        when(keys.dueForRotation(NOW, 500))
+                .thenReturn(List.of(new DueKey(bad, "weekly", 1, null), new DueKey(replaced, "weekly", 4, null)));
+        WaveItem badItem = WaveItem.of(new RotationRequest(bad, Trigger.SCHEDULED, "scheduler", null, null, null, 1));
+        WaveItem replacedItem =
+                WaveItem.of(new RotationRequest(replaced, Trigger.SCHEDULED, "scheduler", null, null, null, 4));
+        when(wave.takeAlong(any())).thenReturn(List.of(badItem, replacedItem));
+
+        coordinator.rotateDue(Duration.ofSeconds(2), Duration.ofMinutes(1), DueRotations.Share.ALL);
+        badItem.refused(new IllegalStateException("no rotation policy 'gone'"));
+        replacedItem.refused(new RotationRunner.Superseded());
+
+        verify(keys)
+                .rotationPlanned(
+                        bad, NOW.plus(Duration.ofMinutes(1)), "rotation could not start: no rotation policy 'gone'");
+        verify(keys, never()).rotationPlanned(eq(replaced), any(), any());
     }
 
     @Test
-    void anEarlyFiringIsRescheduledToTheKeysOwnPlanAndRotatesNothing() {
+    void anEarlyFiringOfAnOldTriggerRotatesNothing() {
         Instant planned = NOW.plus(Duration.ofHours(5));
         ApiKey key = key(KeyStatus.ACTIVE, planned);
 
         coordinator.rotateWhenDue(key.id());
 
-        verify(scheduler).scheduleRotation(key.id(), planned);
         verifyNoInteractions(wave);
     }
 
@@ -157,7 +210,7 @@ class RotationCoordinatorTests {
         coordinator.rotateWhenDue(revoked.id());
         coordinator.rotateWhenDue(UUID.randomUUID()); // deleted meanwhile
 
-        verifyNoInteractions(wave, scheduler);
+        verifyNoInteractions(wave);
     }
 
     @Test

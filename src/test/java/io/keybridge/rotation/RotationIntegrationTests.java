@@ -226,6 +226,52 @@ class RotationIntegrationTests extends IntegrationTest {
         api.post("/api/v1/keys/" + id + "/revoke", ADMIN, Map.of("reason", "stop the schedule"));
     }
 
+    /**
+     * One due key that cannot even start its rotation (its policy file is gone) does not hold up the look-up: it is
+     * put off with the reason recorded, and the key due beside it rotates.
+     */
+    @Test
+    void aDueKeyThatCannotStartItsRotationIsPutOffAndTheKeyDueBesideItRotates() {
+        String goodPath = unique("due-good") + "/api-key";
+        String good = createWithPolicy(goodPath, "fast");
+        UUID bad = UUID.fromString(createWithPolicy(unique("due-bad") + "/api-key", "fast"));
+        jdbc.sql("UPDATE api_keys SET rotation_policy = 'vanished' WHERE id = :id")
+                .param("id", bad)
+                .update();
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode history =
+                        api.get("/api/v1/keys/" + good + "/rotations", AUDITOR).json();
+                assertThat(history.size()).isGreaterThanOrEqualTo(1);
+                assertThat(history.get(history.size() - 1).path("state").asString())
+                        .isIn("OVERLAP", "COMPLETED");
+                assertThat(jdbc.sql("SELECT rotation_error FROM api_keys WHERE id = :id")
+                                .param("id", bad)
+                                .query(String.class)
+                                .optional())
+                        .hasValueSatisfying(error -> assertThat(error)
+                                .contains("rotation could not start")
+                                .contains("'vanished'"));
+            });
+            Instant putOffUntil = jdbc.sql("SELECT next_rotation_at FROM api_keys WHERE id = :id")
+                    .param("id", bad)
+                    .query((rs, row) -> rs.getTimestamp(1).toInstant())
+                    .single();
+            assertThat(putOffUntil).as("put off, not looked up again at once").isAfter(clock.instant());
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM rotations WHERE key_id = :id")
+                            .param("id", bad)
+                            .query(Long.class)
+                            .single())
+                    .isZero();
+        } finally {
+            jdbc.sql("UPDATE api_keys SET rotation_policy = 'fast' WHERE id = :id")
+                    .param("id", bad)
+                    .update();
+            api.post("/api/v1/keys/" + bad + "/revoke", ADMIN, Map.of("reason", "test over"));
+            api.post("/api/v1/keys/" + good + "/revoke", ADMIN, Map.of("reason", "test over"));
+        }
+    }
+
     @Test
     void aRotationThatCannotBeDeliveredLeavesTheOldKeyValidAndTheKeyOverdueUntilARetrySucceeds() {
         String path = unique("flaky") + "/api-key";

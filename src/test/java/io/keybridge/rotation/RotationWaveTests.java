@@ -34,7 +34,7 @@ class RotationWaveTests {
     }
 
     private RotationWave wave(int batchSize, Duration linger) {
-        wave = new RotationWave(runner, new RotationWaveProperties(batchSize, linger), 4);
+        wave = new RotationWave(runner, new RotationWaveProperties(batchSize, linger, Duration.ofSeconds(1)), 4);
         return wave;
     }
 
@@ -98,7 +98,7 @@ class RotationWaveTests {
         wave.start();
         RotationRequest takenAlong = request();
 
-        assertThat(wave.takeAlong(List.of(takenAlong, takenAlong))).as("once").isEqualTo(1);
+        assertThat(wave.takeAlong(List.of(takenAlong, takenAlong))).as("once").hasSize(1);
         CompletableFuture<Void> firing = CompletableFuture.runAsync(() -> wave.startRotation(takenAlong));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !firing.isDone());
         recorded.countDown();
@@ -168,15 +168,21 @@ class RotationWaveTests {
 
     @Test
     void itsBoundsAreChecked() {
-        assertThatThrownBy(() -> new RotationWaveProperties(0, Duration.ZERO))
+        assertThatThrownBy(() -> new RotationWaveProperties(0, Duration.ZERO, Duration.ofSeconds(1)))
                 .hasMessageContaining("keybridge.rotation.wave.batch-size");
-        assertThatThrownBy(() -> new RotationWaveProperties(10_001, Duration.ZERO))
+        assertThatThrownBy(() -> new RotationWaveProperties(10_001, Duration.ZERO, Duration.ofSeconds(1)))
                 .hasMessageContaining("keybridge.rotation.wave.batch-size");
-        assertThatThrownBy(() -> new RotationWaveProperties(1, Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> new RotationWaveProperties(1, Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("keybridge.rotation.wave.linger");
-        assertThatThrownBy(() -> new RotationWave(runner, new RotationWaveProperties(1, Duration.ZERO), 0))
+        assertThatThrownBy(() -> new RotationWaveProperties(1, Duration.ZERO, Duration.ofMillis(49)))
+                .hasMessageContaining("keybridge.rotation.wave.due-check-interval");
+        assertThatThrownBy(() -> new RotationWaveProperties(1, Duration.ZERO, Duration.ofSeconds(61)))
+                .hasMessageContaining("keybridge.rotation.wave.due-check-interval");
+        assertThatThrownBy(() -> new RotationWave(
+                        runner, new RotationWaveProperties(1, Duration.ZERO, Duration.ofSeconds(1)), 0))
                 .hasMessageContaining("keybridge.delivery.concurrency");
-        assertThatThrownBy(() -> new RotationWave(runner, new RotationWaveProperties(1, Duration.ZERO), 1025))
+        assertThatThrownBy(() -> new RotationWave(
+                        runner, new RotationWaveProperties(1, Duration.ZERO, Duration.ofSeconds(1)), 1025))
                 .hasMessageContaining("keybridge.delivery.concurrency");
     }
 
