@@ -501,11 +501,19 @@ class RotationRunner {
         Map<Instant, List<UUID>> byEnd = new java.util.TreeMap<>();
         for (Rotation rotation : activated) {
             if (!rotation.afterContainment()) {
-                byEnd.computeIfAbsent(confirmedAt.plus(rotation.overlap()), at -> new ArrayList<>())
+                byEnd.computeIfAbsent(retireAt(rotation, confirmedAt), at -> new ArrayList<>())
                         .add(rotation.id());
             }
         }
         byEnd.forEach(scheduler::scheduleOverlapEnds);
+    }
+
+    /**
+     * When the versions a rotation confirmed at {@code confirmedAt} replaced stop verifying: at the overlap's end, or,
+     * after containment, when they were revoked already.
+     */
+    private static Instant retireAt(Rotation rotation, Instant confirmedAt) {
+        return rotation.afterContainment() ? rotation.oldRevokedAt() : confirmedAt.plus(rotation.overlap());
     }
 
     /**
@@ -521,11 +529,10 @@ class RotationRunner {
             VersionDelivery.Confirmation confirmation,
             Instant confirmedAt) {
         UUID keyId = key.id();
-        Duration overlap = rotation.overlap();
         Instant versionExpiry = next.expiresAt();
         // after containment the older versions are revoked already: there is no overlap, and nothing to end later
         boolean contained = rotation.afterContainment();
-        Instant retireAt = contained ? rotation.oldRevokedAt() : confirmedAt.plus(overlap);
+        Instant retireAt = retireAt(rotation, confirmedAt);
         Instant nextRotation =
                 policy.nextRotation(confirmedAt, key.expiresByLifetime(versionExpiry) ? versionExpiry : null);
         delivery.record(confirmation); // the write landed, whatever else this transaction finds
@@ -589,7 +596,7 @@ class RotationRunner {
                 keyId,
                 next.version(),
                 next.displayPrefix(),
-                rotation.afterContainment() ? rotation.oldRevokedAt() : confirmedAt.plus(rotation.overlap()));
+                retireAt(rotation, confirmedAt));
     }
 
     /**

@@ -27,10 +27,10 @@ import org.springframework.stereotype.Component;
  * for meanwhile (and within {@code linger}, if set) makes the next, up to {@code batch-size}. A batch costs two commits and its store calls run concurrently, where one rotation
  * at a time cost two commits each, one call after the other.
  *
- * <p>A caller waits for what it needs: an operator for the outcome, a Quartz firing only until its rotation is
- * recorded — from then on a {@code kill -9} leaves a rotation that recovery settles, and before then the firing is
- * still running, so Quartz fires it again after the crash. Before the wave starts and after it stops, a rotation runs
- * on the caller's thread, a batch of one.
+ * <p>A caller waits for what it needs: an operator for the outcome; the look-up of the keys due ({@link DueRotations})
+ * not at all — a key whose rotation a {@code kill -9} stops before it is recorded is still due, and one recorded is
+ * settled by recovery. Before the wave starts and after it stops, a rotation runs on the caller's thread, a batch of
+ * one.
  */
 @Component
 class RotationWave implements SmartLifecycle {

@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record RotationWaveProperties(
         @DefaultValue("500") int batchSize,
         @DefaultValue("PT0S") Duration linger,
-        @DefaultValue("PT1S") Duration dueCheckInterval) {
+        @DefaultValue("PT0.5S") Duration dueCheckInterval) {
 
     static final int MAX_BATCH_SIZE = 10_000;
     static final Duration MAX_LINGER = Duration.ofSeconds(1);
