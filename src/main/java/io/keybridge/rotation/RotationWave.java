@@ -77,7 +77,7 @@ class RotationWave implements SmartLifecycle {
 
     /**
      * Waits until the rotation is recorded (or refused); the rest of it goes on in the wave. A failed delivery is
-     * recorded and retried by the runner. If the key is waiting in the wave already (taken along by another firing),
+     * recorded and retried by the runner. If the key is waiting in the wave already (handed over by the look-up of the keys due),
      * this waits for that rotation to be recorded instead of asking for a second one.
      *
      * @throws RotationRunner.Superseded, RotationInProgressException, KeyNotRotatableException as refusals
