@@ -169,7 +169,13 @@ public class DeliveredVersions {
             Intent intent = new Intent(delivery.remoteVersion(), delivery.createdPath());
             steps.add(() -> {
                 try {
-                    destinations.of(destination.type()).remove(destination.path(), intent, removal);
+                    destinations
+                            .of(destination.type())
+                            .remove(
+                                    destination.path(),
+                                    intent,
+                                    removal,
+                                    new SecretDestination.WrittenVersion(keyId, delivery.versionCreatedAt()));
                     return new Removed(keyId, delivery, DeliveryState.REMOVED, null, null);
                 } catch (DestinationException e) {
                     log.warn(

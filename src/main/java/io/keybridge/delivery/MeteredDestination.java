@@ -86,9 +86,9 @@ final class MeteredDestination implements SecretDestination {
     }
 
     @Override
-    public void remove(String path, Intent intent, Removal removal) {
+    public void remove(String path, Intent intent, Removal removal, WrittenVersion written) {
         timed("remove", () -> {
-            destination.remove(path, intent, removal);
+            destination.remove(path, intent, removal, written);
             return null;
         });
     }

@@ -2,8 +2,10 @@ package io.keybridge.delivery;
 
 import io.keybridge.keys.KeyMaterial;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,9 +127,20 @@ public interface SecretDestination {
      *
      * @param removal whether to keep the secret's history ({@link Removal#DESTROY_VERSION}, after a revocation) or,
      *     for a version that was never published, to remove the secret whole if this delivery created it
+     * @param version the version whose write this removal takes back, for a store that must check that a secret it
+     *     would remove whole is that write's (Vault, whose first delivery is planned without reading the path)
      * @throws DestinationException if the destination refused
      */
-    void remove(String path, Intent intent, Removal removal);
+    void remove(String path, Intent intent, Removal removal, WrittenVersion version);
+
+    /**
+     * The key version a removal takes back.
+     *
+     * @param keyId the key the version belongs to, as the secret's metadata name it once the write is complete
+     * @param createdAt when keybridge created the version, before it planned any write of it: a secret the store
+     *     created well before this instant is not the version's write
+     */
+    record WrittenVersion(UUID keyId, Instant createdAt) {}
 
     /**
      * Checks with keybridge's own credentials, and without writing, that the destination answers and lets keybridge

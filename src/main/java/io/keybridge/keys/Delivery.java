@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param remoteVersion the destination's own version id of the write (Vault KV version number)
  * @param createdPath whether this write created the secret at the destination (so cleanup may remove it whole)
+ * @param versionCreatedAt when the version was created, before any write of it was planned
  */
 public record Delivery(
         UUID versionId,
@@ -17,4 +18,5 @@ public record Delivery(
         @Nullable String remoteVersion,
         boolean createdPath,
         @Nullable String error,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        Instant versionCreatedAt) {}

@@ -230,7 +230,10 @@ public class KeyVersions {
         if (versionIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT * FROM deliveries WHERE version_id IN (:ids)")
+        return jdbc.sql("""
+                        SELECT d.*, v.created_at AS version_created_at FROM deliveries d
+                        JOIN key_versions v ON v.id = d.version_id
+                        WHERE d.version_id IN (:ids)""")
                 .param("ids", new ArrayList<>(versionIds))
                 .query((rs, n) -> new Delivery(
                         rs.getObject("version_id", UUID.class),
@@ -239,7 +242,8 @@ public class KeyVersions {
                         rs.getString("remote_version"),
                         rs.getBoolean("created_path"),
                         rs.getString("error"),
-                        Sql.instant(rs, "updated_at")))
+                        Sql.instant(rs, "updated_at"),
+                        Sql.instant(rs, "version_created_at")))
                 .list();
     }
 

@@ -19,6 +19,7 @@ import io.keybridge.keys.VersionState;
 import io.keybridge.support.IntegrationTest;
 import io.keybridge.verification.VerificationIndex;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -51,9 +52,85 @@ class InterruptedIssuanceRecoveryIntegrationTests extends IntegrationTest {
     @Autowired
     InterruptedIssuanceRecovery recovery;
 
+    /** How far the issuance got before the "kill -9". */
+    private enum Reached {
+        /** The plan recorded, nothing written. */
+        PLANNED,
+        /** The data written with the plan's check-and-set, the metadata (keybridge's mark) not yet. */
+        DATA_WRITTEN,
+        /** Both writes made, nothing more recorded. */
+        WRITTEN
+    }
+
     @Test
     void aKeyWrittenToVaultButNeverConfirmedIsRevokedAndRemovedAtTheNextStart() {
         String path = unique("crashed") + "/api-key";
+        UUID keyId = interruptedIssuance(path, Reached.WRITTEN);
+        assertThat(bao.metadata("keybridge/" + path).status()).isEqualTo(200);
+
+        restart();
+
+        assertRevokedAndRemoved(keyId);
+        assertThat(bao.metadata("keybridge/" + path).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKeyWhoseDataLandedButNotItsMarkIsRemovedAtTheNextStart() {
+        String path = unique("unmarked") + "/api-key";
+        UUID keyId = interruptedIssuance(path, Reached.DATA_WRITTEN);
+        JsonNode metadata = bao.metadata("keybridge/" + path).json().path("data");
+        assertThat(metadata.path("current_version").asInt()).isEqualTo(1);
+        assertThat(metadata.path("custom_metadata").path("key_id").isMissingNode())
+                .isTrue();
+
+        restart();
+
+        assertRevokedAndRemoved(keyId);
+        assertThat(bao.metadata("keybridge/" + path).status())
+                .as("version 1, created after the key's version, is this write's: the secret is removed whole")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aStrangersSecretAtThePathOfAnInterruptedFirstDeliveryIsLeftAsItWas() {
+        String path = unique("stranger") + "/api-key";
+        assertThat(bao.root("POST", "secret/data/keybridge/" + path, "{\"data\":{\"api_key\":\"theirs\"}}")
+                        .status())
+                .isEqualTo(200);
+        // the issuance comes a while after the stranger's secret was written, and stops between recording its plan
+        // (version 1, cas=0, "creates the secret") and the write, which Vault would have refused
+        clock.advance(Duration.ofMinutes(5));
+        UUID keyId = interruptedIssuance(path, Reached.PLANNED);
+
+        restart();
+
+        assertRevokedAndRemoved(keyId);
+        JsonNode metadata = bao.metadata("keybridge/" + path).json().path("data");
+        assertThat(metadata.path("current_version").asInt())
+                .as("the stranger's secret is still there")
+                .isEqualTo(1);
+        assertThat(metadata.path("versions").path("1").path("destroyed").asBoolean())
+                .isFalse();
+        assertThat(metadata.path("versions").path("1").path("deletion_time").asString())
+                .isEmpty();
+    }
+
+    private void restart() {
+        recovery.afterSingletonsInstantiated();
+        recovery.run(null);
+    }
+
+    private void assertRevokedAndRemoved(UUID keyId) {
+        JsonNode recovered = api.get("/api/v1/keys/" + keyId, ADMIN).json();
+        assertThat(recovered.path("status").asString()).isEqualTo("REVOKED");
+        assertThat(recovered.path("revokeReason").asString()).contains("interrupted");
+        assertThat(recovered.path("destinations").get(0).path("state").asString())
+                .isEqualTo("REMOVED");
+        assertThat(index.accepts(keyId)).isFalse();
+    }
+
+    /** Runs a first delivery's steps by hand, as {@code KeyIssuer} does, and stops after {@code reached}. */
+    private UUID interruptedIssuance(String path, Reached reached) {
         UUID keyId = UUID.randomUUID();
         SecretDestination vault = destinations.of("vault");
         KeyDestination target = new KeyDestination(UUID.randomUUID(), keyId, 0, "vault", path, vault.refFor(path));
@@ -90,7 +167,8 @@ class InterruptedIssuanceRecoveryIntegrationTests extends IntegrationTest {
                     key.scopes(),
                     clock.instant(),
                     null);
-            Intent intent = vault.prepare(path, payload);
+            Intent intent = vault.planFromRecord(path, payload, List.of());
+            assertThat(intent).isEqualTo(new Intent("1", true, false));
             versions.updateDelivery(
                     version.id(),
                     target.id(),
@@ -99,20 +177,14 @@ class InterruptedIssuanceRecoveryIntegrationTests extends IntegrationTest {
                     intent.createsPath(),
                     null,
                     clock.instant());
-            vault.write(path, intent, payload, material);
-            // "kill -9" here: written to Vault, never recorded as WRITTEN, never confirmed
+            switch (reached) {
+                case PLANNED -> {}
+                // an intent that says the metadata are current makes the write skip them: the data alone land
+                case DATA_WRITTEN -> vault.write(path, new Intent("1", true, true), payload, material);
+                case WRITTEN -> vault.write(path, intent, payload, material);
+            }
+            // "kill -9" here: nothing more recorded, the material gone with the process
         }
-        assertThat(bao.metadata("keybridge/" + path).status()).isEqualTo(200);
-
-        recovery.afterSingletonsInstantiated();
-        recovery.run(null);
-
-        JsonNode recovered = api.get("/api/v1/keys/" + keyId, ADMIN).json();
-        assertThat(recovered.path("status").asString()).isEqualTo("REVOKED");
-        assertThat(recovered.path("revokeReason").asString()).contains("interrupted");
-        assertThat(recovered.path("destinations").get(0).path("state").asString())
-                .isEqualTo("REMOVED");
-        assertThat(index.accepts(keyId)).isFalse();
-        assertThat(bao.metadata("keybridge/" + path).status()).isEqualTo(404);
+        return keyId;
     }
 }

@@ -449,7 +449,7 @@ public class SecretsManagerDestination implements SecretDestination {
     }
 
     @Override
-    public void remove(String path, Intent intent, Removal removal) {
+    public void remove(String path, Intent intent, Removal removal, WrittenVersion written) {
         String name = name(path);
         if (removal == Removal.DISCARD && intent.createsPath()) {
             // created for this key alone and never handed out: leave no trace

@@ -8,14 +8,20 @@ import io.keybridge.delivery.SecretDestination;
 import io.keybridge.delivery.SecretPayload;
 import io.keybridge.delivery.VersionNotHeldException;
 import io.keybridge.keys.KeyMaterial;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -36,6 +42,8 @@ import org.springframework.web.client.RestClientResponseException;
 @Component
 class VaultKvDestination implements SecretDestination {
 
+    private static final Logger log = LoggerFactory.getLogger(VaultKvDestination.class);
+
     static final String TYPE = "vault";
     private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -43,6 +51,11 @@ class VaultKvDestination implements SecretDestination {
     private static final int MAX_SEGMENTS = 16;
     /** A path no key uses (keys' paths start with a letter or digit), read by the health probe. */
     private static final String PROBE_PATH = ".keybridge-health-probe";
+    /**
+     * How far Vault's clock may be behind keybridge's when the clean-up compares a secret's creation with a version's
+     * ({@link #createdBy}): a secret someone else created this long before the version is never taken for its write.
+     */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final VaultTemplate vault;
     /** Spring Vault's KV v2 operations on the mount, for deleting and destroying versions and secrets. */
@@ -169,18 +182,21 @@ class VaultKvDestination implements SecretDestination {
      * write that would overwrite something unplanned is refused and the delivery reads the metadata ({@link #prepare}).
      * The secret's metadata was written at the key's first delivery, so it names the key already.
      *
-     * <p>A first delivery reads first: the metadata read that proves the path empty (or keybridge's) is what lets the
-     * clean-up after a crash remove the whole secret as its own. Planned blind with {@code cas=0}, a crash between the
-     * record and the write would leave a plan to "remove the secret this delivery created" at a path that may hold
-     * someone else's.
+     * <p>A first delivery is planned without reading: version 1, written with {@code cas=0}, which Vault refuses,
+     * writing nothing, if the path holds any version. A refusal costs the metadata read that {@link #prepare} would
+     * have made first (the path is someone else's, or keybridge's from an earlier key). Should the process stop
+     * between recording the plan and hearing the write's answer, the clean-up checks that the secret it would remove
+     * is this write's ({@link #remove}).
      */
     @Override
-    public @Nullable Intent planFromRecord(String path, SecretPayload payload, Collection<String> recorded) {
+    public Intent planFromRecord(String path, SecretPayload payload, Collection<String> recorded) {
         OptionalInt last = recorded.stream()
                 .filter(version -> VERSION_NUMBER.matcher(version).matches())
                 .mapToInt(Integer::parseInt)
                 .max();
-        return last.isEmpty() ? null : new Intent(String.valueOf(last.getAsInt() + 1), false, true);
+        return last.isEmpty()
+                ? new Intent("1", true, false)
+                : new Intent(String.valueOf(last.getAsInt() + 1), false, true);
     }
 
     /** Vault answers a check-and-set write with the version it created: the planned one, or the write fails. */
@@ -249,13 +265,15 @@ class VaultKvDestination implements SecretDestination {
     }
 
     @Override
-    public void remove(String path, Intent intent, Removal removal) {
+    public void remove(String path, Intent intent, Removal removal, WrittenVersion written) {
         if (removal == Removal.DISCARD && intent.createsPath()) {
-            // keybridge created the secret for this key alone: remove it with all its versions and metadata
-            call(path, "delete", false, () -> {
-                kv.opsForKeyValueMetadata().delete(secretPath(path));
-                return null;
-            });
+            if (createdBy(path, written)) {
+                // keybridge created the secret for this key alone: remove it with all its versions and metadata
+                call(path, "delete", false, () -> {
+                    kv.opsForKeyValueMetadata().delete(secretPath(path));
+                    return null;
+                });
+            }
             return;
         }
         Versioned.Version version = Versioned.Version.from(Integer.parseInt(intent.remoteVersion()));
@@ -270,6 +288,49 @@ class VaultKvDestination implements SecretDestination {
             kv.destroy(secretPath(path), version);
             return null;
         });
+    }
+
+    /**
+     * Whether the secret at the path is the one this version's first write created, so that discarding the version
+     * may remove the secret whole. The write was planned with {@code cas=0} and its outcome may be unknown (a lost
+     * answer, a process stopped): the path may hold nothing, the secret it created, or one that was there before and
+     * refused the write. It is the write's when the metadata name the key, or, when the process stopped between the
+     * data write and the metadata write, when the secret has only version 1, carries no keybridge mark and was created
+     * after the version (allowing {@link #CLOCK_SKEW} between keybridge's clock and Vault's). Anything else is left.
+     */
+    private boolean createdBy(String path, WrittenVersion version) {
+        Map<String, Object> metadata = readMetadata(path);
+        if (metadata == null) {
+            return false; // nothing there: the write never landed, or the secret is gone already
+        }
+        Map<String, Object> custom = stringMap(metadata.get("custom_metadata"));
+        boolean marked = custom.containsKey("managed_by") || custom.containsKey("key_id");
+        if (marked
+                ? "keybridge".equals(custom.get("managed_by"))
+                        && version.keyId().toString().equals(custom.get("key_id"))
+                : onlyVersionOneCreatedSince(metadata, version.createdAt().minus(CLOCK_SKEW))) {
+            return true;
+        }
+        log.warn(
+                "left the secret at {} in place: it is not the one key {}'s first delivery would have created ({})",
+                ref(path),
+                version.keyId(),
+                marked
+                        ? "its metadata name another owner"
+                        : "it holds other versions, or was there before the key's version was created");
+        return false;
+    }
+
+    private static boolean onlyVersionOneCreatedSince(Map<String, Object> metadata, Instant since) {
+        Map<String, Object> versions = stringMap(metadata.get("versions"));
+        Object created = stringMap(versions.get("1")).get("created_time");
+        try {
+            return versions.keySet().equals(Set.of("1"))
+                    && created instanceof String text
+                    && !Instant.parse(text).isBefore(since);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     /**

@@ -152,7 +152,7 @@ public final class MemoryDestination implements SecretDestination {
     }
 
     @Override
-    public void remove(String path, Intent intent, Removal removal) {
+    public void remove(String path, Intent intent, Removal removal, WrittenVersion written) {
         List<@Nullable Map<String, String>> versions = secrets.get(path);
         if (versions == null) {
             return;

@@ -13,9 +13,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * How many calls keybridge makes to Vault, counted by the proxy in front of the real OpenBao: a rotation is one
- * check-and-set write whose answer confirms it, an issuance a metadata read, the data write and the metadata write; a
- * record that went stale behind keybridge's back (someone wrote a version, removed the secret) costs one refused write
- * and one metadata read, and nothing is overwritten.
+ * check-and-set write whose answer confirms it, an issuance the data write ({@code cas=0}) and the metadata write; a
+ * record that went stale behind keybridge's back (someone wrote a version, removed the secret), like a first delivery
+ * to a path that holds a secret already, costs one refused write and one metadata read, and nothing is overwritten.
  */
 class VaultCallsIntegrationTests extends IntegrationTest {
 
@@ -29,7 +29,7 @@ class VaultCallsIntegrationTests extends IntegrationTest {
     }
 
     @Test
-    void anIssuanceIsThreeCallsAndARotationOneCheckAndSetWrite() {
+    void anIssuanceIsTwoCallsAndARotationOneCheckAndSetWrite() {
         String path = unique("calls") + "/api-key";
         faults().clear();
         String id = issue(unique("calls"), unique("team"), path, List.of("lists:read"))
@@ -38,8 +38,8 @@ class VaultCallsIntegrationTests extends IntegrationTest {
                 .asString();
 
         assertThat(callsAt(path))
-                .as("a first delivery reads the path, so that a clean-up after a crash knows the secret is its own")
-                .containsExactly("GET metadata -> 404", "POST data cas=0 -> 200", "POST metadata -> 204");
+                .as("a first delivery writes version 1 only if the path holds none, then marks the secret")
+                .containsExactly("POST data cas=0 -> 200", "POST metadata -> 204");
 
         String old = readKeyAsConsumer(path);
         faults().clear();
@@ -136,10 +136,40 @@ class VaultCallsIntegrationTests extends IntegrationTest {
 
         assertThat(second.status()).as(second.body()).isEqualTo(201);
         assertThat(callsAt(path))
-                .containsExactly("GET metadata -> 200", "POST data cas=1 -> 200", "POST metadata -> 204");
+                .as("the write of version 1 is refused, the metadata show the secret is keybridge's, version 2 follows")
+                .containsExactly(
+                        "POST data cas=0 -> 400",
+                        "GET metadata -> 200",
+                        "POST data cas=1 -> 200",
+                        "POST metadata -> 204");
         String fresh = readKeyAsConsumer(path);
         assertThat(api.verify(VERIFIER, fresh, List.of()).status()).isEqualTo(200);
         assertThat(keyIdMarkedAt(path)).isEqualTo(second.json().path("id").asString());
+    }
+
+    @Test
+    void aFirstDeliveryToAPathHoldingAStrangersSecretIsRefusedAndTheSecretLeftAsItWas() {
+        String path = unique("stranger") + "/api-key";
+        assertThat(bao.root("POST", "secret/data/keybridge/" + path, "{\"data\":{\"api_key\":\"theirs\"}}")
+                        .status())
+                .isEqualTo(200);
+        faults().clear();
+
+        Api.Response refused = issue(unique("stranger"), unique("team"), path, List.of("lists:read"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(callsAt(path))
+                .as(
+                        "the refused write changed nothing, the metadata read tells whose the secret is, nothing is removed")
+                .containsExactly("POST data cas=0 -> 400", "GET metadata -> 200");
+        JsonNode metadata = bao.metadata("keybridge/" + path).json().path("data");
+        assertThat(metadata.path("current_version").asInt()).isEqualTo(1);
+        assertThat(metadata.path("custom_metadata").isNull()
+                        || metadata.path("custom_metadata").isEmpty())
+                .as("the stranger's secret carries no mark of keybridge's")
+                .isTrue();
+        assertThat(metadata.path("versions").path("1").path("destroyed").asBoolean())
+                .isFalse();
     }
 
     /** The key the secret's {@code custom_metadata} names, as keybridge marks the secrets it manages. */
